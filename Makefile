@@ -1,0 +1,77 @@
+# Two commands on a fresh machine with python3 and make: `make run` and `make test`.
+# Django 6.1 needs Python 3.12 or newer: use the first such interpreter we can find,
+# including pyenv-installed ones that are not the active version.
+PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3; do \
+    if $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then command -v $$c; exit 0; fi; done; \
+  for p in $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+    if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then echo $$p; exit 0; fi; done)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-browser axe lint security check-python clean serve bench
+
+check-python:
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (Django 6.1). Install it, or set PYTHON=/path/to/python3.12"; exit 1; }
+
+$(BIN)/.installed-run: pyproject.toml | check-python
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(BIN)/.installed-dev: pyproject.toml | check-python
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@ $(BIN)/.installed-run
+
+run: $(BIN)/.installed-run
+	DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DEBUG=1 $(BIN)/python manage.py createcachetable
+	DEBUG=1 $(BIN)/python manage.py seed_content
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(BIN)/.installed-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-browser: $(BIN)/.installed-dev
+	NKR_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+
+# axe-core for the accessibility tests (tests/browser/test_accessibility.py), pinned, from the
+# npm registry into .ci/node/ (git-ignored). Without it those tests skip, except in CI.
+AXE_CORE_VERSION := 4.14.1
+axe: .ci/node/.axe-core-$(AXE_CORE_VERSION)
+.ci/node/.axe-core-$(AXE_CORE_VERSION):
+	@command -v npm >/dev/null || { echo "npm is needed to fetch axe-core (apt-get install npm)"; exit 1; }
+	npm install --no-save --no-package-lock --no-audit --no-fund --prefix .ci/node axe-core@$(AXE_CORE_VERSION)
+	touch $@
+
+lint: $(BIN)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Security checks (docs/security.md): bandit fails on any medium or high finding, pip-audit on
+# any known vulnerability in the installed packages.
+security: $(BIN)/.installed-dev
+	$(BIN)/bandit -r nkr recommendations patients -ll -q
+	$(BIN)/python .ci/audit_dependencies.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+
+# Production server: settings from the environment (SECRET_KEY required, DEBUG off).
+WEB_CONCURRENCY ?= $(shell echo $$((2 * $$(nproc 2>/dev/null || echo 1) + 1)))
+serve: $(BIN)/.installed-run
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py seed_content
+	$(BIN)/python manage.py collectstatic --no-input -v0
+	$(BIN)/python -m gunicorn nkr.wsgi -b $(HOST):$(PORT) -w $(WEB_CONCURRENCY) --access-logfile - --max-requests 2000 --max-requests-jitter 200
+
+# Load benchmark on a fresh PostgreSQL database nkr_bench; figures, not a pass/fail test.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/nkr_bench
+bench: $(BIN)/.installed-dev
+	$(BIN)/python -c "import psycopg; c = psycopg.connect('$(BENCH_DATABASE_URL)'.rsplit('/', 1)[0] + '/postgres', autocommit=True); c.execute('DROP DATABASE IF EXISTS nkr_bench'); c.execute('CREATE DATABASE nkr_bench')"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python tests/bench/bench.py

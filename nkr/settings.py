@@ -1,0 +1,343 @@
+"""Settings for nkr, read from the environment.
+
+Every setting that differs between a laptop and a clinic's server comes from an environment
+variable, parsed by a small helper that fails loudly on a value it does not understand
+(a typo in production must stop the start-up, not be read as a default).
+"""
+
+import json
+import os
+import re
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def envbool(name: str, default: str) -> bool:
+    """Return the environment variable `name` as a bool, refusing anything ambiguous."""
+    value = os.getenv(name, default).strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be 0/1, true/false, yes/no or on/off, not {value!r}")
+
+
+def envint(name: str, default: str) -> int:
+    """Return the environment variable `name` as a whole number of at least 0."""
+    value = os.getenv(name, default).strip()
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}")
+    return int(value)
+
+
+def envrate(name: str, default: str) -> str:
+    """Return a request rate such as "120/min" (DRF's format), refusing anything else."""
+    value = os.getenv(name, default).strip()
+    if not re.fullmatch(r"[1-9]\d*/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise ImproperlyConfigured(f"{name} must be a rate such as 120/min, not {value!r}")
+    return value
+
+
+def envlist(name: str, default: str) -> list[str]:
+    """Return a comma-separated environment variable as a list of non-empty items."""
+    return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
+
+
+def envjson(name: str, default: str) -> object:
+    """Return the environment variable `name` parsed as JSON, refusing anything that is not."""
+    value = os.getenv(name, default)
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError as error:
+        raise ImproperlyConfigured(f"{name} must be JSON: {error}") from None
+
+
+def database_from_url(url: str) -> dict:
+    """Return a Django DATABASES entry for a postgres:// or sqlite:/// URL."""
+    parts = urlsplit(url)
+    options = dict(parse_qsl(parts.query))
+    if parts.scheme == "sqlite":
+        # sqlite:///relative/path or sqlite:////absolute/path
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": parts.path[1:] or ":memory:"}
+    if parts.scheme in {"postgres", "postgresql"}:
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parts.path.lstrip("/")),
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+            # Persistent connections, checked before reuse so a restarted database
+            # does not hand the next request a dead connection.
+            "CONN_MAX_AGE": int(os.getenv("CONN_MAX_AGE", "60")),
+            "CONN_HEALTH_CHECKS": True,
+            # Give up on an unreachable database after a few seconds (503) rather than
+            # waiting for the operating system's TCP timeout; the URL may set its own.
+            "OPTIONS": {"connect_timeout": "5"} | options,
+            "TEST": {"NAME": f"test_{unquote(parts.path.lstrip('/'))}"},
+        }
+    raise ImproperlyConfigured(
+        f"DATABASE_URL must start with postgres:// or sqlite:///, not {parts.scheme!r}"
+    )
+
+
+DEBUG = envbool("DEBUG", "0")
+# pytest sets PYTEST_VERSION for its session: tests need no secret and no collectstatic.
+TESTING = "PYTEST_VERSION" in os.environ
+SECRET_KEY = os.getenv("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG and not TESTING:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off (for local use set DEBUG=1, as make run does)"
+        )
+    SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
+
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+if DEBUG:
+    ALLOWED_HOSTS += ["testserver"]
+
+INSTALLED_APPS = [
+    # Django's admin with nkr's site: Danish titles, refused visits logged (nkr.audit).
+    "recommendations.apps.NkrAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    # A second factor for staff (TOTP apps; static codes to get in the first time).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # Lockout after repeated failed logins (docs/security.md).
+    "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_htmx",
+    "simple_history",
+    "recommendations",
+    "patients",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor (the admin may require it).
+    "django_otp.middleware.OTPMiddleware",
+    # Records the signed-in user on every history entry made during a request.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # A view that loses the database answers 503 (Danish page, or JSON for the API), not 500.
+    "recommendations.middleware.DatabaseUnavailableMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page (429).
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "nkr.urls"
+WSGI_APPLICATION = "nkr.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": database_from_url(
+        os.getenv("DATABASE_URL", "") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username and address is refused before its password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Danish first: the guideline texts are Danish and so are the users. The interface strings
+# are written in Danish in the templates (msgids) so a missing translation falls back to
+# Danish, never to a half-English page; English comes from locale/en.
+LANGUAGE_CODE = "da"
+LANGUAGES = [("da", _("Dansk")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Copenhagen"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG or TESTING
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# Tests and `make run` serve static files straight from the finders, no collectstatic needed.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_MANIFEST_STRICT = False
+
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # drf-spectacular's, adding the 503 (and 429 where throttled) every operation can answer.
+    "DEFAULT_SCHEMA_CLASS": "recommendations.api.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "recommendations.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    # Anonymous calls per client address; 429 with Retry-After beyond the rate. The counts live
+    # in the cache below, shared by every gunicorn worker and server. The test suite makes
+    # many calls from one address: its own high default (one test checks a low rate).
+    "DEFAULT_THROTTLE_CLASSES": ["recommendations.api.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": envrate("API_THROTTLE_RATE", "100000/min" if TESTING else "120/min"),
+        # A record system calls for all its clinicians from a few addresses.
+        "cds": envrate("CDS_THROTTLE_RATE", "100000/min" if TESTING else "600/min"),
+    },
+    # Proxies in front that append to X-Forwarded-For; 0 means the client is REMOTE_ADDR.
+    # Never leave it unset: DRF would then trust a client's own X-Forwarded-For.
+    "NUM_PROXIES": envint("NUM_PROXIES", "0"),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "nkr API",
+    "DESCRIPTION": "Danske nationale kliniske retningslinjer (NKR) om smerter: læse-API og "
+    "vurdering af et patientforløb.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# CDS Hooks (docs/integration.md): each record system signs its calls with a JWT; the trusted
+# issuers and their public keys, as JSON {"<iss>": {"jwks_url" | "jwks" | "public_key_pem": ...}}.
+# Verification may be switched off for local testing only: `check --deploy` warns.
+CDS_HOOKS_VERIFY_JWT = envbool("CDS_HOOKS_VERIFY_JWT", "1")
+CDS_HOOKS_ISSUERS = envjson("CDS_HOOKS_ISSUERS", "{}")
+
+# --- Security (docs/security.md) ----------------------------------------------------------
+
+# HTTPS only, outside tests and `make run`. Behind a proxy that ends TLS, set
+# SECURE_PROXY_SSL_HEADER=1 so Django believes its X-Forwarded-Proto (the proxy must set that
+# header itself, replacing any a client sent); without it every request redirects to itself.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "0" if DEBUG or TESTING else "1")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain http
+if envbool("SECURE_PROXY_SSL_HEADER", "0"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 0 if DEBUG else 365 * 24 * 60 * 60  # sent on https responses only
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# No inline script or style anywhere, the admin and Swagger UI included: an injected
+# <script> or style="" is refused by the browser (tests/browser/test_csp.py).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+# Nothing reads the CSRF cookie: forms carry the token and htmx gets it from <body hx-headers>.
+CSRF_COOKIE_HTTPONLY = True
+# An editor idle for SESSION_IDLE_TIMEOUT seconds is signed out: each request renews the
+# session, and closing the browser ends it (shared clinic computers).
+SESSION_COOKIE_AGE = envint("SESSION_IDLE_TIMEOUT", "1800")
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Failed logins: after LOGIN_FAILURE_LIMIT failures for one username from one address, that
+# pair is refused for LOGIN_COOLOFF_MINUTES (429, Danish page). Client address as DRF sees it.
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "recommendations.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "recommendations.security.client_ip"
+AXES_DISABLE_ACCESS_LOG = True  # nkr.audit logs logins; no table of addresses kept forever
+AXES_VERBOSE = False  # no start-up banner; nkr.audit logs failures and lockouts
+# Masked in axes' log lines and in the login form data it keeps of a failed attempt (the
+# password always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
+
+# Staff must sign in to the admin with a second factor (TOTP) when this is on; `check
+# --deploy` warns while it is off (docs/security.md: turning it on).
+OTP_REQUIRED_FOR_STAFF = envbool("OTP_REQUIRED_FOR_STAFF", "0")
+OTP_TOTP_ISSUER = "nkr"
+
+# Throttle counts (and nothing else yet): a database table shared by every worker and server
+# (`manage.py createcachetable`, run by make run/serve); tests count in memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if TESTING
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "nkr_cache",
+        # Culling drops a third of the counts: keep room for many client addresses.
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Request bodies can hold patient facts: never log them.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # Logins, failed logins, refusals and publishing (recommendations/audit.py): user ids
+        # and content keys only, never patient data.
+        "nkr.audit": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}

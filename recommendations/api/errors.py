@@ -1,0 +1,53 @@
+"""One error shape for the whole API (API.md): {"errors": {field: [message, ...]}}."""
+
+from drf_spectacular.utils import inline_serializer
+from rest_framework import exceptions, serializers
+from rest_framework.views import exception_handler as drf_exception_handler
+
+NON_FIELD = "non_field_errors"
+THROTTLED_ERROR = "For mange kald fra denne adresse. Prøv igen om {wait} sekunder."
+
+# The error shape in the OpenAPI document, for every documented 4xx/503 response.
+ErrorSerializer = inline_serializer(
+    "Errors",
+    {"errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField()))},
+)
+
+
+def errors_flatten(detail, prefix: str = "") -> dict[str, list[str]]:
+    """Return DRF error detail as {field: [message]}, nested fields as "medications[1].unit"."""
+    if isinstance(detail, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            if isinstance(key, int):  # DRF keys a list's item errors by index
+                name = f"{prefix}[{key}]"
+            elif not prefix:
+                name = key
+            else:
+                name = prefix if key == NON_FIELD else f"{prefix}.{key}"
+            for field, messages in errors_flatten(value, name).items():
+                flat.setdefault(field, []).extend(messages)
+        return flat
+    if isinstance(detail, list):
+        if any(isinstance(item, (dict, list)) for item in detail):
+            flat = {}
+            for index, item in enumerate(detail):
+                if item:
+                    for field, messages in errors_flatten(item, f"{prefix}[{index}]").items():
+                        flat.setdefault(field, []).extend(messages)
+            return flat
+        return {prefix or NON_FIELD: [str(item) for item in detail]}
+    return {prefix or "detail": [str(detail)]}
+
+
+def exception_handler(exc, context):
+    """Return DRF's response for `exc`, re-shaped as {"errors": {...}}."""
+    if isinstance(exc, exceptions.ParseError):
+        exc = exceptions.ParseError({"body": [f"Kroppen er ikke gyldig JSON: {exc.detail}"]})
+    elif isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        # DRF's handler turns `wait` (whole seconds) into the Retry-After header; the text is ours.
+        exc.detail = THROTTLED_ERROR.format(wait=exc.wait)
+    response = drf_exception_handler(exc, context)
+    if response is not None:
+        response.data = {"errors": errors_flatten(response.data)}
+    return response

@@ -1,0 +1,95 @@
+"""JSON shapes of the read API, exactly as API.md names them (extend, never rename)."""
+
+from rest_framework import serializers
+
+from ..models import Direction, Guideline, Recommendation, RedFlag, Strength
+
+
+class RecommendationSerializer(serializers.ModelSerializer):
+    guideline = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    certainty = serializers.SerializerMethodField()
+    label = serializers.CharField(read_only=True, help_text="Dansk styrketekst")
+    symbol = serializers.CharField(read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "guideline",
+            "slug",
+            "order",
+            "title",
+            "strength",
+            "direction",
+            "certainty",
+            "label",
+            "symbol",
+            "rationale",
+            "update_note",
+            "source",
+            "version",
+            "updated_at",
+            "url",
+        ]
+
+    def get_certainty(self, rec: Recommendation) -> str | None:
+        return rec.certainty or None
+
+    def get_url(self, rec: Recommendation) -> str:
+        return self.context["request"].build_absolute_uri(rec.get_absolute_url())
+
+
+class GuidelineSerializer(serializers.ModelSerializer):
+    recommendation_count = serializers.IntegerField(read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Guideline
+        fields = [
+            "slug",
+            "title",
+            "short_title",
+            "population",
+            "source",
+            "recommendation_count",
+            "url",
+        ]
+
+    def get_url(self, guideline: Guideline) -> str:
+        return self.context["request"].build_absolute_uri(guideline.get_absolute_url())
+
+
+class GuidelineDetailSerializer(GuidelineSerializer):
+    recommendations = RecommendationSerializer(many=True, read_only=True)
+    note = serializers.CharField(read_only=True)
+
+    class Meta(GuidelineSerializer.Meta):
+        fields = [*GuidelineSerializer.Meta.fields, "note", "recommendations"]
+
+
+class RedFlagSerializer(serializers.ModelSerializer):
+    categories = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = RedFlag
+        fields = ["code", "label", "categories", "level"]
+
+
+Q_MAX_LENGTH = 200
+
+
+class RecommendationFilterSerializer(serializers.Serializer):
+    """Query parameters of the recommendation list; bad values are a 400, never ignored."""
+
+    guideline = serializers.SlugField(required=False, allow_blank=True)
+    strength = serializers.ChoiceField(choices=Strength.choices, required=False, allow_blank=True)
+    direction = serializers.ChoiceField(choices=Direction.choices, required=False, allow_blank=True)
+    q = serializers.CharField(required=False, allow_blank=True, max_length=Q_MAX_LENGTH)
+
+    def validate_guideline(self, value: str) -> str:
+        known = self.context["guideline_slugs"]
+        if value and value not in known:
+            raise serializers.ValidationError(
+                f"Ukendt retningslinje {value!r}. Tilladt: {', '.join(known)}."
+            )
+        return value

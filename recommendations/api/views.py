@@ -1,0 +1,52 @@
+"""Read API for published guideline content (API.md)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import api_view
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from .. import selectors
+from .errors import ErrorSerializer
+from .openapi import GUIDELINE_SLUG, NOT_FOUND
+from .serializers import (
+    GuidelineDetailSerializer,
+    GuidelineSerializer,
+    RecommendationFilterSerializer,
+    RecommendationSerializer,
+    RedFlagSerializer,
+)
+
+
+@extend_schema(responses=GuidelineSerializer(many=True))
+@api_view(["GET"])
+def guideline_list(request: Request) -> Response:
+    guidelines = selectors.guideline_list()
+    return Response(GuidelineSerializer(guidelines, many=True, context={"request": request}).data)
+
+
+@extend_schema(parameters=[GUIDELINE_SLUG], responses={200: GuidelineDetailSerializer} | NOT_FOUND)
+@api_view(["GET"])
+def guideline_detail(request: Request, slug: str) -> Response:
+    guideline = selectors.guideline_get(slug=slug)
+    return Response(GuidelineDetailSerializer(guideline, context={"request": request}).data)
+
+
+@extend_schema(
+    parameters=[RecommendationFilterSerializer],
+    responses={200: RecommendationSerializer(many=True), 400: ErrorSerializer},
+)
+@api_view(["GET"])
+def recommendation_list(request: Request) -> Response:
+    slugs = [guideline.slug for guideline in selectors.guideline_list()]
+    filters = RecommendationFilterSerializer(
+        data=request.query_params, context={"guideline_slugs": slugs}
+    )
+    filters.is_valid(raise_exception=True)
+    recs = selectors.recommendation_list(**filters.validated_data)
+    return Response(RecommendationSerializer(recs, many=True, context={"request": request}).data)
+
+
+@extend_schema(responses=RedFlagSerializer(many=True))
+@api_view(["GET"])
+def red_flag_list(request: Request) -> Response:
+    return Response(RedFlagSerializer(selectors.red_flag_list(), many=True).data)

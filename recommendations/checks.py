@@ -1,0 +1,37 @@
+"""Deploy checks for the login and proxy settings (docs/security.md)."""
+
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+
+
+@register(Tags.security, deploy=True)
+def staff_second_factor_check(app_configs, **kwargs) -> list:
+    """Warn on deploy when the admin can be used with a password alone."""
+    if settings.OTP_REQUIRED_FOR_STAFF:
+        return []
+    return [
+        Warning(
+            "OTP_REQUIRED_FOR_STAFF is off: editors can change the published recommendations "
+            "with a password alone.",
+            hint="Set OTP_REQUIRED_FOR_STAFF=1 after giving each staff user a TOTP device "
+            "(docs/security.md, Second factor).",
+            id="recommendations.W001",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def proxy_client_address_check(app_configs, **kwargs) -> list:
+    """Warn when a proxy is trusted for the scheme but not counted for client addresses."""
+    behind_proxy = getattr(settings, "SECURE_PROXY_SSL_HEADER", None) is not None
+    if not behind_proxy or settings.REST_FRAMEWORK.get("NUM_PROXIES"):
+        return []
+    return [
+        Warning(
+            "SECURE_PROXY_SSL_HEADER is set but NUM_PROXIES is 0: every client appears with "
+            "the proxy's address, so they share one API rate limit and one login lockout.",
+            hint="Set NUM_PROXIES to the number of proxies that append to X-Forwarded-For "
+            "(docs/operations.md).",
+            id="recommendations.W002",
+        )
+    ]

@@ -1,0 +1,319 @@
+"""Read and check the guideline content in fixtures/ before anything is written.
+
+The fixture files are the source of truth for seeded content (docs/content.md). Checking them
+up front means a bad file stops `seed_content` with a message naming the file and the
+recommendation, and nothing is half-loaded.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from .models import (
+    Certainty,
+    Direction,
+    Disposition,
+    HearingStatus,
+    RedFlagCategory,
+    RedFlagLevel,
+    Strength,
+)
+from .rules.conditions import condition_validate
+
+FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+
+_GUIDELINE_KEYS = {
+    "slug",
+    "order",
+    "title",
+    "short_title",
+    "population",
+    "source",
+    "source_ref",
+    "note",
+    "note_source",
+    "scope",
+    "recommendations",
+}
+_RECOMMENDATION_KEYS = {
+    "slug",
+    "order",
+    "title",
+    "strength",
+    "direction",
+    "certainty",
+    "certainty_note",
+    "rationale",
+    "update_note",
+    "source",
+    "source_ref",
+    "strength_source",
+    "checklist",
+    "drugs",
+    "applies_when",
+}
+# Keys kept verbatim in Recommendation.extra: the seed's exception text, notes shown beside it.
+_RECOMMENDATION_EXTRA_KEYS = {"exception", "startback_note", "startback_note_source"}
+
+
+_HEARING_KEYS = {"guideline", "title", "opens_on", "closes_on", "status", "source", "responses"}
+_RESPONSE_KEYS = {
+    "order",
+    "organisation",
+    "received_on",
+    "source_ref",
+    "text",
+    "addresses",
+    "addresses_guideline",
+    "excerpts",
+    "disposition",
+    "reply",
+    "disposition_source",
+}
+_REVISION_KEYS = {
+    "draft_title",
+    "draft_strength",
+    "published_title",
+    "change_reason",
+    "draft_source_ref",
+    "published_source_ref",
+}
+# A hearing file's "<recommendation-slug>_revision" keys name recommendations whose hearing
+# draft is known (CONTENT.md: the CBT recommendation, quoted by DSAM).
+_REVISION_SUFFIX = "_revision"
+
+
+class ContentError(ValueError):
+    """The fixture content is malformed; the message names the file and item."""
+
+
+@dataclass(frozen=True)
+class GuidelineContent:
+    fields: dict[str, Any]
+    recommendations: list[dict[str, Any]]
+
+
+def _require(condition: bool, where: str, message: str) -> None:
+    if not condition:
+        raise ContentError(f"{where}: {message}")
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ContentError(f"{path.name}: not valid JSON ({error})") from error
+
+
+def guideline_content_load(path: Path) -> GuidelineContent:
+    """Return one guideline file's fields and recommendations, checked."""
+    data = _read_json(path)
+    where = path.name
+    unknown = set(data) - _GUIDELINE_KEYS
+    _require(not unknown, where, f"unknown keys {sorted(unknown)}")
+    for key in ("slug", "title", "short_title", "population", "source"):
+        _require(bool(data.get(key)), where, f"'{key}' is required")
+    for index, criterion in enumerate(data.get("scope", [])):
+        spot = f"{where} scope[{index}]"
+        _require(
+            set(criterion) == {"condition", "met", "unmet"},
+            spot,
+            "needs exactly condition, met and unmet",
+        )
+        condition_validate(criterion["condition"], where=spot)
+    fields = {key: data.get(key, "") for key in _GUIDELINE_KEYS - {"recommendations"}}
+    fields["scope"] = data.get("scope", [])
+    recommendations = [
+        _recommendation_fields(item, where=f"{data['slug']}/{item.get('slug', '?')}")
+        for item in data["recommendations"]
+    ]
+    slugs = [item["slug"] for item in recommendations]
+    _require(len(slugs) == len(set(slugs)), where, "recommendation slugs repeat")
+    return GuidelineContent(fields=fields, recommendations=recommendations)
+
+
+def _recommendation_fields(item: dict[str, Any], *, where: str) -> dict[str, Any]:
+    # applies_when_text is a human note in the file; the page describes the condition itself.
+    unknown = set(item) - _RECOMMENDATION_KEYS - _RECOMMENDATION_EXTRA_KEYS - {"applies_when_text"}
+    _require(not unknown, where, f"unknown keys {sorted(unknown)}")
+    _require(item.get("strength") in Strength.values, where, f"strength {item.get('strength')!r}")
+    _require(
+        item.get("direction") in Direction.values, where, f"direction {item.get('direction')!r}"
+    )
+    _require(
+        item.get("certainty") in [None, "", *Certainty.values],
+        where,
+        f"certainty {item.get('certainty')!r}",
+    )
+    for key in ("title", "rationale", "source"):
+        _require(bool(item.get(key, "").strip()), where, f"'{key}' is required")
+    condition_validate(item.get("applies_when"), where=where)
+    exception = item.get("exception")
+    if exception:
+        condition_validate(exception.get("when"), where=f"{where} exception")
+    fields = {key: item.get(key) for key in _RECOMMENDATION_KEYS}
+    for key in ("certainty", "certainty_note", "update_note", "source_ref", "strength_source"):
+        fields[key] = fields[key] or ""
+    fields["checklist"] = fields["checklist"] or []
+    fields["drugs"] = fields["drugs"] or []
+    fields["extra"] = {key: item[key] for key in _RECOMMENDATION_EXTRA_KEYS if key in item}
+    return fields
+
+
+def guidelines_content_load(directory: Path = FIXTURES_DIR) -> list[GuidelineContent]:
+    """Return every guideline in fixtures/guidelines, in guideline order."""
+    loaded = [guideline_content_load(path) for path in sorted(directory.glob("guidelines/*.json"))]
+    return sorted(loaded, key=lambda guideline: guideline.fields["order"])
+
+
+def red_flags_content_load(directory: Path = FIXTURES_DIR) -> list[dict[str, Any]]:
+    """Return the red-flag table (seed 003, Tabel 1), checked."""
+    flags = _read_json(directory / "red_flags.json")
+    for flag in flags:
+        where = f"red_flags.json {flag.get('code', '?')}"
+        _require(flag.get("level") in RedFlagLevel.values, where, f"level {flag.get('level')!r}")
+        _require(bool(flag.get("categories")), where, "categories are required")
+        _require(
+            set(flag["categories"]) <= set(RedFlagCategory.values),
+            where,
+            f"categories {flag['categories']!r}",
+        )
+        _require(
+            bool(flag.get("label")) and bool(flag.get("source")),
+            where,
+            "label and source are required",
+        )
+    return flags
+
+
+def startback_content_load(directory: Path = FIXTURES_DIR) -> dict[str, Any]:
+    """Return the STarT Back tool's items, source and copyright notice."""
+    data = _read_json(directory / "startback.json")
+    numbers = [item["number"] for item in data["items"]]
+    _require(numbers == list(range(1, 10)), "startback.json", "items must be numbered 1-9")
+    return data
+
+
+@cache
+def startback_notice() -> dict[str, str]:
+    """Return the STarT Back tool's name, copyright statement and instructions (shown with it)."""
+    data = startback_content_load()
+    return {
+        key: data.get(key, "")
+        for key in ("name", "copyright", "instructions_en", "instructions_da", "translation_note")
+    }
+
+
+@dataclass(frozen=True)
+class HearingContent:
+    slug: str
+    guideline: str
+    fields: dict[str, Any]
+    responses: list[dict[str, Any]]
+    # recommendation slug -> its hearing draft and the published text's change reason
+    revisions: dict[str, dict[str, Any]]
+
+
+def _date_or_none(value: Any, where: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except (TypeError, ValueError) as error:
+        raise ContentError(f"{where}: {value!r} is not a date (YYYY-MM-DD) or null") from error
+
+
+def hearing_content_load(path: Path, guidelines: list[GuidelineContent]) -> HearingContent:
+    """Return one hearing round file, checked against the guidelines it refers to."""
+    data = _read_json(path)
+    where = path.name
+    revision_keys = {key for key in data if key.endswith(_REVISION_SUFFIX)}
+    unknown = set(data) - _HEARING_KEYS - revision_keys
+    _require(not unknown, where, f"unknown keys {sorted(unknown)}")
+    by_slug = {guideline.fields["slug"]: guideline for guideline in guidelines}
+    _require(
+        data.get("guideline") in by_slug, where, f"unknown guideline {data.get('guideline')!r}"
+    )
+    recommendations = {rec["slug"]: rec for rec in by_slug[data["guideline"]].recommendations}
+    _require(bool(data.get("title")), where, "'title' is required")
+    _require(data.get("status") in HearingStatus.values, where, f"status {data.get('status')!r}")
+    fields = {
+        "title": data["title"],
+        "opens_on": _date_or_none(data.get("opens_on"), f"{where} opens_on"),
+        "closes_on": _date_or_none(data.get("closes_on"), f"{where} closes_on"),
+        "status": data["status"],
+        "source": data.get("source", ""),
+    }
+    responses = [_response_fields(item, recommendations, where=where) for item in data["responses"]]
+    orders = [response["order"] for response in responses]
+    _require(len(orders) == len(set(orders)), where, "response numbers repeat")
+    revisions = {}
+    for key in sorted(revision_keys):
+        slug = key.removesuffix(_REVISION_SUFFIX)
+        spot = f"{where} {key}"
+        revision = data[key]
+        _require(slug in recommendations, spot, f"unknown recommendation {slug!r}")
+        _require(set(revision) == _REVISION_KEYS, spot, f"needs exactly {sorted(_REVISION_KEYS)}")
+        _require(revision["draft_strength"] in Strength.values, spot, "draft_strength")
+        _require(
+            revision["published_title"] == recommendations[slug]["title"],
+            spot,
+            "published_title differs from the guideline fixture's title",
+        )
+        _require(bool(revision["change_reason"].strip()), spot, "'change_reason' is required")
+        revisions[slug] = revision
+    return HearingContent(
+        slug=path.stem,
+        guideline=data["guideline"],
+        fields=fields,
+        responses=responses,
+        revisions=revisions,
+    )
+
+
+def _response_fields(
+    item: dict[str, Any], recommendations: dict[str, Any], *, where: str
+) -> dict[str, Any]:
+    where = f"{where} response {item.get('order', '?')}"
+    unknown = set(item) - _RESPONSE_KEYS
+    _require(not unknown, where, f"unknown keys {sorted(unknown)}")
+    for key in ("order", "organisation", "text"):
+        _require(bool(item.get(key)), where, f"'{key}' is required")
+    addresses = item.get("addresses", [])
+    strays = set(addresses) - set(recommendations)
+    _require(not strays, where, f"addresses unknown recommendations {sorted(strays)}")
+    excerpts = item.get("excerpts", {})
+    _require(
+        set(excerpts) <= set(addresses), where, "an excerpt names a recommendation not addressed"
+    )
+    _require(
+        item.get("disposition") in Disposition.values,
+        where,
+        f"disposition {item.get('disposition')!r}",
+    )
+    return {
+        "order": item["order"],
+        "organisation": item["organisation"],
+        "received_on": _date_or_none(item.get("received_on"), f"{where} received_on"),
+        "text": item["text"],
+        "addresses_guideline": bool(item.get("addresses_guideline", True)),
+        "disposition": item["disposition"],
+        "reply": item.get("reply", ""),
+        "disposition_source": item.get("disposition_source", ""),
+        "source_ref": item.get("source_ref", ""),
+        "links": {slug: excerpts.get(slug, "") for slug in addresses},
+    }
+
+
+def hearings_content_load(
+    directory: Path, guidelines: list[GuidelineContent]
+) -> list[HearingContent]:
+    """Return every hearing round in fixtures/hearings, checked."""
+    return [
+        hearing_content_load(path, guidelines) for path in sorted(directory.glob("hearings/*.json"))
+    ]

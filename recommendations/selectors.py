@@ -1,0 +1,339 @@
+"""Reads of guideline content. Views and the API call these; none of them query on their own."""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Count, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+
+from .grading import strength_label
+from .models import (
+    Guideline,
+    HearingResponse,
+    HearingResponseLink,
+    HearingRound,
+    Recommendation,
+    RedFlag,
+    StartBackItem,
+)
+from .rules import RulesContent
+
+
+def guideline_list() -> QuerySet[Guideline]:
+    """Return all guidelines in order, each with its recommendation count."""
+    # Meta.ordering is ignored in GROUP BY queries, so order explicitly.
+    return Guideline.objects.annotate(recommendation_count=Count("recommendations")).order_by(
+        "order"
+    )
+
+
+def guideline_get(*, slug: str) -> Guideline:
+    """Return one guideline with its recommendations prefetched, or raise Http404."""
+    return get_object_or_404(
+        Guideline.objects.annotate(recommendation_count=Count("recommendations")).prefetch_related(
+            Prefetch("recommendations", queryset=Recommendation.objects.order_by("order"))
+        ),
+        slug=slug,
+    )
+
+
+def guideline_header_get(*, slug: str) -> Guideline:
+    """Return one guideline without its recommendations (one query), or raise Http404."""
+    return get_object_or_404(Guideline, slug=slug)
+
+
+def recommendation_get(*, guideline_slug: str, slug: str) -> Recommendation:
+    """Return one recommendation with its guideline, or raise Http404."""
+    return get_object_or_404(
+        Recommendation.objects.select_related("guideline"),
+        guideline__slug=guideline_slug,
+        slug=slug,
+    )
+
+
+def recommendation_list(
+    *, guideline: str = "", strength: str = "", direction: str = "", q: str = ""
+) -> list[Recommendation]:
+    """Return recommendations matching the filters; with `q`, best matches first."""
+    queryset = Recommendation.objects.select_related("guideline")
+    if guideline:
+        queryset = queryset.filter(guideline__slug=guideline)
+    if strength:
+        queryset = queryset.filter(strength=strength)
+    if direction:
+        queryset = queryset.filter(direction=direction)
+    if not q.strip():
+        return list(queryset)
+    return recommendation_search(queryset, q)
+
+
+def recommendation_search(queryset: QuerySet[Recommendation], q: str) -> list[Recommendation]:
+    """Return the recommendations in `queryset` that match the Danish query, ranked."""
+    if connection.vendor == "postgresql":
+        return _search_postgresql(queryset, q)
+    return _search_simple(queryset, q)
+
+
+def _search_postgresql(queryset: QuerySet[Recommendation], q: str) -> list[Recommendation]:
+    # The 'danish' configuration stems ("opioider" -> "opioid") and drops stop words;
+    # a hit in the recommendation sentence outranks one deep in the rationale.
+    vector = (
+        SearchVector("title", weight="A", config="danish")
+        + SearchVector("guideline__title", weight="B", config="danish")
+        + SearchVector("rationale", weight="C", config="danish")
+    )
+    query = SearchQuery(q, config="danish", search_type="websearch")
+    return list(
+        queryset.annotate(rank=SearchRank(vector, query))
+        .filter(rank__gt=0)
+        .order_by("-rank", "guideline__order", "order")
+    )
+
+
+# Common Danish inflection endings, longest first: a light stand-in for the Snowball stemmer
+# PostgreSQL uses, good enough for the SQLite development database.
+_DANISH_ENDINGS = ("erne", "ene", "ers", "er", "en", "et", "e", "r")
+
+
+def _normalise(text: str) -> str:
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def _stem(word: str) -> str:
+    for ending in _DANISH_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
+
+
+def _search_simple(queryset: QuerySet[Recommendation], q: str) -> list[Recommendation]:
+    # SQLite's LIKE folds only ASCII case (not æ, ø, å), so match in Python over the small set.
+    stems = [_stem(word) for word in re.findall(r"\w+", _normalise(q)) if len(word) > 1]
+    if not stems:
+        return []
+    scored = []
+    for rec in queryset:
+        title = _normalise(f"{rec.title} {rec.guideline.title}")
+        body = _normalise(rec.rationale)
+        if all(stem in title or stem in body for stem in stems):
+            score = sum(3 * title.count(stem) + body.count(stem) for stem in stems)
+            scored.append((-score, rec.guideline.order, rec.order, rec))
+    return [rec for *_, rec in sorted(scored, key=lambda row: row[:3])]
+
+
+def red_flag_list() -> QuerySet[RedFlag]:
+    """Return the red-flag table in its source order."""
+    return RedFlag.objects.all()
+
+
+def startback_items() -> QuerySet[StartBackItem]:
+    """Return the nine STarT Back questions in order."""
+    return StartBackItem.objects.all()
+
+
+# The rules snapshot per process, with the content token it was built from. Evaluating an
+# intake then costs one small query instead of reading every rationale text again.
+_RULES_CACHE: dict[str, tuple[tuple, RulesContent]] = {}
+
+
+def content_token() -> tuple:
+    """Return a value that changes whenever guideline content is saved, added or deleted.
+
+    Every content write goes through save() (services and the admin), which stamps
+    updated_at; counts catch deletions. One query, on any database.
+    """
+    tables = [
+        connection.ops.quote_name(model._meta.db_table)
+        for model in (Guideline, Recommendation, RedFlag)
+    ]
+    # SQL from strings (ruff S608, bandit B608) is safe here: the table names come from model
+    # metadata, quoted, never from input, and there are no values to bind.
+    parts = ", ".join(
+        f"(SELECT MAX(updated_at) FROM {t}), (SELECT COUNT(*) FROM {t})"  # noqa: S608 # nosec B608
+        for t in tables
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {parts}")
+        return tuple(str(value) for value in cursor.fetchone())
+
+
+def rules_content() -> RulesContent:
+    """Return the published content as the rules module's snapshot, rebuilt when it changes."""
+    token = content_token()
+    cached = _RULES_CACHE.get("rules")
+    if cached is not None and cached[0] == token:
+        return cached[1]
+    content = _rules_content_build()
+    _RULES_CACHE["rules"] = (token, content)
+    return content
+
+
+def _rules_content_build() -> RulesContent:
+    from .rules import GuidelineRule, RecommendationRule, RedFlagRule, RulesContent
+
+    by_guideline: dict[int, list[RecommendationRule]] = {}
+    for rec in Recommendation.objects.select_related("guideline").order_by("order"):
+        by_guideline.setdefault(rec.guideline_id, []).append(
+            RecommendationRule(
+                slug=rec.slug,
+                title=rec.title,
+                strength=rec.strength,
+                direction=rec.direction,
+                certainty=rec.certainty or None,
+                rationale=rec.rationale,
+                version=rec.version,
+                url=rec.get_absolute_url(),
+                applies_when=rec.applies_when,
+                drugs=tuple(rec.drugs),
+                exception=rec.extra.get("exception"),
+            )
+        )
+    guidelines = [
+        GuidelineRule(
+            slug=g.slug,
+            title=g.title,
+            short_title=g.short_title,
+            url=g.get_absolute_url(),
+            scope=g.scope,
+            recommendations=by_guideline.get(g.id, []),
+        )
+        for g in Guideline.objects.order_by("order")
+    ]
+    red_flags = {
+        flag.code: RedFlagRule(flag.code, flag.label, flag.level) for flag in red_flag_list()
+    }
+    return RulesContent(guidelines=guidelines, red_flags=red_flags)
+
+
+# Published versions, from the recommendation's history (django-simple-history).
+
+
+@dataclass(frozen=True)
+class PublishedVersion:
+    """One published version of a recommendation, as readers saw it."""
+
+    guideline_id: int
+    slug: str
+    version: int
+    title: str
+    strength: str
+    direction: str
+    certainty: str
+    certainty_note: str
+    rationale: str
+    update_note: str
+    source: str
+    strength_source: str
+    change_reason: str
+    published_at: datetime
+
+    @property
+    def label(self) -> str:
+        return strength_label(self.strength, self.direction, self.certainty)
+
+
+def _versions(records) -> list[PublishedVersion]:
+    """Return one entry per version, newest first, from history records oldest first.
+
+    A version's reason and date are those it was published with; its text is the last saved
+    under that number (a save outside the services would not bump the version).
+    """
+    by_key: dict[tuple[int, int], PublishedVersion] = {}
+    for record in records:
+        key = (record.id, record.version)
+        first = by_key.get(key)
+        by_key[key] = PublishedVersion(
+            guideline_id=record.guideline_id,
+            slug=record.slug,
+            version=record.version,
+            title=record.title,
+            strength=record.strength,
+            direction=record.direction,
+            certainty=record.certainty,
+            certainty_note=record.certainty_note,
+            rationale=record.rationale,
+            update_note=record.update_note,
+            source=record.source,
+            strength_source=record.strength_source,
+            change_reason=first.change_reason if first else (record.history_change_reason or ""),
+            published_at=first.published_at
+            if first
+            else (record.published_at or record.history_date),
+        )
+    return sorted(by_key.values(), key=lambda v: (v.published_at, v.version), reverse=True)
+
+
+def _history_records(**filters):
+    return (
+        Recommendation.history.filter(**filters)
+        .exclude(history_type="-")
+        .order_by("history_date", "history_id")
+    )
+
+
+def recommendation_versions(*, recommendation: Recommendation) -> list[PublishedVersion]:
+    """Return the recommendation's published versions, newest first (one query)."""
+    versions = _versions(_history_records(id=recommendation.pk))
+    return sorted(versions, key=lambda v: v.version, reverse=True)
+
+
+@dataclass(frozen=True)
+class PublishedChange:
+    recommendation: PublishedVersion
+    url: str  # the history page comparing this version with the one before
+
+
+def guideline_changes(*, guideline: Guideline) -> list[PublishedChange]:
+    """Return every published change (version 2 on) of the guideline's recommendations."""
+    changes = []
+    for version in _versions(_history_records(guideline_id=guideline.pk)):
+        if version.version < 2:
+            continue
+        url = reverse("recommendations:history", args=[guideline.slug, version.slug])
+        changes.append(
+            PublishedChange(
+                recommendation=version, url=f"{url}?a={version.version - 1}&b={version.version}"
+            )
+        )
+    return changes
+
+
+# Hearing rounds and their responses.
+
+
+def recommendation_hearing_links(*, recommendation: Recommendation) -> list[HearingResponseLink]:
+    """Return the hearing responses that address the recommendation, by round and number."""
+    return list(
+        HearingResponseLink.objects.filter(recommendation=recommendation)
+        .select_related("response__hearing_round__guideline")
+        .order_by("response__hearing_round__slug", "response__order")
+    )
+
+
+def guideline_hearing_rounds(*, guideline: Guideline) -> QuerySet[HearingRound]:
+    """Return the guideline's hearing rounds with their response counts."""
+    return guideline.hearing_rounds.annotate(response_count=Count("responses")).order_by("slug")
+
+
+def hearing_round_get(*, guideline_slug: str, slug: str) -> HearingRound:
+    """Return one hearing round with its responses and their recommendations, or raise 404."""
+    links = HearingResponseLink.objects.select_related("recommendation__guideline").order_by(
+        "recommendation__order"
+    )
+    return get_object_or_404(
+        HearingRound.objects.select_related("guideline").prefetch_related(
+            Prefetch(
+                "responses",
+                queryset=HearingResponse.objects.order_by("order").prefetch_related(
+                    Prefetch("links", queryset=links)
+                ),
+            )
+        ),
+        guideline__slug=guideline_slug,
+        slug=slug,
+    )

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from . import opioid_views, views
+
+app_name = "recommendations"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("guidelines/<slug:slug>/", views.guideline_detail, name="guideline"),
+    path("guidelines/<slug:slug>/changes/", views.guideline_changes, name="changes"),
+    path(
+        "guidelines/<slug:guideline_slug>/hearings/<slug:slug>/",
+        views.hearing_round_detail,
+        name="hearing",
+    ),
+    path(
+        "guidelines/<slug:guideline_slug>/<slug:slug>/",
+        views.recommendation_detail,
+        name="recommendation",
+    ),
+    path(
+        "guidelines/<slug:guideline_slug>/<slug:slug>/history/",
+        views.recommendation_history,
+        name="history",
+    ),
+    path("opioids/mme/", opioid_views.opioid_mme, name="opioid-mme"),
+    path("opioids/taper-plan/", opioid_views.opioid_taper, name="opioid-taper"),
+]

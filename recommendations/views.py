@@ -1,0 +1,135 @@
+"""The pages a GP uses mid-consultation: browse, read, search."""
+
+import sys
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import defaults
+from django_htmx.middleware import HtmxDetails
+
+from . import audit, selectors
+from .diff import versions_diff
+from .forms import VersionCompareForm
+from .middleware import DATABASE_ERRORS, database_unavailable_response, wants_json
+from .rules.conditions import condition_describe
+
+SEARCH_MAX_LENGTH = 200
+API_NOT_FOUND_ERROR = "Adressen findes ikke i API'et (se /api/docs/)."
+API_SERVER_ERROR = "Der opstod en fejl på serveren. Prøv igen om lidt."
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def home(request: HtmxHttpRequest) -> HttpResponse:
+    return render(request, "recommendations/home.html", {"guidelines": selectors.guideline_list()})
+
+
+def guideline_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    guideline = selectors.guideline_get(slug=slug)
+    return render(request, "recommendations/guideline.html", {"guideline": guideline})
+
+
+def recommendation_detail(request: HtmxHttpRequest, guideline_slug: str, slug: str) -> HttpResponse:
+    rec = selectors.recommendation_get(guideline_slug=guideline_slug, slug=slug)
+    context = {
+        "rec": rec,
+        "applies_when": condition_describe(rec.applies_when),
+        "hearing_links": selectors.recommendation_hearing_links(recommendation=rec),
+    }
+    return render(request, "recommendations/recommendation.html", context)
+
+
+def search(request: HtmxHttpRequest) -> HttpResponse:
+    # No one types a NUL character, and PostgreSQL refuses one in a query (a 500): drop it.
+    q = request.GET.get("q", "").replace("\x00", "").strip()
+    context = {"q": q, "results": [], "error": ""}
+    if len(q) > SEARCH_MAX_LENGTH:
+        context["error"] = _("Søgningen er for lang: højst %(max)d tegn.") % {
+            "max": SEARCH_MAX_LENGTH
+        }
+    elif q:
+        context["results"] = selectors.recommendation_list(q=q)
+    template = "recommendations/search.html"
+    return render(request, f"{template}#results" if request.htmx else template, context)
+
+
+# What the history page compares, in the order a clinician reads a recommendation.
+HISTORY_FIELDS = [
+    ("title", gettext_lazy("Anbefaling")),
+    ("label", gettext_lazy("Styrke")),
+    ("rationale", gettext_lazy("Begrundelse")),
+    ("update_note", gettext_lazy("Opdateringsnote")),
+    ("source", gettext_lazy("Kilde")),
+]
+
+
+def recommendation_history(
+    request: HtmxHttpRequest, guideline_slug: str, slug: str
+) -> HttpResponse:
+    rec = selectors.recommendation_get(guideline_slug=guideline_slug, slug=slug)
+    versions = selectors.recommendation_versions(recommendation=rec)
+    by_number = {version.version: version for version in versions}
+    # Default: the newest version against the one before it.
+    initial = {"b": versions[0].version, "a": versions[min(1, len(versions) - 1)].version}
+    form = VersionCompareForm(request.GET or initial, versions=list(by_number))
+    diffs, older, newer = [], None, None
+    if len(versions) > 1 and form.is_valid():
+        older, newer = by_number[form.cleaned_data["a"]], by_number[form.cleaned_data["b"]]
+        diffs = versions_diff(older, newer, HISTORY_FIELDS)
+    rows = [
+        (version, versions[index + 1] if index + 1 < len(versions) else None)
+        for index, version in enumerate(versions)
+    ]
+    context = {
+        "rec": rec,
+        "rows": rows,
+        "form": form,
+        "diffs": diffs,
+        "older": older,
+        "newer": newer,
+    }
+    return render(request, "recommendations/history.html", context)
+
+
+def guideline_changes(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    guideline = selectors.guideline_header_get(slug=slug)
+    context = {
+        "guideline": guideline,
+        "changes": selectors.guideline_changes(guideline=guideline),
+        "hearing_rounds": selectors.guideline_hearing_rounds(guideline=guideline),
+    }
+    return render(request, "recommendations/changes.html", context)
+
+
+def hearing_round_detail(request: HtmxHttpRequest, guideline_slug: str, slug: str) -> HttpResponse:
+    hearing_round = selectors.hearing_round_get(guideline_slug=guideline_slug, slug=slug)
+    return render(request, "recommendations/hearing.html", {"hearing_round": hearing_round})
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Refuse in Danish, and log who was refused what (handler403)."""
+    audit.permission_denied(request)
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Answer an unknown API address in the API's error shape, a page in Danish (handler404)."""
+    if wants_json(request):
+        return JsonResponse({"errors": {"detail": [API_NOT_FOUND_ERROR]}}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Answer an unhandled error: 503 if the database was lost, else a plain 500 (handler500)."""
+    # Django calls this while handling the exception. A database lost outside a view (a session
+    # saved in middleware, say) reaches only here, not DatabaseUnavailableMiddleware.
+    error = sys.exception()
+    if isinstance(error, DATABASE_ERRORS):
+        return database_unavailable_response(request, error)
+    if wants_json(request):
+        return JsonResponse({"errors": {"detail": [API_SERVER_ERROR]}}, status=500)
+    return defaults.server_error(request)

@@ -1,0 +1,55 @@
+// Small behaviours that need JavaScript; the pages work without it. No inline scripts (CSP).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-print]");
+  if (button) {
+    event.preventDefault();
+    window.print();
+  }
+});
+
+// htmx refreshes the error next to each field as the clinician types (out-of-band swaps); mark
+// the field that such an error describes as invalid, or valid again, so screen readers say so.
+document.addEventListener("htmx:afterSettle", function () {
+  document.querySelectorAll("[aria-describedby]").forEach(function (field) {
+    var errors = field.getAttribute("aria-describedby").split(/\s+/)
+      .map(function (id) { return document.getElementById(id); })
+      .filter(function (el) { return el && el.classList.contains("field-error"); });
+    if (!errors.length) return;
+    var invalid = errors.some(function (el) { return el.textContent.trim() !== ""; });
+    if (invalid) field.setAttribute("aria-invalid", "true");
+    else field.removeAttribute("aria-invalid");
+  });
+});
+
+// A live update replaces the results while the clinician may be reading them: reopen the
+// rationales they had opened (htmx itself puts the focus back on an element with an id).
+var openedBeforeSwap = [];
+document.addEventListener("htmx:beforeSwap", function (event) {
+  openedBeforeSwap = Array.prototype.map.call(
+    event.detail.target.querySelectorAll("details[open][id]"),
+    function (details) { return details.id; }
+  );
+});
+document.addEventListener("htmx:afterSwap", function () {
+  openedBeforeSwap.forEach(function (id) {
+    var details = document.getElementById(id);
+    if (details) details.open = true;
+  });
+  openedBeforeSwap = [];
+});
+
+// A live update that fails (the server or its database is down: 503, or no answer at all) must
+// not leave the results of the previous answers on screen under changed answers: a red flag
+// just ticked would be missing from them. Replace them with a message. Whole-form swaps (#main:
+// adding or removing a row) keep the form and what was typed.
+function liveUpdateFailed(event) {
+  var target = event.detail && event.detail.target;
+  if (!target || target.id === "main") return;
+  var message = document.createElement("p");
+  message.className = "error update-failed";
+  message.setAttribute("role", "alert");
+  message.textContent = document.body.getAttribute("data-update-failed");
+  target.replaceChildren(message);
+}
+document.addEventListener("htmx:responseError", liveUpdateFailed);
+document.addEventListener("htmx:sendError", liveUpdateFailed);

@@ -1,0 +1,32 @@
+from playwright.sync_api import expect
+
+from .helpers import scroll_width
+
+
+def test_gp_searches_opens_a_result_and_sees_its_strength(page):
+    page.goto(page.base_url + "/")
+    page.get_by_label("Søg i anbefalingerne").fill("opioid")
+    # Results arrive live via htmx, without submitting the form.
+    results = page.locator("#search-results .rec__title a")
+    expect(results.first).to_be_visible()
+    expect(page).to_have_url(page.base_url + "/search/?q=opioid")
+    page.get_by_role("link", name="Det er god praksis at undlade brug af opioider").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("undlade brug af opioider")
+    expect(page.locator(".grade").first).to_contain_text("God praksis anbefaling imod")
+
+
+def test_search_works_without_javascript(new_page):
+    page = new_page(java_script_enabled=False)
+    page.goto(page.base_url + "/")
+    page.get_by_label("Søg i anbefalingerne").fill("træning")
+    page.get_by_role("button", name="Søg").click()
+    expect(page.locator(".rec__title a").first).to_be_visible()
+    assert "/search/?q=tr" in page.url
+
+
+def test_pages_fit_a_phone_screen(new_page):
+    page = new_page(viewport={"width": 375, "height": 740})
+    for path in ["/", "/guidelines/generalised-pain/", "/guidelines/generalised-pain/cbt/"]:
+        page.goto(page.base_url + path)
+        width, wide = scroll_width(page)
+        assert width <= 375, f"{path} scrolls sideways on a phone ({width}px): {wide}"
