@@ -1,0 +1,115 @@
+"""Turn the intake page's form fields into the API's intake data, validated by the same code.
+
+The page has no validator of its own: it reshapes the posted fields (checkboxes, medication
+rows, Danish decimal commas) into the JSON shape of API.md and hands that to the evaluator the
+API uses, so the page and the API cannot disagree about what is valid.
+"""
+
+from django.http import QueryDict
+
+from recommendations.rules.drugs import drug_table
+
+REQUIRED_FIELDS = ("age", "pain_site", "pain_duration_weeks")
+BOOLEAN_FIELDS = (
+    "neuropathic_pain",
+    "radicular_signs",
+    "complex_problems",
+    "activity_limitation",
+    "nonpharmacological_insufficient",
+    "sleep_problems",
+    "somatic_disease_flare",
+)
+MEDICATION_ROWS_MIN = 2
+MEDICATION_ROWS_MAX = 20
+STARTBACK_ITEMS = 9
+STARTBACK_PARTIAL_ERROR = "Besvar alle ni STarT Back-spørgsmål, eller lad dem alle være tomme."
+TRISTATE = {"": None, "true": True, "false": False}
+# Item 9 (bothersomeness) has five answers; Keele scores the last two as 1 (CONTENT.md).
+STARTBACK_ITEM9_CHOICES = [
+    ("not_at_all", "Slet ikke (Not at all)"),
+    ("slightly", "Lidt (Slightly)"),
+    ("moderately", "Moderat (Moderately)"),
+    ("very_much", "Meget (Very much)"),
+    ("extremely", "Ekstremt (Extremely)"),
+]
+STARTBACK_ITEM9_SCORES = {
+    "not_at_all": 0,
+    "slightly": 0,
+    "moderately": 0,
+    "very_much": 1,
+    "extremely": 1,
+}
+
+
+def _number(text: str) -> str | float:
+    """Return a Danish-typed number ("12,5") as a float; anything else unchanged for the error."""
+    cleaned = text.strip().replace(",", ".")
+    try:
+        return float(cleaned)
+    except ValueError:
+        return text
+
+
+def medication_rows(post: QueryDict) -> list[dict[str, str]]:
+    """Return the medication rows as typed, including empty ones, at least the minimum."""
+    count = min(int(post.get("medication_rows", MEDICATION_ROWS_MIN) or 0), MEDICATION_ROWS_MAX)
+    rows = [
+        {"drug": post.get(f"med-{i}-drug", ""), "daily_dose": post.get(f"med-{i}-dose", "")}
+        for i in range(max(count, 0))
+    ]
+    if "add_medication" in post and len(rows) < MEDICATION_ROWS_MAX:
+        rows.append({"drug": "", "daily_dose": ""})
+    remove = post.get("remove_medication")
+    if remove is not None and remove.isdigit() and int(remove) < len(rows):
+        rows.pop(int(remove))
+    while len(rows) < MEDICATION_ROWS_MIN:
+        rows.append({"drug": "", "daily_dose": ""})
+    return rows
+
+
+def intake_data_from_form(post: QueryDict) -> tuple[dict, dict[str, list[str]]]:
+    """Return (intake data in the API's shape, errors only the form can detect)."""
+    data: dict = {}
+    errors: dict[str, list[str]] = {}
+    for name in ("age", "pain_duration_weeks"):
+        if post.get(name, "").strip():
+            value = _number(post[name])
+            data[name] = (
+                int(value)
+                if name == "age" and isinstance(value, float) and value.is_integer()
+                else value
+            )
+    if post.get("pain_site"):
+        data["pain_site"] = post["pain_site"]
+    for name in BOOLEAN_FIELDS:
+        data[name] = post.get(name) == "on"
+    data["red_flags"] = post.getlist("red_flags")
+    data["work_status"] = post.get("work_status") or None
+    data["trains_independently"] = TRISTATE.get(
+        post.get("trains_independently", ""), post.get("trains_independently")
+    )
+    if post.get("opioid_treatment_months", "").strip():
+        data["opioid_treatment_months"] = _number(post["opioid_treatment_months"])
+    medications = []
+    for row in medication_rows(post):
+        if not row["drug"] and not row["daily_dose"].strip():
+            continue
+        drug = drug_table().get(row["drug"])
+        medications.append(
+            {
+                "drug": row["drug"],
+                "daily_dose": _number(row["daily_dose"]) if row["daily_dose"].strip() else None,
+                # Each drug has one unit (mg/døgn, or mcg/h for patches): the unit follows the drug.
+                "unit": drug.unit if drug else "mg",
+            }
+        )
+    data["medications"] = medications
+    answers = [post.get(f"startback_{i}", "") for i in range(1, STARTBACK_ITEMS + 1)]
+    if all(answers):
+        *agree, bother = answers
+        data["startback"] = [int(a) if a in ("0", "1") else a for a in agree] + [
+            STARTBACK_ITEM9_SCORES.get(bother, bother)
+        ]
+    elif any(answers):
+        errors["startback"] = [STARTBACK_PARTIAL_ERROR]
+    return data, errors

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import prefill, views
+
+app_name = "patients"
+
+urlpatterns = [
+    path("", views.intake, name="intake"),
+    path("prefill/<str:token>/", prefill.intake_prefill, name="intake-prefill"),
+]

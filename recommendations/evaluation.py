@@ -1,0 +1,13 @@
+"""Intake in, evaluation out: the one path the intake page and the API both call."""
+
+from .intake_input import IntakeSerializer, intake_build
+from .rules import Evaluation, evaluate
+from .selectors import rules_content
+
+
+def intake_evaluate(*, data: object) -> Evaluation:
+    """Return the evaluation of raw intake data; raise ValidationError listing every problem."""
+    content = rules_content()
+    serializer = IntakeSerializer(data=data, red_flag_codes=list(content.red_flags))
+    serializer.is_valid(raise_exception=True)
+    return evaluate(intake_build(serializer.validated_data), content)

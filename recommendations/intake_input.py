@@ -1,0 +1,241 @@
+"""Validation of an intake, shared by the JSON API and the intake page (one code path).
+
+Messages are Danish and name what is allowed; tests import them. Every problem is reported at
+once, and an unknown field is an error rather than silently ignored: a misspelt
+"neuropathic_pain" must not quietly change the advice.
+"""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .models import RedFlag
+from .rules import Intake, Medication
+from .rules.drugs import drug_table, opioid_codes
+from .rules.intake import DoseUnit, PainSite, WorkStatus
+
+AGE_MIN, AGE_MAX = 0, 120
+DURATION_MAX_WEEKS = 2600  # 50 years
+OPIOID_MONTHS_MAX = 1200
+DOSE_MAX = 100_000  # above any real daily dose in mg or mcg/h: a typing error
+STARTBACK_ITEMS = 9
+
+AGE_ERROR = f"Alder skal være et helt tal fra {AGE_MIN} til {AGE_MAX} år."
+PAIN_SITE_ERROR = (
+    "Ukendt smertelokalisation {input!r}. Tilladt: " + ", ".join(PainSite.values) + "."
+)
+DURATION_ERROR = f"Smertevarighed skal være et tal fra 0 til {DURATION_MAX_WEEKS} uger."
+BOOLEAN_ERROR = "Skal være true eller false."
+RED_FLAG_ERROR = "Ukendt rødt flag {code!r}."
+WORK_STATUS_ERROR = (
+    "Ukendt arbejdssituation {input!r}. Tilladt: " + ", ".join(WorkStatus.values) + "."
+)
+DRUG_ERROR = "Ukendt lægemiddel {input!r}."
+DOSE_ERROR = f"Døgndosis skal være et positivt tal (højst {DOSE_MAX})."
+UNIT_ERROR = "Enheden for {drug} skal være {unit}."
+UNIT_CHOICE_ERROR = "Enhed skal være mg eller mcg/h."
+OPIOID_MONTHS_ERROR = (
+    f"Varighed af opioidbehandling skal være et tal fra 0 til {OPIOID_MONTHS_MAX} måneder."
+)
+STARTBACK_ERROR = "STarT Back skal være ni svar, hvert 0 eller 1."
+REQUIRED_ERROR = "Skal udfyldes."
+NOT_AN_OBJECT_ERROR = "Forventede et JSON-objekt med patientens oplysninger."
+UNKNOWN_FIELD_ERROR = "Ukendt felt."
+MEDICATION_NOT_AN_OBJECT_ERROR = (
+    "Hvert lægemiddel skal være et objekt med drug, daily_dose og unit."
+)
+LIST_ERROR = "Skal være en liste."
+
+
+@extend_schema_field({"type": "string", "enum": sorted(drug_table())})
+class DrugCodeField(serializers.CharField):
+    """A drug code from fixtures/drugs.json (API.md), listed in the OpenAPI document."""
+
+
+@extend_schema_field({"type": "string", "enum": sorted(opioid_codes())})
+class OpioidCodeField(serializers.CharField):
+    """An opioid's drug code, listed in the OpenAPI document."""
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "integer", "enum": [0, 1]},
+        "minItems": STARTBACK_ITEMS,
+        "maxItems": STARTBACK_ITEMS,
+        "description": "STarT Back: ni svar, hvert 0 (nej/uenig) eller 1 (ja/enig).",
+    }
+)
+class StartBackField(serializers.ListField):
+    """The nine STarT Back answers; checked in IntakeSerializer.validate_startback."""
+
+
+class StrictFloatField(serializers.FloatField):
+    """A number that refuses JSON true/false: `"pain_duration_weeks": true` is not 1 week."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class RefuseUnknownFields:
+    """Refuse anything but an object, and fields the serializer does not know."""
+
+    not_an_object_error = NOT_AN_OBJECT_ERROR
+
+    def run_validation(self, data=serializers.empty):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError({"non_field_errors": [self.not_an_object_error]})
+        return super().run_validation(data)
+
+    def to_internal_value(self, data):
+        unknown = {name: [UNKNOWN_FIELD_ERROR] for name in sorted(set(data) - set(self.fields))}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            error.detail.update(unknown)
+            raise
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return value
+
+
+def _bool(**kwargs) -> serializers.BooleanField:
+    return serializers.BooleanField(
+        error_messages={"invalid": BOOLEAN_ERROR, "null": BOOLEAN_ERROR}, **kwargs
+    )
+
+
+class MedicationSerializer(RefuseUnknownFields, serializers.Serializer):
+    not_an_object_error = MEDICATION_NOT_AN_OBJECT_ERROR
+    drug = DrugCodeField(error_messages={"required": REQUIRED_ERROR, "blank": REQUIRED_ERROR})
+    daily_dose = StrictFloatField(
+        min_value=0.000001,
+        max_value=DOSE_MAX,
+        error_messages={key: DOSE_ERROR for key in ("invalid", "min_value", "max_value", "null")}
+        | {"required": REQUIRED_ERROR},
+    )
+    unit = serializers.ChoiceField(
+        choices=DoseUnit.choices,
+        error_messages={"invalid_choice": UNIT_CHOICE_ERROR, "required": REQUIRED_ERROR},
+    )
+
+    def validate_drug(self, value: str) -> str:
+        if value not in drug_table():
+            raise serializers.ValidationError(DRUG_ERROR.format(input=value))
+        return value
+
+    def validate(self, data):
+        drug = drug_table()[data["drug"]]
+        if data["unit"] != drug.unit:
+            raise serializers.ValidationError(
+                {"unit": [UNIT_ERROR.format(drug=drug.name, unit=drug.unit)]}
+            )
+        return data
+
+
+class IntakeSerializer(RefuseUnknownFields, serializers.Serializer):
+    age = serializers.IntegerField(
+        min_value=AGE_MIN,
+        max_value=AGE_MAX,
+        error_messages={
+            key: AGE_ERROR
+            for key in ("invalid", "min_value", "max_value", "null", "max_string_length")
+        }
+        | {"required": REQUIRED_ERROR},
+    )
+    pain_site = serializers.ChoiceField(
+        choices=PainSite.choices,
+        error_messages={
+            "invalid_choice": PAIN_SITE_ERROR,
+            "required": REQUIRED_ERROR,
+            "null": REQUIRED_ERROR,
+        },
+    )
+    pain_duration_weeks = StrictFloatField(
+        min_value=0,
+        max_value=DURATION_MAX_WEEKS,
+        error_messages={
+            key: DURATION_ERROR
+            for key in ("invalid", "min_value", "max_value", "null", "max_string_length")
+        }
+        | {"required": REQUIRED_ERROR},
+    )
+    neuropathic_pain = _bool(default=False)
+    radicular_signs = _bool(default=False)
+    red_flags = serializers.ListField(
+        child=serializers.CharField(),
+        default=list,
+        error_messages={"not_a_list": LIST_ERROR, "null": LIST_ERROR},
+    )
+    complex_problems = _bool(default=False)
+    activity_limitation = _bool(default=False)
+    work_status = serializers.ChoiceField(
+        choices=WorkStatus.choices,
+        allow_null=True,
+        default=None,
+        error_messages={"invalid_choice": WORK_STATUS_ERROR},
+    )
+    trains_independently = serializers.BooleanField(
+        allow_null=True, default=None, error_messages={"invalid": BOOLEAN_ERROR}
+    )
+    nonpharmacological_insufficient = _bool(default=False)
+    sleep_problems = _bool(default=False)
+    somatic_disease_flare = _bool(default=False)
+    medications = MedicationSerializer(
+        many=True,
+        default=list,
+        error_messages={"not_a_list": LIST_ERROR, "null": LIST_ERROR},
+    )
+    opioid_treatment_months = StrictFloatField(
+        min_value=0,
+        max_value=OPIOID_MONTHS_MAX,
+        allow_null=True,
+        default=None,
+        error_messages={
+            key: OPIOID_MONTHS_ERROR
+            for key in ("invalid", "min_value", "max_value", "max_string_length")
+        },
+    )
+    startback = StartBackField(
+        child=serializers.IntegerField(),
+        allow_null=True,
+        default=None,
+        error_messages={"not_a_list": STARTBACK_ERROR},
+    )
+
+    default_error_messages = {"invalid": NOT_AN_OBJECT_ERROR}
+
+    def __init__(self, *args, red_flag_codes: list[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.red_flag_codes = red_flag_codes
+
+    def validate_red_flags(self, codes: list[str]) -> list[str]:
+        known = self.red_flag_codes
+        if known is None:
+            known = list(RedFlag.objects.values_list("code", flat=True))
+        unknown = [code for code in codes if code not in known]
+        if unknown:
+            raise serializers.ValidationError([RED_FLAG_ERROR.format(code=c) for c in unknown])
+        return codes
+
+    def validate_startback(self, answers: list[int] | None) -> list[int] | None:
+        if answers is not None and (
+            not isinstance(answers, list)
+            or len(answers) != STARTBACK_ITEMS
+            or any(isinstance(a, bool) or a not in (0, 1) for a in answers)
+        ):
+            raise serializers.ValidationError(STARTBACK_ERROR)
+        return answers
+
+
+def intake_build(data: dict) -> Intake:
+    """Return the Intake for validated data."""
+    return Intake(
+        **{
+            **data,
+            "red_flags": frozenset(data["red_flags"]),
+            "medications": tuple(Medication(**med) for med in data["medications"]),
+            "startback": tuple(data["startback"]) if data["startback"] is not None else None,
+        }
+    )

@@ -1,0 +1,28 @@
+"""The rules module: a typed intake in, graded recommendations with reasons out. Pure."""
+
+from .evaluate import (
+    Alert,
+    AppliedRecommendation,
+    Evaluation,
+    GuidelineResult,
+    GuidelineRule,
+    RecommendationRule,
+    RedFlagRule,
+    RulesContent,
+    evaluate,
+)
+from .intake import Intake, Medication
+
+__all__ = [
+    "Alert",
+    "AppliedRecommendation",
+    "Evaluation",
+    "GuidelineResult",
+    "GuidelineRule",
+    "Intake",
+    "Medication",
+    "RecommendationRule",
+    "RedFlagRule",
+    "RulesContent",
+    "evaluate",
+]

@@ -1,0 +1,276 @@
+"""Evaluate an intake against the published guidelines: pure, no ORM, no clock.
+
+The caller hands in the content (a snapshot of guidelines, recommendations and red flags) so
+the same function serves the intake page, the API and the tests, and runs in microseconds.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..grading import strength_css, strength_label, strength_symbol
+from .conditions import condition_holds, condition_reasons
+from .drugs import MME_THRESHOLD_CONSIDER, MME_THRESHOLD_TAPER, drug_table
+from .facts import Facts, fact_values, facts_derive
+from .intake import Intake
+
+LEVEL_ORDER = {"critical": 0, "warning": 1, "info": 2}
+APPLIES_TO_ALL = "Gælder alle patienter i retningslinjens målgruppe"
+
+
+@dataclass(frozen=True)
+class RecommendationRule:
+    slug: str
+    title: str
+    strength: str
+    direction: str
+    certainty: str | None
+    rationale: str
+    version: int
+    url: str
+    applies_when: Mapping | None
+    drugs: tuple[str, ...] = ()
+    exception: Mapping | None = None
+
+
+@dataclass(frozen=True)
+class GuidelineRule:
+    slug: str
+    title: str
+    short_title: str
+    url: str
+    scope: Sequence[Mapping]
+    recommendations: Sequence[RecommendationRule]
+
+
+@dataclass(frozen=True)
+class RedFlagRule:
+    code: str
+    label: str
+    level: str
+
+
+@dataclass(frozen=True)
+class RulesContent:
+    guidelines: Sequence[GuidelineRule]
+    red_flags: Mapping[str, RedFlagRule]
+
+
+@dataclass(frozen=True)
+class Alert:
+    code: str
+    level: str
+    message: str
+    recommendation: str | None = None
+
+
+@dataclass(frozen=True)
+class AppliedRecommendation:
+    guideline: str
+    slug: str
+    title: str
+    strength: str
+    direction: str
+    certainty: str | None
+    label: str
+    symbol: str
+    rationale: str
+    version: int
+    url: str
+    because: list[str]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def grade_css(self) -> str:
+        return strength_css(self.strength, self.direction)
+
+
+@dataclass(frozen=True)
+class GuidelineResult:
+    slug: str
+    title: str
+    short_title: str
+    url: str
+    in_scope: bool
+    reasons: list[str]
+    recommendations: list[AppliedRecommendation]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    intake: Intake
+    facts: Facts
+    alerts: list[Alert]
+    guidelines: list[GuidelineResult]
+
+    @property
+    def in_scope(self) -> list[GuidelineResult]:
+        return [g for g in self.guidelines if g.in_scope]
+
+    @property
+    def out_of_scope(self) -> list[GuidelineResult]:
+        return [g for g in self.guidelines if not g.in_scope]
+
+    def derived(self) -> dict[str, Any]:
+        """Return the derived facts in the API's shape."""
+        startback = self.facts.startback
+        return {
+            "age_group": self.facts.age_group,
+            "daily_mme": self.facts.daily_mme,
+            "long_term_opioid": self.facts.long_term_opioid,
+            "startback": None
+            if startback is None
+            else {
+                "total": startback.total,
+                "psychosocial": startback.psychosocial,
+                "risk": startback.risk,
+            },
+        }
+
+
+def _display(value: Any) -> str:
+    """Return a fact as a Dane reads it: 12 not 12.0, 12,5 not 12.5, "ukendt" for None."""
+    if value is None:
+        return "ukendt"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:g}".replace(".", ",")
+    return str(value)
+
+
+def _scope(guideline: GuidelineRule, facts: Mapping[str, Any]) -> tuple[bool, list[str]]:
+    shown = {name: _display(value) for name, value in facts.items()}
+    met, unmet = [], []
+    for criterion in guideline.scope:
+        holds = condition_holds(criterion["condition"], facts)
+        (met if holds else unmet).append(criterion["met" if holds else "unmet"].format_map(shown))
+    return (not unmet, met if not unmet else unmet)
+
+
+def _applied(
+    guideline: GuidelineRule, rec: RecommendationRule, facts: Mapping[str, Any]
+) -> AppliedRecommendation:
+    because = condition_reasons(rec.applies_when, facts) or [APPLIES_TO_ALL]
+    notes = []
+    if rec.exception and condition_holds(rec.exception["when"], facts):
+        because.append("; ".join(condition_reasons(rec.exception["when"], facts)))
+        notes.append(rec.exception["text"])
+    return AppliedRecommendation(
+        guideline=guideline.slug,
+        slug=rec.slug,
+        title=rec.title,
+        strength=rec.strength,
+        direction=rec.direction,
+        certainty=rec.certainty,
+        label=strength_label(rec.strength, rec.direction, rec.certainty),
+        symbol=strength_symbol(rec.strength, rec.direction),
+        rationale=rec.rationale,
+        version=rec.version,
+        url=rec.url,
+        because=because,
+        notes=notes,
+    )
+
+
+def _red_flag_alerts(intake: Intake, content: RulesContent) -> list[Alert]:
+    alerts = []
+    for code in sorted(intake.red_flags, key=list(content.red_flags).index):
+        flag = content.red_flags[code]
+        action = (
+            "Akut henvisning."
+            if flag.level == "critical"
+            else "Udred for specifik patologi, før retningslinjen anvendes."
+        )
+        alerts.append(Alert(code, flag.level, f"Rødt flag: {flag.label}. {action}"))
+    return alerts
+
+
+def _medication_alerts(
+    intake: Intake, applied: list[AppliedRecommendation], rules: Mapping[str, RecommendationRule]
+) -> list[Alert]:
+    alerts, seen = [], set()
+    for med in intake.medications:
+        if med.drug in seen:
+            continue
+        for rec in applied:
+            rule = rules[f"{rec.guideline}/{rec.slug}"]
+            if rec.direction == "against" and med.drug in rule.drugs:
+                seen.add(med.drug)
+                name = drug_table()[med.drug].name
+                alerts.append(
+                    Alert(
+                        "current_medication_advised_against",
+                        "warning",
+                        f"Patienten får {name}, som en anbefaling, der gælder patienten, "
+                        f"fraråder ({rec.label.lower()}): {rec.title}",
+                        f"{rec.guideline}/{rec.slug}",
+                    )
+                )
+                break
+    return alerts
+
+
+# US CDC 2022 thresholds, highest first: only the highest one reached is shown.
+_MME_THRESHOLDS = (
+    ("mme_90", MME_THRESHOLD_TAPER, "overvej nedtrapning nu"),
+    ("mme_50", MME_THRESHOLD_CONSIDER, "overvej nedtrapning"),
+)
+
+
+def _mme_alerts(facts: Facts) -> list[Alert]:
+    alerts = []
+    mme = facts.daily_mme
+    for code, threshold, advice in _MME_THRESHOLDS:
+        if mme is not None and mme >= threshold:
+            alerts.append(
+                Alert(
+                    code,
+                    "warning",
+                    f"Dagligt morfinækvivalent {_display(float(mme))} mg er {threshold} mg eller "
+                    f"mere (amerikansk tærskel, CDC 2022: {advice}).",
+                )
+            )
+            break
+    if any(item.factor is None for item in facts.mme_items):
+        alerts.append(
+            Alert(
+                "mme_not_computed",
+                "info",
+                "Buprenorphin indgår ikke i morfinækvivalenten: CDC 2022 omregner det ikke "
+                "(partiel agonist med loftseffekt).",
+            )
+        )
+    return alerts
+
+
+def evaluate(intake: Intake, content: RulesContent) -> Evaluation:
+    """Return every guideline in or out of scope, the recommendations that apply, and alerts."""
+    facts = facts_derive(intake)
+    values = fact_values(intake, facts)
+    results, applied_all, rules = [], [], {}
+    for guideline in content.guidelines:
+        in_scope, reasons = _scope(guideline, values)
+        applied = []
+        if in_scope:
+            for rec in guideline.recommendations:
+                rules[f"{guideline.slug}/{rec.slug}"] = rec
+                if condition_holds(rec.applies_when, values):
+                    applied.append(_applied(guideline, rec, values))
+        applied_all.extend(applied)
+        results.append(
+            GuidelineResult(
+                guideline.slug,
+                guideline.title,
+                guideline.short_title,
+                guideline.url,
+                in_scope,
+                reasons,
+                applied,
+            )
+        )
+    alerts = (
+        _red_flag_alerts(intake, content)
+        + _medication_alerts(intake, applied_all, rules)
+        + _mme_alerts(facts)
+    )
+    alerts.sort(key=lambda alert: LEVEL_ORDER[alert.level])
+    return Evaluation(intake=intake, facts=facts, alerts=alerts, guidelines=results)

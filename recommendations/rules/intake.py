@@ -1,0 +1,61 @@
+"""The intake: what the clinician tells us about the patient (API.md), and the codes it uses."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
+
+
+class PainSite(TextChoices):
+    """Where the pain is, as the guidelines' populations distinguish it (CONTENT.md)."""
+
+    LOW_BACK = "low_back", _("Lænderyg")
+    GENERALISED = "generalised", _("Generaliserede smerter i bevægeapparatet")
+    OTHER_MSK = "other_msk", _("Andet sted i bevægeapparatet")
+
+
+class WorkStatus(TextChoices):
+    """Work attachment, relevant to the work-ability recommendation (seed 001, kapitel 8)."""
+
+    WORKING = "working", _("I arbejde")
+    SICK_LEAVE = "sick_leave", _("Sygemeldt")
+    UNEMPLOYED = "unemployed", _("Ledig")
+    STUDENT = "student", _("Under uddannelse")
+    RETIRED = "retired", _("Pensioneret")
+    OTHER = "other", _("Andet")
+
+
+class DoseUnit(TextChoices):
+    """Units of a daily dose (API.md): mg per day, or mcg per hour for patches."""
+
+    MG = "mg", _("mg/døgn")
+    MCG_PER_HOUR = "mcg/h", _("mikrogram/time (plaster)")
+
+
+@dataclass(frozen=True)
+class Medication:
+    drug: str
+    daily_dose: float
+    unit: str
+
+
+@dataclass(frozen=True)
+class Intake:
+    """One patient as described by the clinician; validated before it is built."""
+
+    age: int
+    pain_site: str
+    pain_duration_weeks: float
+    neuropathic_pain: bool = False
+    radicular_signs: bool = False
+    red_flags: frozenset[str] = frozenset()
+    complex_problems: bool = False
+    activity_limitation: bool = False
+    work_status: str | None = None
+    trains_independently: bool | None = None
+    nonpharmacological_insufficient: bool = False
+    sleep_problems: bool = False
+    somatic_disease_flare: bool = False
+    medications: tuple[Medication, ...] = field(default_factory=tuple)
+    opioid_treatment_months: float | None = None
+    startback: tuple[int, ...] | None = None

@@ -1,0 +1,446 @@
+"""POST /api/v1/evaluate/ over real HTTP: the contract in API.md, the vignettes, bad input."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from recommendations.intake_input import (
+    AGE_ERROR,
+    DOSE_ERROR,
+    DRUG_ERROR,
+    DURATION_ERROR,
+    NOT_AN_OBJECT_ERROR,
+    PAIN_SITE_ERROR,
+    RED_FLAG_ERROR,
+    REQUIRED_ERROR,
+    STARTBACK_ERROR,
+    UNIT_ERROR,
+    UNKNOWN_FIELD_ERROR,
+)
+from recommendations.rules.drugs import drug_table
+
+pytestmark = pytest.mark.usefixtures("content")
+
+URL = "/api/v1/evaluate/"
+VIGNETTES = json.loads(
+    (Path(__file__).resolve().parents[1] / "data" / "vignettes.json").read_text(encoding="utf-8")
+)["cases"]
+GUIDELINES = ["child-msk-pain", "generalised-pain", "acute-low-back-pain", "opioid-tapering"]
+LOW_BACK = {"age": 30, "pain_site": "low_back", "pain_duration_weeks": 3}
+
+
+def post(client, body):
+    """POST `body` (a Python value sent as JSON, or raw bytes) and return the response."""
+    raw = body if isinstance(body, bytes) else json.dumps(body)
+    return client.post(URL, raw, content_type="application/json")
+
+
+def errors_of(client, body) -> dict[str, list[str]]:
+    """Return the errors for a refused intake, checking it was refused the documented way."""
+    response = post(client, body)
+    assert response.status_code == 400, response.content
+    data = response.json()
+    assert set(data) == {"errors"}
+    for field, messages in data["errors"].items():
+        assert isinstance(messages, list) and messages, field
+        assert all(isinstance(message, str) and message for message in messages), field
+    return data["errors"]
+
+
+def medication_errors(errors: dict, index: int, field: str) -> list[str]:
+    """Return the messages for medications[index].field, whichever nested key spelling is used."""
+    keys = [
+        key
+        for key in errors
+        if key in {f"medications[{index}].{field}", f"medications.{index}.{field}"}
+    ]
+    assert len(keys) == 1, errors
+    return errors[keys[0]]
+
+
+def medication(drug: str, dose, unit: str | None = None) -> dict:
+    return {"drug": drug, "daily_dose": dose, "unit": unit or drug_table()[drug].unit}
+
+
+# --- The vignettes --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", VIGNETTES, ids=[case["name"] for case in VIGNETTES])
+def test_each_vignette_gets_the_required_outcome_over_http(client, case):
+    response = post(client, case["intake"])
+
+    assert response.status_code == 200
+    data = response.json()
+    assert [g["slug"] for g in data["guidelines"]] == GUIDELINES
+    assert {g["slug"] for g in data["guidelines"] if g["in_scope"]} == set(case["in_scope"])
+    applying = {
+        f"{g['slug']}/{r['slug']}" for g in data["guidelines"] for r in g["recommendations"]
+    }
+    assert set(case["includes"]) <= applying
+    assert not set(case["excludes"]) & applying
+    pairs = [[a["code"], a["level"]] for a in data["alerts"]]
+    for pair in case["alerts"]:
+        assert pair in pairs
+    for key, value in case.get("derived", {}).items():
+        assert data["derived"][key] == value, key
+
+
+# --- The response shape ---------------------------------------------------------------------
+
+
+def test_the_response_has_the_shape_api_md_promises(client):
+    response = post(
+        client,
+        {
+            "age": 60,
+            "pain_site": "generalised",
+            "pain_duration_weeks": 200,
+            "red_flags": ["fever"],
+            "medications": [medication("oxycodone", 40)],
+            "opioid_treatment_months": 24,
+            "startback": [1, 0, 0, 0, 1, 1, 0, 0, 0],
+        },
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    data = response.json()
+    assert {"derived", "alerts", "guidelines"} <= set(data)
+    assert {"age_group", "daily_mme", "long_term_opioid", "startback"} <= set(data["derived"])
+    assert data["derived"]["age_group"] == "adult"
+    assert data["derived"]["daily_mme"] == 60.0
+    assert data["derived"]["long_term_opioid"] is True
+    assert data["derived"]["startback"] == {"total": 3, "psychosocial": 2, "risk": "low"}
+
+    assert data["alerts"]
+    for alert in data["alerts"]:
+        assert {"code", "level", "message", "recommendation"} <= set(alert)
+        assert alert["level"] in {"critical", "warning", "info"}
+        assert alert["message"]
+    fever = next(a for a in data["alerts"] if a["code"] == "fever")
+    assert fever["recommendation"] is None
+    medication_alert = next(
+        a for a in data["alerts"] if a["code"] == "current_medication_advised_against"
+    )
+    assert medication_alert["recommendation"] == "generalised-pain/opioids-without-dual-action"
+
+    assert [g["slug"] for g in data["guidelines"]] == GUIDELINES
+    for guideline in data["guidelines"]:
+        assert {"slug", "title", "in_scope", "reasons", "recommendations"} <= set(guideline)
+        assert isinstance(guideline["in_scope"], bool)
+        assert guideline["reasons"] and all(isinstance(r, str) for r in guideline["reasons"])
+        for rec in guideline["recommendations"]:
+            assert {
+                "slug",
+                "title",
+                "strength",
+                "direction",
+                "certainty",
+                "label",
+                "rationale",
+                "version",
+                "url",
+                "because",
+            } <= set(rec)
+            assert rec["url"] == f"http://testserver/guidelines/{guideline['slug']}/{rec['slug']}/"
+            assert isinstance(rec["version"], int)
+            assert rec["because"] and all(isinstance(b, str) for b in rec["because"])
+
+
+def test_applying_recommendations_carry_their_danish_grade(client):
+    data = post(
+        client,
+        {
+            **LOW_BACK,
+            "age": 45,
+            "pain_site": "generalised",
+            "pain_duration_weeks": 52,
+            "complex_problems": True,
+            "medications": [medication("tramadol", 200)],
+        },
+    ).json()
+
+    generalised = next(g for g in data["guidelines"] if g["slug"] == "generalised-pain")
+    by_slug = {r["slug"]: r for r in generalised["recommendations"]}
+    assert (by_slug["cbt"]["strength"], by_slug["cbt"]["direction"]) == ("strong", "for")
+    assert by_slug["cbt"]["label"] == "Stærk anbefaling for"
+    assert by_slug["tramadol"]["label"] == "Svag anbefaling imod"
+    assert by_slug["tramadol"]["certainty"] is None
+
+
+def test_out_of_scope_guidelines_list_no_recommendations(client):
+    data = post(client, {**LOW_BACK, "radicular_signs": True}).json()
+
+    for guideline in data["guidelines"]:
+        assert guideline["in_scope"] is False
+        assert guideline["recommendations"] == []
+    low_back = next(g for g in data["guidelines"] if g["slug"] == "acute-low-back-pain")
+    assert any("nerverod" in reason for reason in low_back["reasons"])
+
+
+def test_defaults_apply_to_fields_left_out(client):
+    data = post(client, LOW_BACK).json()
+
+    assert data["derived"] == {
+        "age_group": "adult",
+        "daily_mme": None,
+        "long_term_opioid": False,
+        "startback": None,
+    }
+    assert data["alerts"] == []
+
+
+def test_buprenorphine_alone_gives_a_null_mme_and_an_info_alert(client):
+    data = post(
+        client,
+        {
+            **LOW_BACK,
+            "pain_site": "other_msk",
+            "medications": [medication("buprenorphine_patch", 10)],
+        },
+    ).json()
+
+    assert data["derived"]["daily_mme"] is None
+    assert ["mme_not_computed", "info"] in [[a["code"], a["level"]] for a in data["alerts"]]
+
+
+def test_one_evaluation_stays_within_its_query_budget(client, django_assert_max_num_queries):
+    body = {**LOW_BACK, "red_flags": ["fever"], "medications": [medication("morphine", 60)]}
+    # Cold: the content token, then guidelines, recommendations and red flags, read once.
+    with django_assert_max_num_queries(4):
+        assert post(client, body).status_code == 200
+    # Warm: the content is cached per process; only the token is checked.
+    with django_assert_max_num_queries(1):
+        assert post(client, body).status_code == 200
+
+
+def test_an_edited_recommendation_is_evaluated_at_once_despite_the_cache(client):
+    from recommendations.models import Recommendation
+
+    assert post(client, LOW_BACK).status_code == 200
+    rec = Recommendation.objects.get(guideline__slug="acute-low-back-pain", slug="stay-active")
+    rec.title = "Ny tekst efter høring."
+    rec.save()
+    data = post(client, LOW_BACK).json()
+    lbp = next(g for g in data["guidelines"] if g["slug"] == "acute-low-back-pain")
+    assert lbp["recommendations"][0]["title"] == "Ny tekst efter høring."
+
+
+def test_the_openapi_schema_documents_the_evaluate_endpoint(client):
+    response = client.get("/api/schema/")
+
+    assert response.status_code == 200
+    assert "/api/v1/evaluate/" in response.content.decode()
+
+
+def test_evaluate_only_accepts_post(client):
+    assert client.get(URL).status_code == 405
+
+
+# --- Bad input ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"age": 121}, "age", AGE_ERROR),
+        ({"age": -1}, "age", AGE_ERROR),
+        ({"age": "abc"}, "age", AGE_ERROR),
+        ({"age": 12.5}, "age", AGE_ERROR),
+        ({"age": True}, "age", AGE_ERROR),
+        ({"age": None}, "age", AGE_ERROR),
+        ({"pain_site": "knee"}, "pain_site", PAIN_SITE_ERROR.format(input="knee")),
+        ({"pain_duration_weeks": -0.5}, "pain_duration_weeks", DURATION_ERROR),
+        ({"pain_duration_weeks": 3000}, "pain_duration_weeks", DURATION_ERROR),
+        ({"pain_duration_weeks": "long"}, "pain_duration_weeks", DURATION_ERROR),
+        ({"red_flags": ["not_a_flag"]}, "red_flags", RED_FLAG_ERROR.format(code="not_a_flag")),
+        ({"startback": [1] * 8}, "startback", STARTBACK_ERROR),
+        ({"startback": [0, 0, 0, 0, 2, 0, 0, 0, 0]}, "startback", STARTBACK_ERROR),
+        ({"startback": 5}, "startback", STARTBACK_ERROR),
+        ({"startback": "110010000"}, "startback", STARTBACK_ERROR),
+        ({"spelt_wrong": True}, "spelt_wrong", UNKNOWN_FIELD_ERROR),
+        ({"neuropatic_pain": True}, "neuropatic_pain", UNKNOWN_FIELD_ERROR),
+    ],
+)
+def test_a_bad_field_is_refused_with_its_name_and_a_danish_message(client, fields, field, message):
+    errors = errors_of(client, {**LOW_BACK, **fields})
+
+    assert errors == {field: [message]}
+
+
+def test_every_unknown_red_flag_is_named(client):
+    errors = errors_of(client, {**LOW_BACK, "red_flags": ["fever", "nope", "also_nope"]})
+
+    assert errors == {
+        "red_flags": [RED_FLAG_ERROR.format(code="nope"), RED_FLAG_ERROR.format(code="also_nope")]
+    }
+
+
+@pytest.mark.parametrize("missing", ["age", "pain_site", "pain_duration_weeks"])
+def test_a_missing_required_field_is_named(client, missing):
+    body = {key: value for key, value in LOW_BACK.items() if key != missing}
+
+    assert errors_of(client, body) == {missing: [REQUIRED_ERROR]}
+
+
+@pytest.mark.parametrize("body", [{}, b""])
+def test_an_empty_intake_names_all_three_required_fields(client, body):
+    assert errors_of(client, body) == {
+        "age": [REQUIRED_ERROR],
+        "pain_site": [REQUIRED_ERROR],
+        "pain_duration_weeks": [REQUIRED_ERROR],
+    }
+
+
+def test_an_unknown_drug_is_refused(client):
+    errors = errors_of(client, {**LOW_BACK, "medications": [medication("aspirin", 500, "mg")]})
+
+    assert medication_errors(errors, 0, "drug") == [DRUG_ERROR.format(input="aspirin")]
+
+
+@pytest.mark.parametrize("dose", [0, -10, "x", None])
+def test_a_dose_that_is_not_a_positive_number_is_refused(client, dose):
+    errors = errors_of(client, {**LOW_BACK, "medications": [medication("morphine", dose)]})
+
+    assert medication_errors(errors, 0, "daily_dose") == [DOSE_ERROR]
+
+
+@pytest.mark.parametrize(
+    ("drug", "wrong_unit", "right_unit"),
+    [
+        ("fentanyl_patch", "mg", "mcg/h"),
+        ("buprenorphine_patch", "mg", "mcg/h"),
+        ("oxycodone", "mcg/h", "mg"),
+    ],
+)
+def test_a_dose_in_the_wrong_unit_for_the_drug_is_refused(client, drug, wrong_unit, right_unit):
+    body = {
+        **LOW_BACK,
+        "medications": [medication("morphine", 10), medication(drug, 25, wrong_unit)],
+    }
+
+    errors = errors_of(client, body)
+
+    expected = UNIT_ERROR.format(drug=drug_table()[drug].name, unit=right_unit)
+    assert medication_errors(errors, 1, "unit") == [expected]
+    assert len(errors) == 1
+
+
+def test_a_body_that_is_not_json_is_refused_naming_the_body(client):
+    errors = errors_of(client, b'{"age": 30, "pain_site": ')
+
+    assert list(errors) == ["body"]
+    assert errors["body"][0].startswith("Kroppen er ikke gyldig JSON")
+
+
+@pytest.mark.parametrize("body", [[], [LOW_BACK], "low back", 42])
+def test_a_body_that_is_not_a_json_object_is_refused(client, body):
+    assert errors_of(client, body) == {"non_field_errors": [NOT_AN_OBJECT_ERROR]}
+
+
+def test_every_problem_is_reported_at_once(client):
+    errors = errors_of(
+        client,
+        {
+            "age": 121,
+            "pain_site": "knee",
+            "pain_duration_weeks": 3000,
+            "red_flags": ["nope"],
+            "medications": [medication("morphine", 0), medication("fentanyl_patch", 25, "mg")],
+            "startback": [1, 1],
+            "shoe_size": 44,
+        },
+    )
+
+    assert errors["age"] == [AGE_ERROR]
+    assert errors["pain_site"] == [PAIN_SITE_ERROR.format(input="knee")]
+    assert errors["pain_duration_weeks"] == [DURATION_ERROR]
+    assert errors["red_flags"] == [RED_FLAG_ERROR.format(code="nope")]
+    assert errors["startback"] == [STARTBACK_ERROR]
+    assert errors["shoe_size"] == [UNKNOWN_FIELD_ERROR]
+    assert medication_errors(errors, 0, "daily_dose") == [DOSE_ERROR]
+    assert medication_errors(errors, 1, "unit") == [
+        UNIT_ERROR.format(drug=drug_table()["fentanyl_patch"].name, unit="mcg/h")
+    ]
+    assert len(errors) == 8
+
+
+ODD_VALUES = [None, True, "x", "", -1, 10**20, 1.5, [], [None], [{}], {}, {"a": 1}, ["fever"]]
+FIELDS = [
+    "age",
+    "pain_site",
+    "pain_duration_weeks",
+    "neuropathic_pain",
+    "radicular_signs",
+    "red_flags",
+    "complex_problems",
+    "activity_limitation",
+    "work_status",
+    "trains_independently",
+    "nonpharmacological_insufficient",
+    "sleep_problems",
+    "somatic_disease_flare",
+    "medications",
+    "opioid_treatment_months",
+    "startback",
+]
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_odd_values_in_any_field_never_cause_a_server_error(client, field):
+    for value in ODD_VALUES:
+        response = post(client, {**LOW_BACK, field: value})
+        assert response.status_code in {200, 400}, (field, value)
+        if response.status_code == 400:
+            assert field in " ".join(response.json()["errors"]), (field, value)
+
+
+@pytest.mark.parametrize("value", ODD_VALUES)
+def test_odd_values_inside_a_medication_never_cause_a_server_error(client, value):
+    for key in ("drug", "daily_dose", "unit"):
+        item = {**medication("morphine", 10), key: value}
+        response = post(client, {**LOW_BACK, "medications": [item]})
+        assert response.status_code in {200, 400}, (key, value)
+        if response.status_code == 400:
+            assert all(name.startswith("medications") for name in response.json()["errors"])
+
+
+# --- Bugs these tests found, now fixed ---
+
+
+def test_a_json_null_body_is_refused_like_any_other_non_object(client):
+    assert errors_of(client, b"null") == {"non_field_errors": [NOT_AN_OBJECT_ERROR]}
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"pain_duration_weeks": True},
+        {"opioid_treatment_months": True},
+        {"medications": [{"drug": "morphine", "daily_dose": True, "unit": "mg"}]},
+    ],
+    ids=["pain_duration_weeks", "opioid_treatment_months", "daily_dose"],
+)
+def test_a_boolean_is_not_accepted_as_a_number(client, fields):
+    assert post(client, {**LOW_BACK, **fields}).status_code == 400
+
+
+def test_an_unknown_field_inside_a_medication_is_refused(client):
+    item = {**medication("morphine", 60), "opioid_treatment_months": 24}
+
+    response = post(
+        client,
+        {**LOW_BACK, "pain_site": "generalised", "pain_duration_weeks": 52, "medications": [item]},
+    )
+
+    assert response.status_code == 400
+
+
+def test_a_nested_error_is_keyed_as_errors_flatten_documents(client):
+    body = {
+        **LOW_BACK,
+        "medications": [medication("morphine", 10), medication("fentanyl_patch", 25, "mg")],
+    }
+
+    assert "medications[1].unit" in errors_of(client, body)
