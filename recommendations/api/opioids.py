@@ -1,0 +1,377 @@
+"""Opioid tools (API.md): POST /api/v1/opioids/mme/ and POST /api/v1/opioids/taper-plan/.
+
+The serializers here are the one validation path for the API and the opioid pages: the pages
+reshape their form fields into this JSON shape and call the same functions.
+"""
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import api_view
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from ..intake_input import (
+    DOSE_ERROR,
+    DOSE_MAX,
+    DRUG_ERROR,
+    LIST_ERROR,
+    NOT_AN_OBJECT_ERROR,
+    OPIOID_MONTHS_ERROR,
+    OPIOID_MONTHS_MAX,
+    REQUIRED_ERROR,
+    UNIT_ERROR,
+    UNKNOWN_FIELD_ERROR,
+    MedicationSerializer,
+    OpioidCodeField,
+)
+from ..opioids import (
+    INTERVAL_ERROR,
+    INTERVAL_WEEKS_MAX,
+    INTERVAL_WEEKS_MIN,
+    MAX_STEPS,
+    NOT_OPIOID_ERROR,
+    PAUSE_EXTRA_ERROR,
+    PAUSE_EXTRA_MAX,
+    PAUSE_EXTRA_MIN,
+    REDUCTION_ERROR,
+    REDUCTION_PERCENT_DEFAULT,
+    REDUCTION_PERCENT_MAX,
+    REDUCTION_PERCENT_MIN,
+    TARGET_ABOVE_ERROR,
+    TARGET_DAILY_DOSE_DEFAULT,
+    TARGET_ERROR,
+    MmeTable,
+    Pause,
+    TaperPlan,
+    TaperPlanError,
+    mme_table,
+    number_display,
+    taper_plan_build,
+)
+from ..rules import Medication
+from ..rules.drugs import drug_table
+from .errors import ErrorSerializer
+
+START_DATE_RANGE_DAYS = 730  # a plan starts within two years of today, either way
+MEDICATIONS_MAX = 20
+
+MEDICATIONS_EMPTY_ERROR = "Angiv mindst ét lægemiddel med døgndosis."
+MEDICATIONS_MAX_ERROR = f"Højst {MEDICATIONS_MAX} lægemidler ad gangen."
+TREATMENT_MONTHS_REQUIRED_ERROR = (
+    "Angiv hvor mange måneder opioid har været brugt; det afgør standardintervallet "
+    "(hver 4. uge ved et år eller mere, ellers hver uge)."
+)
+START_DATE_ERROR = "Startdato skal være en dato, fx 2026-03-01 eller 01-03-2026."
+START_DATE_RANGE_ERROR = "Startdato skal ligge inden for to år fra i dag ({first} til {last})."
+BOOLEAN_ERROR = "Skal være true eller false."
+PAUSES_MAX_ERROR = f"Højst {MAX_STEPS} pauser."
+PAUSE_STEP_NUMBER_ERROR = (
+    f"En pause skal ligge efter et trin: trinnummeret er et helt tal fra 1 til {MAX_STEPS - 1}."
+)
+DATE_INPUT_FORMATS = ["iso-8601", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"]
+
+
+class _StrictSerializer(serializers.Serializer):
+    """Reject unknown fields: a misspelt "reduction_percent" must not quietly use the default."""
+
+    default_error_messages = {"invalid": NOT_AN_OBJECT_ERROR}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError({"non_field_errors": [NOT_AN_OBJECT_ERROR]})
+        unknown = {name: [UNKNOWN_FIELD_ERROR] for name in sorted(set(data) - set(self.fields))}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            error.detail.update(unknown)
+            raise
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return value
+
+
+def _number_messages(message: str) -> dict[str, str]:
+    keys = ("invalid", "null", "max_string_length", "overflow")
+    # Range messages go through Django's validators, which %-format them: escape "%".
+    in_range = message.replace("%", "%%")
+    return (
+        dict.fromkeys(keys, message)
+        | {"min_value": in_range, "max_value": in_range}
+        | {"required": REQUIRED_ERROR}
+    )
+
+
+# --- MME -------------------------------------------------------------------------------------
+
+
+class MmeInputSerializer(_StrictSerializer):
+    medications = MedicationSerializer(
+        many=True,
+        allow_empty=False,
+        max_length=MEDICATIONS_MAX,
+        error_messages={
+            "not_a_list": LIST_ERROR,
+            "null": LIST_ERROR,
+            "required": REQUIRED_ERROR,
+            "empty": MEDICATIONS_EMPTY_ERROR,
+            "max_length": MEDICATIONS_MAX_ERROR,
+        },
+    )
+
+
+class MmeItemSerializer(serializers.Serializer):
+    drug = serializers.CharField()
+    name = serializers.CharField()
+    daily_dose = serializers.FloatField()
+    unit = serializers.CharField()
+    factor = serializers.FloatField(allow_null=True)
+    mme = serializers.FloatField(allow_null=True)
+    source = serializers.CharField()
+
+
+class MmeTableSerializer(serializers.Serializer):
+    daily_mme = serializers.FloatField(allow_null=True)
+    threshold = serializers.IntegerField(
+        allow_null=True, help_text="Højeste amerikanske tærskel (CDC 2022) der er nået: 50, 90."
+    )
+    items = MmeItemSerializer(many=True)
+    notes = serializers.ListField(child=serializers.CharField())
+
+
+def mme_table_from_data(*, data: object) -> MmeTable:
+    """Return the MME table for raw data; raise ValidationError listing every problem."""
+    serializer = MmeInputSerializer(data=data)
+    serializer.is_valid(raise_exception=True)
+    medications = [Medication(**med) for med in serializer.validated_data["medications"]]
+    return mme_table(medications=medications)
+
+
+# --- Taper plan ------------------------------------------------------------------------------
+
+
+class PauseSerializer(_StrictSerializer):
+    after_step = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_STEPS - 1,
+        error_messages=_number_messages(PAUSE_STEP_NUMBER_ERROR),
+    )
+    extra_intervals = serializers.IntegerField(
+        min_value=PAUSE_EXTRA_MIN,
+        max_value=PAUSE_EXTRA_MAX,
+        error_messages=_number_messages(PAUSE_EXTRA_ERROR),
+    )
+
+
+class TaperPlanInputSerializer(_StrictSerializer):
+    # drug, daily_dose and unit as on a medication row (same checks and messages).
+    drug = OpioidCodeField(
+        error_messages={"required": REQUIRED_ERROR, "blank": REQUIRED_ERROR, "null": REQUIRED_ERROR}
+    )
+    daily_dose = serializers.FloatField(
+        min_value=0.000001, max_value=DOSE_MAX, error_messages=_number_messages(DOSE_ERROR)
+    )
+    unit = serializers.CharField(
+        required=False, help_text="mg (mg/døgn) eller mcg/h (plaster); følger lægemidlet."
+    )
+    treatment_months = serializers.FloatField(
+        min_value=0,
+        max_value=OPIOID_MONTHS_MAX,
+        error_messages=_number_messages(OPIOID_MONTHS_ERROR)
+        | {"required": TREATMENT_MONTHS_REQUIRED_ERROR, "null": TREATMENT_MONTHS_REQUIRED_ERROR},
+    )
+    reduction_percent = serializers.FloatField(
+        min_value=REDUCTION_PERCENT_MIN,
+        max_value=REDUCTION_PERCENT_MAX,
+        default=REDUCTION_PERCENT_DEFAULT,
+        error_messages=_number_messages(REDUCTION_ERROR),
+        help_text="Reduktion pr. trin i % af startdosis (1-50, standard 10).",
+    )
+    interval_weeks = serializers.IntegerField(
+        min_value=INTERVAL_WEEKS_MIN,
+        max_value=INTERVAL_WEEKS_MAX,
+        allow_null=True,
+        default=None,
+        error_messages=_number_messages(INTERVAL_ERROR),
+        help_text="Uger mellem trin (1-12); standard 4 ved brug i 12 måneder eller mere, ellers 1.",
+    )
+    target_daily_dose = serializers.FloatField(
+        min_value=0,
+        max_value=DOSE_MAX,
+        default=0,
+        error_messages=_number_messages(TARGET_ERROR),
+        help_text="Måldosis (standard 0: fuld udtrapning; ikke alle skal trappes helt ud).",
+    )
+    start_date = serializers.DateField(
+        allow_null=True,
+        default=None,
+        input_formats=DATE_INPUT_FORMATS,
+        error_messages={"invalid": START_DATE_ERROR, "datetime": START_DATE_ERROR},
+        help_text="Standard: i dag.",
+    )
+    round_doses = serializers.BooleanField(
+        default=False,
+        error_messages={"invalid": BOOLEAN_ERROR, "null": BOOLEAN_ERROR},
+        help_text="Rund op til praktiske doser (tabletstyrker, plasterstyrker).",
+    )
+    pauses = PauseSerializer(
+        many=True,
+        default=list,
+        max_length=MAX_STEPS,
+        error_messages={
+            "not_a_list": LIST_ERROR,
+            "null": LIST_ERROR,
+            "max_length": PAUSES_MAX_ERROR,
+        },
+    )
+
+    def __init__(self, *args, today: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+
+    def validate_drug(self, value: str) -> str:
+        drug = drug_table().get(value)
+        if drug is None:
+            raise serializers.ValidationError(DRUG_ERROR.format(input=value))
+        if not drug.is_opioid:
+            raise serializers.ValidationError(NOT_OPIOID_ERROR.format(name=drug.name))
+        return value
+
+    def validate_start_date(self, value: date | None) -> date:
+        if value is None:
+            return self.today
+        first = self.today - timedelta(days=START_DATE_RANGE_DAYS)
+        last = self.today + timedelta(days=START_DATE_RANGE_DAYS)
+        if not first <= value <= last:
+            raise serializers.ValidationError(
+                START_DATE_RANGE_ERROR.format(first=first.isoformat(), last=last.isoformat())
+            )
+        return value
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            # Report a target above the dose together with the other problems, not after them.
+            if isinstance(error.detail, dict) and isinstance(data, dict):
+                error.detail.update(self._target_errors(data, error.detail))
+            raise
+
+    def _target_errors(self, data: dict, errors: dict) -> dict[str, list[str]]:
+        if {"daily_dose", "target_daily_dose"} & set(errors) or "daily_dose" not in data:
+            return {}
+        try:
+            dose = self.fields["daily_dose"].run_validation(data["daily_dose"])
+            target = self.fields["target_daily_dose"].run_validation(
+                data.get("target_daily_dose", TARGET_DAILY_DOSE_DEFAULT)
+            )
+        except serializers.ValidationError:
+            return {}
+        # The raw values may be any JSON (a list, an object): only a string can name a drug.
+        drug_code, unit = data.get("drug"), data.get("unit")
+        drug = drug_table().get(drug_code) if isinstance(drug_code, str) else None
+        unit = drug.unit if drug else unit if isinstance(unit, str) else ""
+        if target < dose:
+            return {}
+        message = TARGET_ABOVE_ERROR.format(
+            target=number_display(target), dose=number_display(dose), unit=unit
+        )
+        return {"target_daily_dose": [message]}
+
+    def validate(self, data):
+        drug = drug_table()[data["drug"]]
+        if data.get("unit", drug.unit) != drug.unit:
+            raise serializers.ValidationError(
+                {"unit": [UNIT_ERROR.format(drug=drug.name, unit=drug.unit)]}
+            )
+        data["unit"] = drug.unit
+        return data
+
+
+class TaperStepSerializer(serializers.Serializer):
+    step = serializers.IntegerField()
+    date = serializers.DateField()
+    daily_dose = serializers.FloatField()
+    daily_mme = serializers.FloatField(allow_null=True)
+    patches = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Plastre der udgør dosis (kun ved afrunding til plasterstyrker).",
+    )
+    unchanged = serializers.BooleanField(help_text="Samme dosis som trinnet før (afrunding).")
+    pause_intervals = serializers.IntegerField(
+        help_text="Ekstra intervaller dosis holdes, før næste trin."
+    )
+
+
+class TaperPlanSerializer(serializers.Serializer):
+    drug = serializers.CharField()
+    drug_name = serializers.CharField()
+    unit = serializers.CharField()
+    factor = serializers.FloatField(allow_null=True)
+    start_date = serializers.DateField()
+    start_dose = serializers.FloatField()
+    target_daily_dose = serializers.FloatField()
+    treatment_months = serializers.FloatField()
+    reduction_percent = serializers.FloatField()
+    reduction_per_step = serializers.FloatField()
+    interval_weeks = serializers.IntegerField()
+    rounded = serializers.BooleanField()
+    steps = TaperStepSerializer(many=True)
+    follow_ups = serializers.ListField(child=serializers.DateField())
+    notes = serializers.ListField(child=serializers.CharField())
+
+
+def taper_plan_from_data(*, data: object, today: date) -> TaperPlan:
+    """Return the taper plan for raw data; raise ValidationError listing every problem."""
+    serializer = TaperPlanInputSerializer(data=data, today=today)
+    serializer.is_valid(raise_exception=True)
+    values = serializer.validated_data
+    try:
+        return taper_plan_build(
+            drug=values["drug"],
+            daily_dose=values["daily_dose"],
+            treatment_months=values["treatment_months"],
+            start_date=values["start_date"],
+            reduction_percent=values["reduction_percent"],
+            interval_weeks=values["interval_weeks"],
+            target_daily_dose=values["target_daily_dose"],
+            round_doses=values["round_doses"],
+            pauses=[Pause(**pause) for pause in values["pauses"]],
+        )
+    except TaperPlanError as error:
+        raise ValidationError(error.errors) from None
+
+
+# --- Views -----------------------------------------------------------------------------------
+
+
+# Patient doses in and out: no cache may keep the answers.
+@never_cache
+@extend_schema(
+    request=MmeInputSerializer,
+    responses={200: MmeTableSerializer, 400: ErrorSerializer},
+    description="Beregn orale morfinækvivalenter (MME/døgn) for patientens opioider. "
+    "Faktorerne anslår samlet eksponering og må ikke bruges til at omregne ved skift mellem "
+    "opioider; buprenorphin omregnes ikke; tærsklerne 50 og 90 er amerikanske (CDC 2022).",
+)
+@api_view(["POST"])
+def opioid_mme(request: Request) -> Response:
+    table = mme_table_from_data(data=request.data)
+    return Response(MmeTableSerializer(table).data)
+
+
+@never_cache
+@extend_schema(
+    request=TaperPlanInputSerializer,
+    responses={200: TaperPlanSerializer, 400: ErrorSerializer},
+    description="Foreslå en nedtrapningsplan for et opioid: trin med dato, døgndosis og MME, "
+    "opfølgningsdatoer og noter. Planen er et forslag, der skal justeres, ikke en ordination.",
+)
+@api_view(["POST"])
+def opioid_taper_plan(request: Request) -> Response:
+    plan = taper_plan_from_data(data=request.data, today=timezone.localdate())
+    return Response(TaperPlanSerializer(plan).data)

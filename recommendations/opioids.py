@@ -1,0 +1,638 @@
+"""Opioid tools (API.md "Opioid tools"): the MME table and the taper planner. Pure.
+
+No ORM and no clock: callers pass `start_date` in. Factors come from the drug table
+(fixtures/drugs.json), practical dose steps from fixtures/dose_steps.json, the pace from
+CONTENT.md (CDC 2022 and HHS 2019). Doses are computed in Decimal so that a plan's numbers
+are exact (60, 54, 48 ... not 47.99999).
+"""
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, localcontext
+from functools import cache
+from pathlib import Path
+
+from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
+
+from .rules.drugs import (
+    MME_NOT_FOR_SWITCHING,
+    MME_THRESHOLD_CONSIDER,
+    MME_THRESHOLD_TAPER,
+    Drug,
+    drug_table,
+)
+from .rules.facts import daily_mme_total, mme_items
+from .rules.intake import Medication
+
+DOSE_STEPS_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "dose_steps.json"
+
+# Pace (CONTENT.md: CDC 2022 and HHS 2019): about 10 % of the starting dose per month after a
+# year or more of use, about 10 % per week after shorter use.
+REDUCTION_PERCENT_DEFAULT = 10
+REDUCTION_PERCENT_MIN, REDUCTION_PERCENT_MAX = 1, 50
+INTERVAL_WEEKS_MIN, INTERVAL_WEEKS_MAX = 1, 12
+LONG_USE_MONTHS = 12
+INTERVAL_WEEKS_LONG_USE = 4
+INTERVAL_WEEKS_SHORT_USE = 1
+PACE_LONG_USE_PERCENT_PER_WEEK = 10 / 4  # about 10 % per month
+PACE_SHORT_USE_PERCENT_PER_WEEK = 10  # about 10 % per week
+TARGET_DAILY_DOSE_DEFAULT = 0
+# More rows than anyone can follow is a sign of a mistyped pace: refuse rather than print them.
+MAX_STEPS = 60
+PAUSE_EXTRA_MIN, PAUSE_EXTRA_MAX = 1, 12
+
+_CENT = Decimal("0.01")
+_PATCH_LABEL_TOLERANCE = 1
+
+# Error messages (Danish, shown to clinicians; tests import them).
+NOT_OPIOID_ERROR = "{name} er ikke et opioid; nedtrapningsplanen gælder kun opioider."
+UNKNOWN_DRUG_ERROR = "Ukendt lægemiddel {input!r}."
+DAILY_DOSE_ERROR = "Døgndosis skal være et positivt tal."
+TREATMENT_MONTHS_ERROR = "Varighed af opioidbehandling skal være 0 måneder eller mere."
+TARGET_ERROR = "Måldosis skal være 0 eller et positivt tal."
+TARGET_ABOVE_ERROR = (
+    "Måldosis ({target} {unit}) skal være lavere end den nuværende døgndosis ({dose} {unit}). "
+    "Måldosis 0 betyder fuld udtrapning."
+)
+REDUCTION_ERROR = (
+    f"Reduktion pr. trin skal være et tal fra {REDUCTION_PERCENT_MIN} til "
+    f"{REDUCTION_PERCENT_MAX} % af startdosis."
+)
+INTERVAL_ERROR = (
+    f"Interval mellem trin skal være et helt antal uger fra {INTERVAL_WEEKS_MIN} til "
+    f"{INTERVAL_WEEKS_MAX}."
+)
+TOO_MANY_STEPS_ERROR = (
+    "Planen ville få {steps} trin; højst {max} trin er tilladt. Vælg en større reduktion pr. "
+    "trin eller en højere måldosis."
+)
+PAUSE_STEP_ERROR = (
+    "Der kan ikke holdes pause efter trin {step}: planen har trin 1-{last}, og en pause skal "
+    "ligge efter et trin før det sidste."
+)
+PAUSE_DUPLICATE_ERROR = (
+    "Der er allerede en pause efter trin {step}; læg de ekstra intervaller sammen i én pause."
+)
+PAUSE_EXTRA_ERROR = (
+    f"Ekstra intervaller i en pause skal være et helt tal fra {PAUSE_EXTRA_MIN} til "
+    f"{PAUSE_EXTRA_MAX}."
+)
+DATE_OVERFLOW_ERROR = "Planen rækker ud over kalenderen; vælg en anden startdato."
+
+# Notes (Danish; CONTENT.md says which must be shown).
+PLAN_SUGGESTION_NOTE = (
+    "Planen er et forslag, der skal justeres undervejs efter patientens forløb, ikke en "
+    "ordination. Tempo og mål aftales mellem læge og patient, og nedtrapningen kan sættes på "
+    "pause."
+)
+PACE_NOTE = (
+    "Tempo (CDC 2022; HHS 2019): ca. 10 % af startdosis pr. måned, når opioid er brugt i et år "
+    "eller mere; ca. 10 % pr. uge kan være acceptabelt efter kortere brug. Almindelige "
+    "nedtrapninger reducerer 5-20 % hver 4. uge."
+)
+PACE_FASTER_LONG_USE_NOTE = (
+    "Det valgte tempo ({rate} % af startdosis pr. uge) er hurtigere end de ca. 10 % pr. måned, "
+    "som CDC 2022 angiver ved brug i et år eller mere. Overvej et langsommere tempo."
+)
+PACE_FASTER_SHORT_USE_NOTE = (
+    "Det valgte tempo ({rate} % af startdosis pr. uge) er hurtigere end de ca. 10 % pr. uge, "
+    "som CDC 2022 angiver som acceptabelt efter kortere brug. Overvej et langsommere tempo."
+)
+ROUNDING_MULTIPLE_NOTE = (
+    "Doserne er rundet op til hele {step} {unit}, så planen aldrig går hurtigere end det valgte "
+    "tempo; en dosis kan derfor være uændret i et interval. {source}"
+)
+ROUNDING_PATCH_NOTE = (
+    "Doserne er rundet op til plastre på {strengths} {unit} (højst {max_patches} ad gangen, "
+    "medmindre den nuværende dosis kræver flere), så planen aldrig går hurtigere end det valgte "
+    "tempo; en dosis kan derfor være uændret i et interval. {source}"
+)
+ROUNDING_NONE_NOTE = (
+    "Der er ikke registreret praktiske dosistrin for {name}; doserne er ikke afrundet."
+)
+BUPRENORPHINE_TAPER_NOTE = (
+    "{name} omregnes ikke til morfinækvivalenter: CDC 2022 omregner ikke buprenorphin (partiel "
+    "agonist med loftseffekt). Planen viser derfor ingen MME."
+)
+BUPRENORPHINE_MME_NOTE = (
+    "{name} er vist uden MME: CDC 2022 omregner ikke buprenorphin (partiel agonist med "
+    "loftseffekt), og det indgår ikke i den samlede døgndosis."
+)
+US_THRESHOLDS_NOTE = (
+    f"Tærsklerne {MME_THRESHOLD_CONSIDER} og {MME_THRESHOLD_TAPER} MME/døgn er amerikanske "
+    f"(CDC 2022): {MME_THRESHOLD_CONSIDER} MME/døgn eller mere: overvej nedtrapning; "
+    f"{MME_THRESHOLD_TAPER} MME/døgn eller mere: overvej nedtrapning nu."
+)
+US_THRESHOLD_REACHED_NOTE = (
+    "Den samlede døgndosis på {mme} MME er {threshold} MME/døgn eller mere (amerikansk tærskel, "
+    "CDC 2022: {advice})."
+)
+NON_OPIOIDS_NOTE = "Indgår ikke i beregningen, da de ikke er opioider: {names}."
+
+# US CDC 2022 thresholds, highest first: only the highest one reached is named.
+_MME_THRESHOLDS = (
+    (MME_THRESHOLD_TAPER, "overvej nedtrapning nu"),
+    (MME_THRESHOLD_CONSIDER, "overvej nedtrapning"),
+)
+
+
+class DoseStepKind(TextChoices):
+    """How a drug's dose is rounded to practical doses (fixtures/dose_steps.json)."""
+
+    MULTIPLE = "multiple", _("Hele trin af en fast størrelse")
+    PATCH_STRENGTHS = "patch_strengths", _("Summer af plasterstyrker")
+
+
+class TaperPlanError(ValueError):
+    """A plan cannot be made from these inputs; `errors` names each field and why."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class DoseSteps:
+    drug: str
+    kind: str
+    step: int | None = None
+    strengths: tuple[int, ...] = ()
+    max_patches: int = 0
+
+
+@dataclass(frozen=True)
+class MmeRow:
+    drug: str
+    name: str
+    daily_dose: float
+    unit: str
+    factor: float | None
+    mme: float | None
+    source: str
+
+
+@dataclass(frozen=True)
+class MmeTable:
+    items: tuple[MmeRow, ...]
+    daily_mme: float | None
+    threshold: int | None  # the highest US CDC threshold reached, if any
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Hold the dose of step `after_step` for `extra_intervals` more intervals."""
+
+    after_step: int
+    extra_intervals: int
+
+
+@dataclass(frozen=True)
+class TaperStep:
+    step: int
+    date: date
+    daily_dose: float
+    daily_mme: float | None
+    patches: tuple[int, ...] = ()  # the patches making up the dose, when rounded to patches
+    unchanged: bool = False  # same dose as the step before (rounding up can hold a dose)
+    pause_intervals: int = 0  # extra intervals this dose is held before the next step
+
+
+@dataclass(frozen=True)
+class TaperPlan:
+    drug: str
+    drug_name: str
+    unit: str
+    factor: float | None
+    start_date: date
+    start_dose: float
+    target_daily_dose: float
+    treatment_months: float
+    reduction_percent: float
+    reduction_per_step: float
+    interval_weeks: int
+    interval_is_default: bool
+    rounded: bool
+    pauses: tuple[Pause, ...]
+    steps: tuple[TaperStep, ...]
+    follow_ups: tuple[date, ...]
+    notes: tuple[str, ...]
+
+    @property
+    def end_date(self) -> date:
+        return self.steps[-1].date
+
+    @property
+    def next_follow_up(self) -> date:
+        return self.follow_ups[0]
+
+
+def number_display(value: float | Decimal | None) -> str:
+    """Return a number as a Dane reads it: 12 not 12.0, 12,5 not 12.5."""
+    if value is None:
+        return "–"
+    value = float(value)
+    text = str(int(value)) if value.is_integer() else f"{round(value, 2):g}"
+    return text.replace(".", ",")
+
+
+# --- MME table -------------------------------------------------------------------------------
+
+
+def mme_table(*, medications: Sequence[Medication]) -> MmeTable:
+    """Return each opioid's MME, the daily total and the notes CONTENT.md requires."""
+    drugs = drug_table()
+    items = mme_items(medications)
+    rows = tuple(
+        MmeRow(
+            drug=item.drug,
+            name=drugs[item.drug].name,
+            daily_dose=item.daily_dose,
+            unit=item.unit,
+            factor=item.factor,
+            mme=item.mme,
+            source=item.source,
+        )
+        for item in items
+    )
+    total = daily_mme_total(items)
+    threshold = next(
+        (limit for limit, _advice in _MME_THRESHOLDS if total is not None and total >= limit),
+        None,
+    )
+    notes = [MME_NOT_FOR_SWITCHING]
+    for name in dict.fromkeys(row.name for row in rows if row.factor is None):
+        notes.append(BUPRENORPHINE_MME_NOTE.format(name=name))
+    if threshold is not None:
+        advice = dict(_MME_THRESHOLDS)[threshold]
+        notes.append(
+            US_THRESHOLD_REACHED_NOTE.format(
+                mme=number_display(total), threshold=threshold, advice=advice
+            )
+        )
+    notes.append(US_THRESHOLDS_NOTE)
+    others = [drugs[m.drug].name for m in medications if not drugs[m.drug].is_opioid]
+    if others:
+        notes.append(NON_OPIOIDS_NOTE.format(names=", ".join(dict.fromkeys(others))))
+    return MmeTable(items=rows, daily_mme=total, threshold=threshold, notes=tuple(notes))
+
+
+# --- Practical dose steps --------------------------------------------------------------------
+
+
+@cache
+def dose_steps_table() -> dict[str, DoseSteps]:
+    """Return the practical dose steps by drug code, read once from fixtures/dose_steps.json."""
+    data = json.loads(DOSE_STEPS_FILE.read_text(encoding="utf-8"))
+    table = {}
+    for item in data["drugs"]:
+        steps = DoseSteps(
+            drug=item["drug"],
+            kind=item["kind"],
+            step=item.get("step"),
+            strengths=tuple(item.get("strengths", ())),
+            max_patches=item.get("max_patches", 0),
+        )
+        _dose_steps_check(steps)
+        table[steps.drug] = steps
+    return table
+
+
+def dose_steps_source() -> str:
+    """Return where the practical dose steps come from (Danish)."""
+    return json.loads(DOSE_STEPS_FILE.read_text(encoding="utf-8"))["source"]
+
+
+def _dose_steps_check(steps: DoseSteps) -> None:
+    drug = drug_table().get(steps.drug)
+    if drug is None or not drug.is_opioid:
+        raise ValueError(f"dose_steps.json: {steps.drug!r} is not an opioid in drugs.json")
+    if steps.kind == DoseStepKind.MULTIPLE:
+        if not (isinstance(steps.step, int) and steps.step > 0):
+            raise ValueError(f"dose_steps.json: {steps.drug}: step must be a positive integer")
+    elif steps.kind == DoseStepKind.PATCH_STRENGTHS:
+        ok = (
+            steps.strengths
+            and all(isinstance(s, int) and s > 0 for s in steps.strengths)
+            and list(steps.strengths) == sorted(set(steps.strengths))
+            and steps.max_patches >= 1
+        )
+        if not ok:
+            raise ValueError(
+                f"dose_steps.json: {steps.drug}: strengths must be increasing positive "
+                "integers and max_patches at least 1"
+            )
+    else:
+        raise ValueError(f"dose_steps.json: {steps.drug}: unknown kind {steps.kind!r}")
+
+
+class _PatchDoses:
+    """Doses that can be made from at most `max_patches` patches, with the fewest patches."""
+
+    def __init__(self, strengths: tuple[int, ...], max_patches: int):
+        self.strengths = strengths
+        self.max_patches = max_patches
+        self.limit = max_patches * strengths[-1]
+        fewest = [0] + [math.inf] * self.limit
+        last = [0] * (self.limit + 1)
+        for total in range(1, self.limit + 1):
+            for strength in strengths:
+                if strength <= total and fewest[total - strength] + 1 < fewest[total]:
+                    fewest[total] = fewest[total - strength] + 1
+                    last[total] = strength
+        self._fewest, self._last = fewest, last
+
+    def possible(self, dose: int) -> bool:
+        return 0 <= dose <= self.limit and self._fewest[dose] <= self.max_patches
+
+    def round_up(self, dose: Decimal) -> Decimal:
+        """Return the smallest possible dose at or above `dose`, preferring fewer patches."""
+        for total in range(max(0, math.ceil(dose)), self.limit + 1):
+            if self.possible(total):
+                # Labels are rounded (the "12" and "37" patches give 12.5 and 37.5 mcg/h), so
+                # 12 + 12 is really one 25 patch: take the single-unit-higher dose if it needs
+                # fewer patches.
+                higher = total + _PATCH_LABEL_TOLERANCE
+                if self.possible(higher) and self._fewest[higher] < self._fewest[total]:
+                    return Decimal(higher)
+                return Decimal(total)
+        return Decimal(self.limit)
+
+    def patches(self, dose: Decimal) -> tuple[int, ...]:
+        """Return the fewest patches that make up `dose`, largest first, or () if none do."""
+        if dose != dose.to_integral_value() or not self.possible(int(dose)):
+            return ()
+        total, used = int(dose), []
+        while total:
+            used.append(self._last[total])
+            total -= self._last[total]
+        return tuple(sorted(used, reverse=True))
+
+
+# --- Taper planner ---------------------------------------------------------------------------
+
+
+def interval_default(*, treatment_months: float) -> int:
+    """Return the default weeks between steps: 4 after a year or more of use, else 1."""
+    if treatment_months >= LONG_USE_MONTHS:
+        return INTERVAL_WEEKS_LONG_USE
+    return INTERVAL_WEEKS_SHORT_USE
+
+
+def _dec(value: float | int) -> Decimal:
+    # str() gives the shortest repr of a float, so 0.1 becomes Decimal("0.1"), not 0.1000000000...
+    return Decimal(str(value))
+
+
+def _finite(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _taper_drug(code: str) -> Drug:
+    drug = drug_table().get(code)
+    if drug is None:
+        raise TaperPlanError({"drug": [UNKNOWN_DRUG_ERROR.format(input=code)]})
+    if not drug.is_opioid:
+        raise TaperPlanError({"drug": [NOT_OPIOID_ERROR.format(name=drug.name)]})
+    return drug
+
+
+def _inputs_check(
+    *,
+    drug: Drug,
+    daily_dose: float,
+    treatment_months: float,
+    reduction_percent: float,
+    interval_weeks: int | None,
+    target_daily_dose: float,
+) -> None:
+    errors: dict[str, list[str]] = {}
+    if not (_finite(daily_dose) and daily_dose > 0):
+        errors["daily_dose"] = [DAILY_DOSE_ERROR]
+    if not (_finite(treatment_months) and treatment_months >= 0):
+        errors["treatment_months"] = [TREATMENT_MONTHS_ERROR]
+    if not (
+        _finite(reduction_percent)
+        and REDUCTION_PERCENT_MIN <= reduction_percent <= REDUCTION_PERCENT_MAX
+    ):
+        errors["reduction_percent"] = [REDUCTION_ERROR]
+    if interval_weeks is not None and not (
+        isinstance(interval_weeks, int)
+        and not isinstance(interval_weeks, bool)
+        and INTERVAL_WEEKS_MIN <= interval_weeks <= INTERVAL_WEEKS_MAX
+    ):
+        errors["interval_weeks"] = [INTERVAL_ERROR]
+    if not (_finite(target_daily_dose) and target_daily_dose >= 0):
+        errors["target_daily_dose"] = [TARGET_ERROR]
+    elif "daily_dose" not in errors and target_daily_dose >= daily_dose:
+        errors["target_daily_dose"] = [
+            TARGET_ABOVE_ERROR.format(
+                target=number_display(target_daily_dose),
+                dose=number_display(daily_dose),
+                unit=drug.unit,
+            )
+        ]
+    if errors:
+        raise TaperPlanError(errors)
+
+
+def _pauses_check(pauses: Sequence[Pause], *, steps: int) -> dict[int, int]:
+    errors: dict[str, list[str]] = {}
+    extra: dict[int, int] = {}
+    for index, pause in enumerate(pauses):
+        where = f"pauses[{index}]"
+        if not (isinstance(pause.after_step, int) and 1 <= pause.after_step < steps):
+            errors[f"{where}.after_step"] = [
+                PAUSE_STEP_ERROR.format(step=pause.after_step, last=steps)
+            ]
+        elif pause.after_step in extra:
+            errors[f"{where}.after_step"] = [PAUSE_DUPLICATE_ERROR.format(step=pause.after_step)]
+        if not (
+            isinstance(pause.extra_intervals, int)
+            and PAUSE_EXTRA_MIN <= pause.extra_intervals <= PAUSE_EXTRA_MAX
+        ):
+            errors[f"{where}.extra_intervals"] = [PAUSE_EXTRA_ERROR]
+        elif f"{where}.after_step" not in errors:
+            extra[pause.after_step] = pause.extra_intervals
+    if errors:
+        raise TaperPlanError(errors)
+    return extra
+
+
+def _doses(
+    *, start: Decimal, target: Decimal, cut: Decimal, reductions: int, rounder
+) -> list[Decimal]:
+    # Every dose is rounded *up* (to a cent, or to a practical dose) and then held at or below
+    # the dose before: the plan is never ahead of the chosen pace and never rises. Between the
+    # first and the last step the ideal dose is above the target, so only the last step is it.
+    # Hundredths of a mg (or mcg/h), finer only for a cut too small for them to show.
+    quantum = Decimal(1).scaleb(min(-2, cut.adjusted() - 2))
+    doses = [start]
+    for k in range(1, reductions):
+        ideal = start - k * cut
+        dose = rounder(ideal) if rounder else ideal.quantize(quantum, rounding=ROUND_CEILING)
+        doses.append(min(doses[-1], max(target, dose)))
+    doses.append(target)
+    return doses
+
+
+def taper_plan_build(
+    *,
+    drug: str,
+    daily_dose: float,
+    treatment_months: float,
+    start_date: date,
+    reduction_percent: float = REDUCTION_PERCENT_DEFAULT,
+    interval_weeks: int | None = None,
+    target_daily_dose: float = TARGET_DAILY_DOSE_DEFAULT,
+    round_doses: bool = False,
+    pauses: Sequence[Pause] = (),
+) -> TaperPlan:
+    """Return a taper plan: steps, follow-ups and notes; raise TaperPlanError naming fields.
+
+    Each step cuts `reduction_percent` of the starting dose, never below the target; the first
+    step is today's dose on `start_date`, the last the target; dates advance by the interval,
+    plus any pauses.
+    """
+    info = _taper_drug(drug)
+    _inputs_check(
+        drug=info,
+        daily_dose=daily_dose,
+        treatment_months=treatment_months,
+        reduction_percent=reduction_percent,
+        interval_weeks=interval_weeks,
+        target_daily_dose=target_daily_dose,
+    )
+    interval = interval_weeks or interval_default(treatment_months=treatment_months)
+    steps_data = dose_steps_table().get(drug) if round_doses else None
+    with localcontext() as ctx:
+        ctx.prec = 50
+        start, target = _dec(daily_dose), _dec(target_daily_dose)
+        cut = start * _dec(reduction_percent) / 100
+        reductions = int(((start - target) / cut).to_integral_value(rounding=ROUND_CEILING))
+        if reductions + 1 > MAX_STEPS:
+            raise TaperPlanError(
+                {
+                    "reduction_percent": [
+                        TOO_MANY_STEPS_ERROR.format(steps=reductions + 1, max=MAX_STEPS)
+                    ]
+                }
+            )
+        rounder, patch_doses = _rounder(steps_data, start=start)
+        doses = _doses(start=start, target=target, cut=cut, reductions=reductions, rounder=rounder)
+        extra = _pauses_check(pauses, steps=len(doses))
+        factor = None if info.mme_factor is None else _dec(info.mme_factor)
+        steps, offset = [], 0
+        try:
+            for number, dose in enumerate(doses, start=1):
+                mme = None if factor is None else (dose * factor).quantize(_CENT, ROUND_HALF_UP)
+                steps.append(
+                    TaperStep(
+                        step=number,
+                        date=start_date + timedelta(weeks=interval * offset),
+                        daily_dose=float(dose),
+                        daily_mme=None if mme is None else float(mme),
+                        patches=patch_doses.patches(dose) if patch_doses else (),
+                        unchanged=number > 1 and dose == doses[number - 2],
+                        pause_intervals=extra.get(number, 0),
+                    )
+                )
+                offset += 1 + extra.get(number, 0)
+            follow_ups = tuple(
+                start_date + timedelta(weeks=interval * j) for j in range(1, offset + 1)
+            )
+        except OverflowError:
+            raise TaperPlanError({"start_date": [DATE_OVERFLOW_ERROR]}) from None
+        per_step = float(cut.quantize(_CENT, ROUND_HALF_UP))
+    return TaperPlan(
+        drug=drug,
+        drug_name=info.name,
+        unit=info.unit,
+        factor=info.mme_factor,
+        start_date=start_date,
+        start_dose=float(start),
+        target_daily_dose=float(target),
+        treatment_months=treatment_months,
+        reduction_percent=reduction_percent,
+        reduction_per_step=per_step,
+        interval_weeks=interval,
+        interval_is_default=interval_weeks is None,
+        rounded=rounder is not None,
+        pauses=tuple(Pause(step, n) for step, n in sorted(extra.items())),
+        steps=tuple(steps),
+        follow_ups=follow_ups,
+        notes=_taper_notes(
+            info,
+            treatment_months=treatment_months,
+            reduction_percent=reduction_percent,
+            interval=interval,
+            round_doses=round_doses,
+            steps_data=steps_data,
+        ),
+    )
+
+
+def _rounder(steps_data: DoseSteps | None, *, start: Decimal):
+    """Return (a function rounding an ideal dose up to a practical one, the patch table)."""
+    if steps_data is None:
+        return None, None
+    if steps_data.kind == DoseStepKind.MULTIPLE:
+        size = Decimal(steps_data.step)
+
+        def round_multiple(ideal: Decimal) -> Decimal:
+            return (ideal / size).to_integral_value(rounding=ROUND_CEILING) * size
+
+        return round_multiple, None
+    # Enough patches to make up today's dose, however high it is.
+    needed = math.ceil(start / steps_data.strengths[-1])
+    patch_doses = _patch_doses(steps_data.strengths, max(steps_data.max_patches, needed))
+    return patch_doses.round_up, patch_doses
+
+
+@cache
+def _patch_doses(strengths: tuple[int, ...], max_patches: int) -> _PatchDoses:
+    return _PatchDoses(strengths, max_patches)
+
+
+def _taper_notes(
+    drug: Drug,
+    *,
+    treatment_months: float,
+    reduction_percent: float,
+    interval: int,
+    round_doses: bool,
+    steps_data: DoseSteps | None,
+) -> tuple[str, ...]:
+    notes = [PLAN_SUGGESTION_NOTE, PACE_NOTE]
+    rate = reduction_percent / interval
+    long_use = treatment_months >= LONG_USE_MONTHS
+    if long_use and rate > PACE_LONG_USE_PERCENT_PER_WEEK:
+        notes.append(PACE_FASTER_LONG_USE_NOTE.format(rate=number_display(rate)))
+    elif not long_use and rate > PACE_SHORT_USE_PERCENT_PER_WEEK:
+        notes.append(PACE_FASTER_SHORT_USE_NOTE.format(rate=number_display(rate)))
+    if round_doses:
+        notes.append(_rounding_note(drug, steps_data))
+    if drug.mme_factor is None:
+        notes.append(BUPRENORPHINE_TAPER_NOTE.format(name=drug.name))
+    else:
+        notes.append(MME_NOT_FOR_SWITCHING)
+    return tuple(notes)
+
+
+def _rounding_note(drug: Drug, steps_data: DoseSteps | None) -> str:
+    if steps_data is None:
+        return ROUNDING_NONE_NOTE.format(name=drug.name)
+    source = dose_steps_source()
+    if steps_data.kind == DoseStepKind.MULTIPLE:
+        return ROUNDING_MULTIPLE_NOTE.format(step=steps_data.step, unit=drug.unit, source=source)
+    *first, last = [str(s) for s in steps_data.strengths]
+    return ROUNDING_PATCH_NOTE.format(
+        strengths=f"{', '.join(first)} og {last}",
+        unit=drug.unit,
+        max_patches=steps_data.max_patches,
+        source=source,
+    )

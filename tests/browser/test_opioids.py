@@ -1,0 +1,72 @@
+from playwright.sync_api import expect
+
+from .helpers import fill_oxycodone_plan, scroll_width
+
+
+def test_clinician_builds_a_plan_sees_the_chart_and_prints_it_for_the_patient(page):
+    page.goto(page.base_url + "/opioids/taper-plan/")
+    fill_oxycodone_plan(page)
+    # The plan appears live (htmx) without pressing the button.
+    chart = page.locator("#plan svg.taper-chart__svg")
+    expect(chart).to_be_visible()
+    expect(page.locator("#plan .chart-point")).to_have_count(11)
+    expect(page.locator("#plan .taper-table tbody tr")).to_have_count(11)
+    expect(page.locator("#plan .taper-table tbody tr").last).to_contain_text("12. oktober 2026")
+    expect(page.locator(".taper-guideline .grade").first).to_be_visible()
+    box = chart.bounding_box()
+    assert box and box["width"] > 200 and box["height"] > 80
+
+    page.get_by_label("Reduktion pr. trin (% af startdosis)").fill("20")
+    expect(page.locator("#plan .taper-table tbody tr")).to_have_count(6)
+
+    with page.context.expect_page() as popup:
+        page.get_by_role("button", name="Udskriv plan til patienten").click()
+    patient = popup.value
+    expect(patient.get_by_role("heading", level=1)).to_have_text(
+        "Din plan for nedtrapning af Oxycodon"
+    )
+    expect(patient.get_by_role("heading", name="Hvis du får abstinenser")).to_be_visible()
+    expect(patient.locator("svg.taper-chart__svg")).to_be_visible()
+    assert patient.url == page.base_url + "/opioids/taper-plan/"  # no patient data in the URL
+
+
+def test_a_bad_reduction_is_flagged_next_to_the_field_while_typing(page):
+    page.goto(page.base_url + "/opioids/taper-plan/")
+    fill_oxycodone_plan(page)
+    page.get_by_label("Reduktion pr. trin (% af startdosis)").fill("75")
+    expect(page.locator("#error-reduction_percent")).to_contain_text("fra 1 til 50 %")
+    page.get_by_label("Reduktion pr. trin (% af startdosis)").fill("10")
+    expect(page.locator("#error-reduction_percent")).to_be_empty()
+    expect(page.locator("#plan svg.taper-chart__svg")).to_be_visible()
+
+
+def test_the_taper_planner_works_without_javascript(new_page):
+    page = new_page(java_script_enabled=False)
+    page.goto(page.base_url + "/opioids/taper-plan/")
+    fill_oxycodone_plan(page)
+    page.get_by_role("button", name="Lav nedtrapningsplan").click()
+    expect(page.locator("svg.taper-chart__svg")).to_be_visible()
+    page.get_by_role("button", name="Hold pause efter trin 3").click()
+    expect(page.locator(".pause-mark")).to_have_text("Pause: 1 ekstra interval")
+    assert page.url == page.base_url + "/opioids/taper-plan/"
+
+
+def test_the_mme_calculator_totals_live(page):
+    page.goto(page.base_url + "/opioids/mme/")
+    page.locator("#med-0-drug").select_option("oxycodone")
+    page.locator("#med-0-dose").fill("40")
+    page.locator("#med-1-drug").select_option("buprenorphine_patch")
+    page.locator("#med-1-dose").fill("10")
+    expect(page.locator(".mme-total")).to_have_text("60 MME")
+    expect(page.locator("#mme-results")).to_contain_text("ikke omregnet")
+    expect(page.locator("#mme-results")).to_contain_text("amerikanske (CDC 2022)")
+
+
+def test_the_taper_page_fits_a_phone_screen(new_page):
+    page = new_page(viewport={"width": 375, "height": 740})
+    page.goto(page.base_url + "/opioids/taper-plan/")
+    fill_oxycodone_plan(page)
+    page.get_by_role("button", name="Lav nedtrapningsplan").click()
+    expect(page.locator("svg.taper-chart__svg")).to_be_visible()
+    width, wide = scroll_width(page)
+    assert width <= 375, f"page scrolls sideways on a phone ({width}px): {wide}"
