@@ -1,0 +1,144 @@
+"""The editors' forms in the admin: they validate, the services in services.py write."""
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Guideline, Recommendation, RecommendationDraft
+
+CHANGE_REASON_LABEL = _("Begrundelse for ændringen")
+PUBLISH_PERMISSION = "recommendations.publish_recommendation"
+
+
+class TextField(forms.CharField):
+    """A text box whose line breaks are stored as the fixtures have them ("\n").
+
+    Browsers send "\r\n"; kept as sent, an untouched paragraph would count as a change.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+def _text_fields(model, names) -> dict:
+    return {
+        name: TextField
+        for name in names
+        if model._meta.get_field(name).get_internal_type() in {"TextField", "CharField"}
+        and not model._meta.get_field(name).choices
+    }
+
+
+class RecommendationEditForm(forms.ModelForm):
+    """Edit a recommendation's draft; "Gem og udgiv" publishes it as the next version.
+
+    The form carries the edit token it was opened with: if someone saved the recommendation
+    since, the save is refused and the form comes back with the editor's own text.
+    """
+
+    edit_token = forms.CharField(widget=forms.HiddenInput)
+    change_reason = TextField(
+        label=CHANGE_REASON_LABEL,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Påkrævet ved udgivelse. Vises i versionshistorikken, fx hvilke høringssvar der "
+            "førte til ændringen."
+        ),
+    )
+
+    # Set by RecommendationAdmin.get_form for the request at hand.
+    user = None
+    publishing = False
+
+    class Meta:
+        model = Recommendation
+        fields = RecommendationDraft.FIELDS
+        field_classes = _text_fields(Recommendation, RecommendationDraft.FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict: services.EditConflict | None = None
+        rec = self.instance
+        draft = RecommendationDraft.objects.filter(recommendation=rec).first()
+        self.draft = draft
+        # The editor starts from the draft if there is one: readers still see the published text.
+        self.initial.update(services.recommendation_editable_values(recommendation=rec))
+        self.initial["edit_token"] = services.recommendation_edit_token(recommendation=rec)
+        self.initial["change_reason"] = draft.change_reason if draft else ""
+
+    def text_values(self) -> dict:
+        return {key: self.cleaned_data[key] for key in RecommendationDraft.FIELDS}
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.publishing and not self.user.has_perm(PUBLISH_PERMISSION):
+            raise PermissionDenied(PUBLISH_PERMISSION)
+        conflict = services.recommendation_edit_check(
+            recommendation=self.instance, user=self.user, edit_token=cleaned.get("edit_token", "")
+        )
+        if conflict:
+            self.conflict = conflict
+            # The refusal shows the other text; a save after that is a deliberate merge.
+            data = self.data.copy()
+            data[self.add_prefix("edit_token")] = conflict.token
+            self.data = data
+            raise ValidationError(conflict.message, code="edit_conflict")
+        if self.publishing and not self.errors:
+            if not cleaned.get("change_reason", "").strip():
+                self.add_error("change_reason", services.CHANGE_REASON_REQUIRED)
+            published = Recommendation.objects.get(pk=self.instance.pk)
+            if all(
+                getattr(published, key) == cleaned.get(key) for key in RecommendationDraft.FIELDS
+            ):
+                raise ValidationError(services.NOTHING_TO_PUBLISH, code="nothing_to_publish")
+        return cleaned
+
+    def conflict_rows(self) -> list[tuple[str, str, str]]:
+        """Return (field label, text saved by the other editor, this editor's text) that differ."""
+        if not self.conflict:
+            return []
+        rows = []
+        for key in RecommendationDraft.FIELDS:
+            theirs = self.conflict.current.get(key) or ""
+            mine = self.data.get(self.add_prefix(key), "")
+            if str(theirs) != str(mine):
+                rows.append((self.fields[key].label, theirs, mine))
+        return rows
+
+
+class ChangeReasonForm(forms.Form):
+    change_reason = forms.CharField(
+        label=CHANGE_REASON_LABEL, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean_change_reason(self) -> str:
+        reason = self.cleaned_data["change_reason"].strip()
+        if not reason:
+            raise ValidationError(services.CHANGE_REASON_REQUIRED)
+        return reason
+
+
+class GuidelineEditForm(forms.ModelForm):
+    """Edit a guideline's texts (live at once); a changed text needs a reason."""
+
+    change_reason = forms.CharField(
+        label=CHANGE_REASON_LABEL,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Påkrævet, når en tekst ændres."),
+    )
+
+    class Meta:
+        model = Guideline
+        fields = services.GUIDELINE_TEXT_FIELDS
+        field_classes = _text_fields(Guideline, services.GUIDELINE_TEXT_FIELDS)
+
+    def clean(self):
+        cleaned = super().clean()
+        texts_changed = set(self.changed_data) & set(services.GUIDELINE_TEXT_FIELDS)
+        if texts_changed and not cleaned.get("change_reason", "").strip():
+            self.add_error("change_reason", services.CHANGE_REASON_REQUIRED)
+        return cleaned

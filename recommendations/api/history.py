@@ -1,0 +1,33 @@
+"""Published versions of a recommendation (API.md: history endpoint)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import api_view
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from .. import selectors
+from .openapi import HISTORY_GUIDELINE_SLUG, NOT_FOUND, RECOMMENDATION_SLUG
+
+
+class PublishedVersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    title = serializers.CharField()
+    rationale = serializers.CharField()
+    change_reason = serializers.CharField(help_text="Hvorfor versionen blev udgivet")
+    published_at = serializers.DateTimeField()
+    strength = serializers.CharField()
+    direction = serializers.CharField()
+    label = serializers.CharField(help_text="Dansk styrketekst")
+
+
+@extend_schema(
+    parameters=[HISTORY_GUIDELINE_SLUG, RECOMMENDATION_SLUG],
+    responses={200: PublishedVersionSerializer(many=True)} | NOT_FOUND,
+)
+@api_view(["GET"])
+def recommendation_history(request: Request, guideline_slug: str, slug: str) -> Response:
+    """Return the recommendation's published versions, newest first."""
+    rec = selectors.recommendation_get(guideline_slug=guideline_slug, slug=slug)
+    versions = selectors.recommendation_versions(recommendation=rec)
+    return Response(PublishedVersionSerializer(versions, many=True).data)

@@ -1,0 +1,93 @@
+"""The audit log: who signed in, who was refused, who published what.
+
+Two outputs. The "nkr.audit" logger gets a line per event (user id and username, content key;
+never request bodies or patient facts). Changes to a recommendation are also stored as
+`AuditEvent` rows, by the service that made the change, so an editor can read its trail.
+"""
+
+import logging
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.http import HttpRequest
+
+from .models import AuditAction, AuditEvent, Recommendation
+
+logger = logging.getLogger("nkr.audit")
+
+
+def _who(user: AbstractBaseUser | AnonymousUser | None) -> str:
+    if user is None:
+        return "user=system"
+    if not user.is_authenticated:
+        return "user=anonymous"
+    return f"user_id={user.pk} username={user.get_username()!r}"
+
+
+def on_login(sender, request: HttpRequest, user: AbstractBaseUser, **kwargs) -> None:
+    logger.info("login %s", _who(user))
+
+
+def on_logout(sender, request: HttpRequest, user: AbstractBaseUser | None, **kwargs) -> None:
+    logger.info("logout %s", _who(user))
+
+
+def on_login_failed(sender, credentials: dict, request: HttpRequest | None = None, **kwargs):
+    # Django has already masked the password; log only the name that was tried.
+    logger.warning("login_failed username=%r", credentials.get("username", ""))
+
+
+def login_locked_out(username: str) -> None:
+    """Log that a login was refused because its username and address are locked out."""
+    logger.warning("login_locked_out username=%r", username)
+
+
+def _where(request: HttpRequest) -> str:
+    # Admin paths hold only content ids; elsewhere log the route pattern, not the path, so
+    # nothing a path might carry (a pre-fill link, say) reaches the log.
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return "route=?"
+    if "admin" in match.namespaces:
+        return f"path={request.path}"
+    return f"route={match.route}"
+
+
+def permission_denied(request: HttpRequest) -> None:
+    """Log that the signed-in (or anonymous) user was refused a page."""
+    logger.warning(
+        "permission_denied %s method=%s %s",
+        _who(getattr(request, "user", None)),
+        request.method,
+        _where(request),
+    )
+
+
+def audit_record(
+    *,
+    action: AuditAction,
+    recommendation: Recommendation,
+    user: AbstractBaseUser | None = None,
+    version: int | None = None,
+    change_reason: str = "",
+) -> AuditEvent:
+    """Store one event in the recommendation's audit trail and log it."""
+    user = user if user is not None and user.is_authenticated else None
+    event = AuditEvent.objects.create(
+        action=action,
+        recommendation=recommendation,
+        user=user,
+        username=user.get_username() if user else "",
+        version=version,
+        change_reason=change_reason,
+    )
+    # seed_content writes dozens at once and logs its own summary.
+    level = logging.DEBUG if action == AuditAction.SEEDED else logging.INFO
+    logger.log(
+        level,
+        "%s %s recommendation=%s version=%s",
+        action,
+        _who(user),
+        recommendation.key,
+        version if version is not None else "-",
+    )
+    return event

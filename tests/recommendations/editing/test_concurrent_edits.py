@@ -1,0 +1,89 @@
+"""Two editors open the same recommendation and both save: the second save is refused."""
+
+import pytest
+
+from recommendations.models import AuditAction, RecommendationDraft
+from recommendations.services import (
+    EditConflictError,
+    recommendation_draft_save,
+    recommendation_edit_token,
+    recommendation_editable_values,
+)
+
+from .helpers import open_form, save
+
+ALICE_TEXT = "Tilbyd kognitiv adfærdsterapi til patienter med komplekse problemstillinger (Alice)."
+ERIK_TEXT = "Tilbyd kognitiv adfærdsterapi, når smerterne giver komplekse problemstillinger (Erik)."
+
+
+def test_the_second_of_two_concurrent_saves_is_refused_and_shows_the_editor_their_own_text(
+    alice_client, erik_client, cbt
+):
+    alice_form = open_form(alice_client, cbt)
+    erik_form = open_form(erik_client, cbt)
+
+    first = save(alice_client, cbt, alice_form, title=ALICE_TEXT)
+    second = save(erik_client, cbt, erik_form, title=ERIK_TEXT)
+
+    assert first.status_code == 302
+    assert second.status_code == 200, "Erik gets the form back, not a redirect"
+    page = second.content.decode()
+    assert "Din ændring er ikke gemt: alice gemte anbefalingen" in page
+    assert "Samtidig redigering" in page
+    assert page.count(ERIK_TEXT) >= 2, "his text is in the field and beside Alice's"
+    assert ALICE_TEXT in page, "he sees what Alice saved, to merge with"
+    assert RecommendationDraft.objects.get(recommendation=cbt).title == ALICE_TEXT
+    assert cbt.audit_events.first().action == AuditAction.EDIT_REFUSED
+
+
+def test_after_seeing_the_conflict_the_editor_can_save_the_merged_text(
+    alice_client, erik_client, cbt
+):
+    alice_form = open_form(alice_client, cbt)
+    erik_form = open_form(erik_client, cbt)
+    save(alice_client, cbt, alice_form, title=ALICE_TEXT)
+    refused = save(erik_client, cbt, erik_form, title=ERIK_TEXT)
+    import re
+
+    fresh_token = re.search(r'name="edit_token" value="([^"]+)"', refused.content.decode()).group(1)
+
+    merged = save(
+        erik_client,
+        cbt,
+        {**erik_form, "edit_token": fresh_token},
+        title=f"{ALICE_TEXT} {ERIK_TEXT}",
+    )
+
+    assert merged.status_code == 302
+    assert RecommendationDraft.objects.get(recommendation=cbt).title == f"{ALICE_TEXT} {ERIK_TEXT}"
+    history = RecommendationDraft.history.filter(recommendation_id=cbt.pk).values_list(
+        "title", flat=True
+    )
+    assert ALICE_TEXT in history, "Alice's text is never lost"
+
+
+def test_a_form_opened_before_a_publish_cannot_overwrite_the_published_version(
+    alice_client, erik_client, cbt
+):
+    erik_form = open_form(erik_client, cbt)
+    alice_form = open_form(alice_client, cbt)
+    save(alice_client, cbt, alice_form, publish=True, title=ALICE_TEXT, change_reason="Høring.")
+
+    refused = save(erik_client, cbt, erik_form, publish=True, title=ERIK_TEXT, change_reason="X")
+
+    assert refused.status_code == 200
+    cbt.refresh_from_db()
+    assert (cbt.title, cbt.version) == (ALICE_TEXT, 3)
+
+
+def test_the_service_refuses_a_stale_edit_token(cbt, alice, erik):
+    stale = recommendation_edit_token(recommendation=cbt)
+    data = recommendation_editable_values(recommendation=cbt)
+    recommendation_draft_save(
+        recommendation=cbt, user=alice, data={**data, "title": ALICE_TEXT}, edit_token=stale
+    )
+    with pytest.raises(EditConflictError) as refused:
+        recommendation_draft_save(
+            recommendation=cbt, user=erik, data={**data, "title": ERIK_TEXT}, edit_token=stale
+        )
+    assert refused.value.conflict.current["title"] == ALICE_TEXT
