@@ -1,0 +1,61 @@
+"""Reads for editors: how the cards of each recommendation fared in record systems."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from recommendations.integration.cards import CardKind
+
+from .models import CardFeedback, CardOutcome
+
+NO_REASON = "Ingen årsag angivet"
+
+
+@dataclass(frozen=True)
+class RecommendationFeedback:
+    subject: str  # "<guideline>/<slug>"
+    accepted: int
+    overridden: int
+    reasons: list[tuple[str, int]]  # why it was overridden, most frequent first
+
+    @property
+    def override_percent(self) -> int:
+        total = self.accepted + self.overridden
+        return round(100 * self.overridden / total) if total else 0
+
+    @property
+    def url(self) -> str:
+        guideline, slug = self.subject.split("/", 1)
+        return f"/guidelines/{guideline}/{slug}/"
+
+
+def card_feedback_summary() -> list[RecommendationFeedback]:
+    """Return per recommendation its accepted and overridden cards and the reasons (2 queries)."""
+    guideline_cards = CardFeedback.objects.filter(kind=CardKind.GUIDELINE)
+    counts = (
+        guideline_cards.values("subject")
+        .annotate(
+            accepted=Count("id", filter=Q(outcome=CardOutcome.ACCEPTED)),
+            overridden=Count("id", filter=Q(outcome=CardOutcome.OVERRIDDEN)),
+        )
+        .order_by("-overridden", "subject")
+    )
+    reasons: dict[str, dict[str, int]] = {}
+    for row in (
+        guideline_cards.filter(outcome=CardOutcome.OVERRIDDEN)
+        .values("subject", "reason_code", "reason_display")
+        .annotate(n=Count("id"))
+        .order_by("-n", "reason_display")
+    ):
+        label = row["reason_display"] or row["reason_code"] or NO_REASON
+        per_subject = reasons.setdefault(row["subject"], {})
+        per_subject[label] = per_subject.get(label, 0) + row["n"]
+    return [
+        RecommendationFeedback(
+            subject=row["subject"],
+            accepted=row["accepted"],
+            overridden=row["overridden"],
+            reasons=sorted(reasons.get(row["subject"], {}).items(), key=lambda item: -item[1]),
+        )
+        for row in counts
+    ]

@@ -1,0 +1,423 @@
+"""CDS Hooks cards from a record and its evaluations (API.md, CDS Hooks 2.0). Pure.
+
+Order: one critical card per red-flag finding that needs urgent referral, then red flags to
+investigate and medication warnings, then one card per guideline in scope, then a card for
+what the record could not tell. Every card says where its facts came from and what is
+unknown, shows strength and direction as symbol and words, and links to our intake form
+pre-filled with what was known.
+"""
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from django.db.models import TextChoices
+
+from ..rules import Evaluation, RedFlagRule
+from ..rules.conditions import VALUE_LABELS
+from .fhir_mapping import ConditionFinding, IntakeDraft, MedicationFinding, Record
+
+SUMMARY_MAX = 139  # CDS Hooks: "<140-character summary"
+RED_FLAG_GUIDELINE = "acute-low-back-pain"  # Tabel 1. Røde flag is part of this NKR (seed 003)
+RED_FLAG_TABLE = "Tabel 1. Røde flag"
+SOURCE_LABEL = "nkr: nationale kliniske retningslinjer om smerter"
+PREFILL_LABEL = "Åbn NKR-vurderingen udfyldt med journalens oplysninger"
+NOT_IN_RECORDS = (
+    "Komplekse problemstillinger, funktion og deltagelse, arbejdssituation, træningsvaner, "
+    "effekt af ikke-medicinsk behandling, søvn, røde flag ud over journalens diagnoser og "
+    "STarT Back kan ikke aflæses af journalen. Flere anbefalinger kan gælde, når de kendes: "
+    "udfyld dem i NKR-vurderingen."
+)
+LEVEL_RANK = {"info": 0, "warning": 1, "critical": 2}
+
+
+class OverrideReason(TextChoices):
+    """Why a clinician dismissed a card: nkr's own code set, offered as CDS Hooks overrideReasons.
+
+    CDS Hooks 2.0 prescribes no standard set; these are stored with each override so editors
+    can see why a recommendation's card was set aside (docs/integration.md).
+    """
+
+    NOT_RELEVANT = "not-relevant", "Ikke relevant for denne patient"
+    ALREADY_CONSIDERED = "already-considered", "Allerede overvejet eller iværksat"
+    PATIENT_PREFERENCE = "patient-preference", "Patienten ønsker anden behandling"
+    DISAGREE = "disagree", "Uenig i anbefalingen"
+    RECORD_INCOMPLETE = (
+        "record-incomplete",
+        "Journalens oplysninger er ufuldstændige eller forkerte",
+    )
+
+
+class CardKind(TextChoices):
+    """What a card is about; stored with issued cards and their feedback."""
+
+    RED_FLAG = "red_flag", "Rødt flag"
+    MEDICATION = "medication", "Advarsel om medicin"
+    GUIDELINE = "guideline", "Retningslinje"
+    INCOMPLETE = "incomplete", "Manglende oplysninger"
+
+
+@dataclass(frozen=True)
+class Card:
+    kind: str
+    summary: str
+    indicator: str
+    detail: str
+    source: dict
+    links: tuple[dict, ...]
+    # What the card is about, for feedback: "<guideline>/<slug>" per recommendation on a
+    # guideline card, red-flag codes, alert codes.
+    subjects: tuple[str, ...]
+    guideline: str = ""
+
+    def as_json(self, *, uuid: str, override_reason_system: str) -> dict:
+        """Return the card in CDS Hooks 2.0 JSON."""
+        return {
+            "uuid": uuid,
+            "summary": self.summary,
+            "indicator": self.indicator,
+            "detail": self.detail,
+            "source": self.source,
+            "links": list(self.links),
+            "overrideReasons": [
+                {"system": override_reason_system, "code": code, "display": str(label)}
+                for code, label in OverrideReason.choices
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class DraftResult:
+    """One intake draft, its evaluation (None if incomplete) and its pre-fill link."""
+
+    draft: IntakeDraft
+    evaluation: Evaluation | None
+    prefill_url: str
+    problems: tuple[str, ...] = ()  # messages if the evaluator refused the data
+
+
+@dataclass(frozen=True)
+class CardContext:
+    absolute: Callable[[str], str]  # site path -> absolute URL
+    red_flags: Mapping[str, RedFlagRule]
+    red_flag_source: tuple[str, str] | None = None  # (guideline title, page path)
+
+
+# --- Text helpers --------------------------------------------------------------------------
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
+
+
+def md(text: str) -> str:
+    """Return text safe inside Markdown: record and content text can hold * _ [ ] < >."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def fit(text: str, limit: int = SUMMARY_MAX) -> str:
+    """Return text cut to `limit` characters, with an ellipsis when cut."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def number(value: float) -> str:
+    """Return a number as a Dane writes it: 12 not 12.0, 12,5 not 12.5."""
+    value = float(value)
+    return str(int(value)) if value.is_integer() else f"{value:g}".replace(".", ",")
+
+
+def _date(value) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+# --- What the record told us ---------------------------------------------------------------
+
+
+def _condition_text(finding: ConditionFinding) -> str:
+    onset = f", debut {_date(finding.onset)}" if finding.onset else ""
+    return f"{md(finding.display)} ({md(finding.code)}{onset})"
+
+
+def _medication_text(med: MedicationFinding) -> str:
+    if med.daily_dose is None:
+        return f"{md(med.name)}: døgndosis ukendt ({md(med.dose_note)})"
+    unit = "mikrogram/time" if med.unit == "mcg/h" else "mg/døgn"
+    return f"{md(med.name)} {number(med.daily_dose)} {unit}"
+
+
+def record_lines(
+    record: Record, draft: IntakeDraft, red_flags: Mapping[str, RedFlagRule]
+) -> list[str]:
+    """Return the facts an evaluation used, each with where in the record it came from."""
+    lines = []
+    if record.age is not None:
+        lines.append(f"Alder: {record.age} år (fødselsdato)")
+    if draft.site is not None:
+        site = VALUE_LABELS[draft.site.site]
+        weeks = draft.site.duration_weeks
+        duration = f" i {number(weeks)} uger" if weeks is not None else ""
+        sources = ", ".join(_condition_text(c) for c in draft.site.conditions)
+        lines.append(f"Smerter: {site}{duration} ({sources})")
+    if record.radicular_signs:
+        sources = ", ".join(_condition_text(c) for c in record.radicular_signs)
+        lines.append(f"Kliniske tegn på nerverodspåvirkning: ja ({sources})")
+    if record.neuropathic_pain:
+        sources = ", ".join(_condition_text(c) for c in record.neuropathic_pain)
+        lines.append(f"Smerter af neurogen karakter: ja ({sources})")
+    for code, findings in record.red_flags.items():
+        sources = ", ".join(md(f.label) for f in findings)
+        label = red_flags[code].label if code in red_flags else code
+        lines.append(f"Rødt flag: {md(label)} ({sources})")
+    if record.drugs:
+        lines.append("Medicin: " + "; ".join(_medication_text(m) for m in record.drugs))
+    months = draft.data.get("opioid_treatment_months")
+    if months is not None:
+        lines.append(f"Opioidbehandling: mindst {number(months)} måneder (første registrering)")
+    return lines
+
+
+def _facts_block(record: Record, draft: IntakeDraft, ctx: "CardContext") -> str:
+    lines = record_lines(record, draft, ctx.red_flags)
+    parts = ["**Fra journalen:**", *(f"- {line}" for line in lines)]
+    if draft.notes:
+        parts += ["", "**Ikke oplyst i journalen:**", *(f"- {md(note)}" for note in draft.notes)]
+    return "\n".join(parts)
+
+
+def _prefill_link(url: str) -> tuple[dict, ...]:
+    return ({"label": PREFILL_LABEL, "url": url, "type": "absolute"},) if url else ()
+
+
+# --- The cards -----------------------------------------------------------------------------
+
+
+def _red_flag_cards(record: Record, ctx: CardContext, prefill_url: str) -> list[Card]:
+    by_finding: dict[str, tuple[ConditionFinding | MedicationFinding, list[str]]] = {}
+    for code, findings in record.red_flags.items():
+        for finding in findings:
+            key = f"{finding.resource} {finding.label}"
+            by_finding.setdefault(key, (finding, []))[1].append(code)
+    if ctx.red_flag_source:
+        title, path = ctx.red_flag_source
+        source = {"label": f"{title}, {RED_FLAG_TABLE}", "url": ctx.absolute(path)}
+    else:
+        source = {"label": RED_FLAG_TABLE, "url": ctx.absolute("/")}
+    cards = []
+    for finding, codes in by_finding.values():
+        flags = [ctx.red_flags[code] for code in codes if code in ctx.red_flags]
+        if not flags:
+            continue
+        critical = any(flag.level == "critical" for flag in flags)
+        what = f"{finding.display} ({finding.code})"
+        if critical:
+            summary = f"AKUT: {what} i journalen er et rødt flag – vurdér akut henvisning"
+            action = "Akut henvisning."
+        else:
+            summary = f"Rødt flag i journalen: {what} – udred for specifik patologi"
+            action = "Udred for specifik patologi, før retningslinjen anvendes."
+        detail = "\n".join(
+            [
+                f"**Rødt flag i journalen:** {md(what)}, {md(finding.resource)}.",
+                "",
+                f"{RED_FLAG_TABLE} nævner:",
+                *(f"- {md(flag.label)}" for flag in flags),
+                "",
+                f"**{action}** Journalens diagnose er ikke en undersøgelse: bekræft ved "
+                "anamnese og undersøgelse.",
+            ]
+        )
+        cards.append(
+            Card(
+                kind=CardKind.RED_FLAG,
+                summary=fit(summary),
+                indicator="critical" if critical else "warning",
+                detail=detail,
+                source=source,
+                links=_prefill_link(prefill_url),
+                subjects=tuple(codes),
+            )
+        )
+    cards.sort(key=lambda card: -LEVEL_RANK[card.indicator])
+    return cards
+
+
+def _medication_card(results: Sequence[DraftResult], ctx: CardContext) -> list[Card]:
+    alerts, seen = [], set()
+    for result in results:
+        if result.evaluation is None:
+            continue
+        for alert in result.evaluation.alerts:
+            if alert.code in ctx.red_flags or (alert.code, alert.message) in seen:
+                continue  # red flags have their own cards, with the record finding named
+            seen.add((alert.code, alert.message))
+            alerts.append(alert)
+    if not alerts:
+        return []
+    level = max((alert.level for alert in alerts), key=LEVEL_RANK.__getitem__)
+    if len(alerts) == 1:
+        summary = _short("Advarsel: ", alerts[0].message)
+    else:
+        summary = f"{len(alerts)} advarsler om patientens aktuelle medicin"
+    lines = []
+    for alert in alerts:
+        line = f"- {md(alert.message)}"
+        if alert.recommendation:
+            guideline, slug = alert.recommendation.split("/", 1)
+            line += f" [Se anbefalingen]({ctx.absolute(f'/guidelines/{guideline}/{slug}/')})"
+        lines.append(line)
+    return [
+        Card(
+            kind=CardKind.MEDICATION,
+            summary=fit(summary),
+            indicator=level,
+            detail="\n".join(["**Advarsler om aktuel medicin:**", *lines]),
+            source={"label": SOURCE_LABEL, "url": ctx.absolute("/")},
+            links=_prefill_link(results[0].prefill_url if results else ""),
+            subjects=tuple(alert.code for alert in alerts),
+        )
+    ]
+
+
+def _short(prefix: str, message: str) -> str:
+    """Return prefix + message if it fits, else cut at the message's first colon, else cut."""
+    if len(prefix + message) <= SUMMARY_MAX:
+        return prefix + message
+    head = prefix + message.split(": ", 1)[0]
+    return head if len(head) <= SUMMARY_MAX else fit(prefix + message)
+
+
+def _sentences(parts: Sequence[str]) -> str:
+    return " ".join(part if part.endswith(".") else f"{part}." for part in parts)
+
+
+def _guideline_summary(title: str, recs, unknown: Sequence[str]) -> str:
+    n = len(recs)
+    if n == 0:
+        head = f"{title}: ingen anbefalinger gælder ud fra journalens oplysninger"
+    else:
+        up = sum(1 for rec in recs if rec.direction == "for")
+        head = (
+            f"{title}: {_plural(n, 'anbefaling', 'anbefalinger')} gælder ({up} for, {n - up} imod)"
+        )
+    if unknown:
+        with_unknown = f"{head} – {', '.join(unknown)}"
+        if len(with_unknown) <= SUMMARY_MAX:
+            return with_unknown
+    return fit(head)
+
+
+def _guideline_cards(
+    record: Record, results: Sequence[DraftResult], ctx: CardContext
+) -> list[Card]:
+    cards, seen = [], set()
+    for result in results:
+        if result.evaluation is None:
+            continue
+        draft = result.draft
+        unknown = ["døgndosis ukendt"] if any(m.daily_dose is None for m in record.drugs) else []
+        for guideline in result.evaluation.in_scope:
+            if guideline.slug in seen:
+                continue  # the same guideline from another pain site: the first one stands
+            seen.add(guideline.slug)
+            recs = guideline.recommendations
+            lines = [
+                f"**{_plural(len(recs), 'anbefaling gælder', 'anbefalinger gælder')}** "
+                "ud fra journalens oplysninger:",
+                "",
+            ]
+            for rec in recs:
+                lines.append(
+                    f"- {rec.symbol} **{md(rec.label)}:** "
+                    f"[{md(rec.title)}]({ctx.absolute(rec.url)})  "
+                )
+                lines.append(f"  *Fordi:* {md('; '.join(rec.because))}")
+                for note in rec.notes:
+                    lines.append(f"  *Bemærk:* {md(note)}")
+            lines += [
+                "",
+                f"**Målgruppe:** {md(_sentences(guideline.reasons))}",
+                "",
+                _facts_block(record, draft, ctx),
+                "",
+                NOT_IN_RECORDS,
+                "",
+                f"Kilde: {md(guideline.title)}.",
+            ]
+            cards.append(
+                Card(
+                    kind=CardKind.GUIDELINE,
+                    summary=_guideline_summary(guideline.short_title, recs, unknown),
+                    indicator="info",
+                    detail="\n".join(lines),
+                    source={"label": guideline.title, "url": ctx.absolute(guideline.url)},
+                    links=_prefill_link(result.prefill_url),
+                    subjects=tuple(f"{rec.guideline}/{rec.slug}" for rec in recs),
+                    guideline=guideline.slug,
+                )
+            )
+    return cards
+
+
+def _incomplete_cards(
+    record: Record, results: Sequence[DraftResult], ctx: CardContext
+) -> list[Card]:
+    cards = []
+    for result in results:
+        draft = result.draft
+        if result.evaluation is not None:
+            continue
+        if draft.site is not None:
+            what = ", ".join(dict.fromkeys(c.display for c in draft.site.conditions))
+        else:
+            pain = [
+                c.display
+                for c in record.conditions
+                if c.rule.chronic_pain or c.rule.radicular_signs
+            ]
+            pain += [m.name for m in record.drugs if m.is_opioid]
+            what = ", ".join(dict.fromkeys(pain)) or "smerter"
+        missing = list(draft.missing) or ["oplysningerne kunne ikke vurderes"]
+        summary = f"{what}: {', '.join(missing)} – udfyld NKR-vurderingen"
+        problems = [f"- {md(problem)}" for problem in result.problems]
+        detail = "\n".join(
+            [
+                "**Journalens oplysninger er ikke nok til en vurdering efter de nationale "
+                "kliniske retningslinjer.** Åbn NKR-vurderingen (linket), udfyld det, der "
+                "mangler, og se de anbefalinger, der gælder.",
+                *(["", "**Vurderingen afviste:**", *problems] if problems else []),
+                "",
+                _facts_block(record, draft, ctx),
+            ]
+        )
+        cards.append(
+            Card(
+                kind=CardKind.INCOMPLETE,
+                summary=fit(summary),
+                indicator="info",
+                detail=detail,
+                source={"label": SOURCE_LABEL, "url": ctx.absolute("/")},
+                links=_prefill_link(result.prefill_url),
+                subjects=tuple(draft.missing),
+            )
+        )
+    return cards
+
+
+def cards_build(*, record: Record, results: Sequence[DraftResult], ctx: CardContext) -> list[Card]:
+    """Return the cards for a record: red flags, warnings, guidelines, then what is missing."""
+    if not record.pain_context:
+        return []  # not a pain patient as far as the record tells: nothing to say
+    prefill = results[0].prefill_url if results else ""
+    red_flags = _red_flag_cards(record, ctx, prefill)
+    critical = [card for card in red_flags if card.indicator == "critical"]
+    others = [card for card in red_flags if card.indicator != "critical"]
+    return [
+        *critical,
+        *others,
+        *_medication_card(results, ctx),
+        *_guideline_cards(record, results, ctx),
+        *_incomplete_cards(record, results, ctx),
+    ]

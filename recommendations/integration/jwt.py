@@ -1,0 +1,178 @@
+"""Verify the JWT a CDS Client signs every CDS Hooks call with (CDS Hooks 2.0, "Trusting CDS
+Clients").
+
+The token must be signed with an asymmetric algorithm by an issuer on our allow-list
+(settings.CDS_HOOKS_ISSUERS), with a key we know for that issuer; `aud` must be the URL of the
+endpoint called; `exp`, `iat` and `jti` must be present and the token unexpired. Whether a
+`jti` was seen before is the caller's business (it needs storage): this module only reads.
+
+Issuer configuration, one entry per trusted `iss`:
+    {"<iss>": {"jwks": {"keys": [...]}}}           a JWK Set held in the settings
+    {"<iss>": {"public_key_pem": "-----BEGIN ..."}} one PEM public key
+    {"<iss>": {"jwks_url": "https://..."}}          the issuer's JWK Set, fetched and cached
+A `jku` header is only honoured when it equals the issuer's configured `jwks_url`: a token
+must never choose its own key.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+
+# JWS algorithms with a public verification key (RFC 7518). CDS Hooks forbids `none` and every
+# symmetric (HMAC) algorithm, and recommends ES384 and RS384.
+ASYMMETRIC_ALGORITHMS = (
+    "ES256",
+    "ES384",
+    "ES512",
+    "RS256",
+    "RS384",
+    "RS512",
+    "PS256",
+    "PS384",
+    "PS512",
+    "EdDSA",
+)
+REQUIRED_CLAIMS = ("iss", "aud", "exp", "iat", "jti")
+LEEWAY_SECONDS = 60  # clock skew between the record system and us
+JWKS_TIMEOUT_SECONDS = 5
+JWKS_CACHE_SECONDS = 3600
+ISSUER_KEYS = ("jwks", "public_key_pem", "jwks_url")
+
+JWT_MISSING_ERROR = "Mangler Authorization: Bearer <JWT>; CDS Hooks-kald skal være signeret."
+JWT_MALFORMED_ERROR = "Authorization-headeren indeholder ikke et gyldigt JWT."
+JWT_ALGORITHM_ERROR = (
+    "JWT'et skal være signeret med en asymmetrisk algoritme (fx ES384 eller RS384), ikke {alg!r}."
+)
+JWT_TYPE_ERROR = "JWT'ets header skal have typ 'JWT'."
+JWT_ISSUER_ERROR = "Udstederen {iss!r} er ikke godkendt (CDS_HOOKS_ISSUERS)."
+JWT_KID_ERROR = "JWT'ets header mangler kid (nøglens id)."
+JWT_JKU_ERROR = "JWT'ets jku {jku!r} er ikke udstederens godkendte nøgleadresse."
+JWT_KEY_ERROR = "Ingen godkendt nøgle med kid {kid!r} for udstederen {iss!r}."
+JWT_JWKS_FETCH_ERROR = "Udstederens nøgler kunne ikke hentes fra {url}."
+JWT_SIGNATURE_ERROR = "JWT'ets signatur kan ikke verificeres med udstederens nøgle."
+JWT_EXPIRED_ERROR = "JWT'et er udløbet (exp)."
+JWT_NOT_YET_VALID_ERROR = "JWT'et er udstedt i fremtiden (iat)."
+JWT_AUDIENCE_ERROR = "JWT'ets aud skal være adressen på den tjeneste, der kaldes: {audience}."
+JWT_CLAIM_ERROR = "JWT'et mangler {claim}."
+JWT_REPLAYED_ERROR = "JWT'et er allerede brugt (jti {jti!r}); hvert kald skal have sit eget."
+
+
+class TokenError(ValueError):
+    """The request's JWT is missing or cannot be trusted; the message says why (Danish)."""
+
+
+@dataclass(frozen=True)
+class VerifiedToken:
+    issuer: str
+    jti: str
+    expires_at: int  # seconds since the epoch
+    claims: Mapping[str, Any]
+
+
+def issuers_validate(issuers: Any) -> list[str]:
+    """Return what is wrong with a CDS_HOOKS_ISSUERS value (empty when it is usable)."""
+    if not isinstance(issuers, dict):
+        return ["CDS_HOOKS_ISSUERS skal være et JSON-objekt: {udsteder: {nøgle}}."]
+    problems = []
+    for iss, config in issuers.items():
+        given = [key for key in ISSUER_KEYS if isinstance(config, dict) and config.get(key)]
+        if len(given) != 1:
+            problems.append(f"{iss}: angiv præcis én af {', '.join(ISSUER_KEYS)}.")
+    return problems
+
+
+def bearer_token(authorization: str | None) -> str:
+    """Return the token of an `Authorization: Bearer <token>` header value."""
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise TokenError(JWT_MISSING_ERROR)
+    return token.strip()
+
+
+@cache
+def _jwks_client(url: str) -> jwt.PyJWKClient:
+    # One client per URL for the life of the process, so its key cache is shared by requests.
+    return jwt.PyJWKClient(
+        url, cache_keys=True, lifespan=JWKS_CACHE_SECONDS, timeout=JWKS_TIMEOUT_SECONDS
+    )
+
+
+def _key(config: Mapping[str, Any], *, iss: str, kid: str | None, jku: str | None):
+    if config.get("public_key_pem"):
+        try:
+            return serialization.load_pem_public_key(str(config["public_key_pem"]).encode())
+        except (ValueError, TypeError):
+            raise TokenError(JWT_KEY_ERROR.format(kid=kid, iss=iss)) from None
+    if not kid:
+        raise TokenError(JWT_KID_ERROR)
+    if config.get("jwks"):
+        try:
+            keys = jwt.PyJWKSet.from_dict(config["jwks"]).keys
+        except (jwt.PyJWTError, ValueError, TypeError, KeyError):
+            keys = []
+        for key in keys:
+            if key.key_id == kid:
+                return key.key
+        raise TokenError(JWT_KEY_ERROR.format(kid=kid, iss=iss))
+    url = config["jwks_url"]
+    if jku is not None and jku != url:
+        raise TokenError(JWT_JKU_ERROR.format(jku=jku))
+    try:
+        return _jwks_client(url).get_signing_key(kid).key
+    except jwt.PyJWKClientConnectionError:
+        raise TokenError(JWT_JWKS_FETCH_ERROR.format(url=url)) from None
+    except jwt.PyJWKClientError:
+        raise TokenError(JWT_KEY_ERROR.format(kid=kid, iss=iss)) from None
+
+
+def token_verify(
+    token: str, *, audiences: Iterable[str], issuers: Mapping[str, Any]
+) -> VerifiedToken:
+    """Return the verified claims of a CDS Client's JWT; raise TokenError saying why not."""
+    audiences = list(audiences)
+    try:
+        header = jwt.get_unverified_header(token)
+        unverified = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        raise TokenError(JWT_MALFORMED_ERROR) from None
+    alg = header.get("alg")
+    if alg not in ASYMMETRIC_ALGORITHMS:
+        raise TokenError(JWT_ALGORITHM_ERROR.format(alg=alg))
+    if header.get("typ", "JWT") != "JWT":
+        raise TokenError(JWT_TYPE_ERROR)
+    iss = unverified.get("iss")
+    config = issuers.get(iss) if isinstance(iss, str) else None
+    if not isinstance(config, Mapping):
+        raise TokenError(JWT_ISSUER_ERROR.format(iss=iss))
+    key = _key(config, iss=iss, kid=header.get("kid"), jku=header.get("jku"))
+    try:
+        claims = jwt.decode(
+            token,
+            key=key,
+            algorithms=[alg],
+            audience=audiences,
+            issuer=iss,
+            leeway=LEEWAY_SECONDS,
+            options={"require": list(REQUIRED_CLAIMS)},
+        )
+    except jwt.MissingRequiredClaimError as error:
+        raise TokenError(JWT_CLAIM_ERROR.format(claim=error.claim)) from None
+    except jwt.ExpiredSignatureError:
+        raise TokenError(JWT_EXPIRED_ERROR) from None
+    except jwt.ImmatureSignatureError:
+        raise TokenError(JWT_NOT_YET_VALID_ERROR) from None
+    except jwt.InvalidAudienceError:
+        raise TokenError(JWT_AUDIENCE_ERROR.format(audience=audiences[0])) from None
+    except (jwt.InvalidSignatureError, jwt.InvalidKeyError, jwt.InvalidAlgorithmError, TypeError):
+        # PyJWT raises TypeError when the key is of another type than `alg` (RSA vs EC).
+        raise TokenError(JWT_SIGNATURE_ERROR) from None
+    except jwt.PyJWTError:
+        raise TokenError(JWT_MALFORMED_ERROR) from None
+    jti = claims["jti"]
+    if not isinstance(jti, str) or not jti:
+        raise TokenError(JWT_CLAIM_ERROR.format(claim="jti"))
+    return VerifiedToken(issuer=iss, jti=jti, expires_at=int(claims["exp"]), claims=claims)

@@ -1,0 +1,135 @@
+"""Feedback on cards is stored per recommendation, without patient data, and editors see it."""
+
+import pytest
+from django.contrib.auth.models import Permission, User
+
+from patients.models import CardFeedback
+from recommendations.integration.cards import OverrideReason
+from tests import fhir_records as fhir
+
+pytestmark = pytest.mark.usefixtures("content")
+
+WHEN = "2026-11-20T10:15:00Z"
+
+
+def issued_cards(client, ehr):
+    response = ehr.call(client, fhir.adult_with_low_back_pain_for_three_weeks())
+    return response.json()["cards"]
+
+
+def send_feedback(client, ehr, *items):
+    return ehr.call(client, {"feedback": list(items)}, url=fhir.FEEDBACK_URL)
+
+
+def overridden(card, reason=OverrideReason.NOT_RELEVANT, comment=None):
+    item = {"card": card["uuid"], "outcome": "overridden", "outcomeTimestamp": WHEN}
+    if reason is not None:
+        reason_coding = {"system": card["overrideReasons"][0]["system"], "code": reason}
+        item["overrideReason"] = {"reason": reason_coding}
+        if comment:
+            item["overrideReason"]["userComment"] = comment
+    return item
+
+
+@pytest.fixture
+def editor(db):
+    user = User.objects.create_user("editor", password="x", is_staff=True)  # noqa: S106
+    user.user_permissions.add(Permission.objects.get(codename="view_cardfeedback"))
+    return user
+
+
+def test_an_overridden_card_is_stored_once_per_recommendation_it_carried(client, ehr):
+    (card,) = issued_cards(client, ehr)
+
+    response = send_feedback(client, ehr, overridden(card))
+
+    assert response.status_code == 200
+    assert response.json() == {"stored": 1, "unknown_cards": []}
+    rows = CardFeedback.objects.filter(card_uuid=card["uuid"])
+    assert rows.count() == 10
+    assert {row.subject for row in rows} >= {"acute-low-back-pain/paracetamol"}
+    assert {row.reason_display for row in rows} == {"Ikke relevant for denne patient"}
+
+
+def test_an_accepted_card_is_stored(client, ehr):
+    (card,) = issued_cards(client, ehr)
+    item = {
+        "card": card["uuid"],
+        "outcome": "accepted",
+        "outcomeTimestamp": WHEN,
+        "acceptedSuggestions": [],
+    }
+
+    send_feedback(client, ehr, item)
+
+    assert set(CardFeedback.objects.values_list("outcome", flat=True)) == {"accepted"}
+
+
+def test_the_clinicians_free_text_comment_is_never_stored(client, ehr):
+    (card,) = issued_cards(client, ehr)
+
+    send_feedback(client, ehr, overridden(card, comment="Patienten Jens Hansen vil ikke"))
+
+    for row in CardFeedback.objects.values():
+        assert "Jens Hansen" not in str(row)
+
+
+def test_the_same_feedback_sent_twice_counts_once(client, ehr):
+    (card,) = issued_cards(client, ehr)
+
+    send_feedback(client, ehr, overridden(card))
+    send_feedback(client, ehr, overridden(card))
+
+    assert CardFeedback.objects.count() == 10
+
+
+def test_feedback_on_a_card_we_never_issued_is_reported_not_stored(client, ehr):
+    response = send_feedback(
+        client, ehr, overridden({"uuid": "not-ours", "overrideReasons": [{"system": "x"}]})
+    )
+    assert response.json() == {"stored": 0, "unknown_cards": ["not-ours"]}
+    assert not CardFeedback.objects.exists()
+
+
+def test_malformed_feedback_is_400_naming_the_field(client, ehr):
+    response = send_feedback(client, ehr, {"card": "x", "outcome": "ignored"})
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"feedback[0].outcome", "feedback[0].outcomeTimestamp"}
+
+
+def test_feedback_stays_within_its_query_budget(client, ehr, django_assert_max_num_queries):
+    (card,) = issued_cards(client, ehr)
+    with django_assert_max_num_queries(10):
+        send_feedback(client, ehr, overridden(card))
+
+
+def test_editors_see_per_recommendation_how_often_its_card_was_overridden_and_why(
+    client, ehr, editor
+):
+    first, second, third = (issued_cards(client, ehr)[0] for _ in range(3))
+    send_feedback(
+        client,
+        ehr,
+        overridden(first, OverrideReason.NOT_RELEVANT),
+        overridden(second, OverrideReason.PATIENT_PREFERENCE),
+        {"card": third["uuid"], "outcome": "accepted", "outcomeTimestamp": WHEN},
+    )
+    client.force_login(editor)
+
+    response = client.get("/admin/patients/cardfeedback/")
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    row = text[text.index("acute-low-back-pain/paracetamol</a>") :]
+    row = row[: row.index("</tr>")]
+    assert "<td>1</td>" in row and "<td>2</td>" in row  # accepted once, overridden twice
+    assert "67 %" in row
+    assert "Ikke relevant for denne patient (1)" in row
+    assert "Patienten ønsker anden behandling (1)" in row
+
+
+def test_the_override_reasons_are_published_where_their_system_points(client):
+    response = client.get("/cds-services/nkr-pain/override-reasons")
+    data = response.json()
+    assert data["system"] == "http://testserver/cds-services/nkr-pain/override-reasons"
+    assert [reason["code"] for reason in data["reasons"]] == OverrideReason.values

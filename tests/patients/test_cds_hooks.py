@@ -1,0 +1,524 @@
+"""The CDS Hooks service: discovery, cards for realistic records, 412 and 400, never 500."""
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from patients.cds import PREFETCH, PREFETCH_MISSING_ERROR
+from patients.models import IssuedCard
+from recommendations.integration.cards import NOT_IN_RECORDS, SUMMARY_MAX, OverrideReason
+from recommendations.integration.fhir_mapping import DATE_ERROR, NUMBER_ERROR, OTHER_PATIENT_ERROR
+from tests import fhir_records as fhir
+
+pytestmark = pytest.mark.usefixtures("content")
+
+
+def cards_for(client, ehr, body):
+    response = ehr.call(client, body)
+    assert response.status_code == 200, response.content
+    return response.json()["cards"]
+
+
+def card_for(cards, guideline_title_start):
+    return next(c for c in cards if c["summary"].startswith(guideline_title_start))
+
+
+# --- Discovery -----------------------------------------------------------------------------
+
+
+def test_discovery_offers_one_patient_view_service_with_its_prefetch_templates(client):
+    response = client.get("/cds-services")
+
+    assert response.status_code == 200
+    (service,) = response.json()["services"]
+    assert service["id"] == "nkr-pain"
+    assert service["hook"] == "patient-view"
+    assert service["title"] and service["description"]
+    assert service["prefetch"] == {
+        "patient": "Patient/{{context.patientId}}",
+        "conditions": "Condition?patient={{context.patientId}}&clinical-status=active",
+        "medicationStatements": "MedicationStatement?patient={{context.patientId}}&status=active",
+        "medicationRequests": "MedicationRequest?patient={{context.patientId}}&status=active",
+    }
+
+
+def test_discovery_allows_browser_based_cds_clients(client):
+    response = client.get("/cds-services")
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "Authorization" in response["Access-Control-Allow-Headers"]
+
+
+def test_discovery_needs_no_database_queries(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        client.get("/cds-services")
+
+
+# --- The four patients ---------------------------------------------------------------------
+
+
+def test_a_child_with_knee_pain_gets_the_childrens_guideline_and_a_paracetamol_warning(client, ehr):
+    cards = cards_for(client, ehr, fhir.child_with_knee_pain_on_paracetamol())
+
+    assert [c["indicator"] for c in cards] == ["warning", "info"]
+    warning, guideline = cards
+    assert warning["summary"].startswith("Advarsel: Patienten får Paracetamol")
+    assert "/guidelines/child-msk-pain/weak-analgesics/" in warning["detail"]
+    assert guideline["summary"] == (
+        "Langvarige smerter hos børn og unge: 5 anbefalinger gælder (3 for, 2 imod)"
+    )
+    assert guideline["source"]["label"].startswith("National klinisk retningslinje")
+    assert guideline["source"]["url"] == "http://testserver/guidelines/child-msk-pain/"
+    assert "√ **God praksis anbefaling imod:**" in guideline["detail"]
+    assert "Paracetamol 1500 mg/døgn" in guideline["detail"]
+    assert "Knee pain (30989003, debut" in guideline["detail"]
+    assert "secondary-analgesics" not in guideline["detail"]  # no neurogenic pain recorded
+
+
+def test_an_adult_with_three_weeks_of_low_back_pain_gets_the_acute_guideline(client, ehr):
+    (card,) = cards_for(client, ehr, fhir.adult_with_low_back_pain_for_three_weeks())
+
+    assert card["summary"] == "Nyopståede lænderygsmerter: 10 anbefalinger gælder (4 for, 6 imod)"
+    assert card["indicator"] == "info"
+    assert card["detail"].count("↓ **Svag anbefaling imod:**") == 6
+    assert card["detail"].count("↑ **Svag anbefaling for:**") == 4
+    assert "[Anvend kun paracetamol til patienter med nyopståede lænderygsmerter" in card["detail"]
+    assert "http://testserver/guidelines/acute-low-back-pain/paracetamol/" in card["detail"]
+    assert "*Fordi:* Gælder alle patienter i retningslinjens målgruppe" in card["detail"]
+    assert "Smerter: lænderyg i 3 uger (Lænderygsmerter (M54.5, debut" in card["detail"]
+    assert NOT_IN_RECORDS in card["detail"]
+
+
+def test_an_adult_with_fibromyalgia_on_oxycodone_for_two_years_gets_tapering_advice(client, ehr):
+    cards = cards_for(client, ehr, fhir.adult_with_fibromyalgia_on_oxycodone())
+
+    warning = cards[0]
+    assert warning["indicator"] == "warning"
+    assert "Oxycodon" in warning["summary"]
+    generalised = card_for(cards, "Generaliserede smerter i bevægeapparatet:")
+    assert "opioids-without-dual-action" in generalised["detail"]
+    assert "*Fordi:* aktuel medicin omfatter oxycodon" in generalised["detail"]
+    tapering = card_for(cards, "Nedtrapning af opioider:")
+    assert tapering["summary"] == "Nedtrapning af opioider: 6 anbefalinger gælder (5 for, 1 imod)"
+    assert "◇ **Ikke NKR-graderet: moderat evidens for:**" in tapering["detail"]
+    assert "Oxycodon 20 mg/døgn" in tapering["detail"]
+    assert "Opioidbehandling: mindst 24" in tapering["detail"]
+
+
+def test_a_cauda_equina_diagnosis_gives_a_critical_card_first_and_keeps_acute_advice_away(
+    client, ehr
+):
+    cards = cards_for(client, ehr, fhir.patient_with_cauda_equina())
+
+    first = cards[0]
+    assert first["indicator"] == "critical"
+    assert first["summary"].startswith("AKUT: Cauda equina-syndrom (G83.4)")
+    assert "Akut henvisning." in first["detail"]
+    assert "Cauda equina syndrom - saddel anæstesi" in first["detail"]
+    assert first["source"]["label"].endswith("Tabel 1. Røde flag")
+    # Red flags put the patient outside the acute low back pain guideline.
+    assert not any(c["summary"].startswith("Nyopståede lænderygsmerter") for c in cards)
+
+
+def test_a_history_of_cancer_is_a_red_flag_to_investigate(client, ehr):
+    body = fhir.hook_request(
+        fhir.patient(70),
+        conditions=[
+            fhir.condition("M54.5", "Lænderygsmerter", onset=fhir.ago(weeks=2)),
+            fhir.condition("Z85.3", "Tidligere brystkræft", onset=fhir.ago(weeks=400)),
+        ],
+    )
+    (card,) = cards_for(client, ehr, body)
+
+    assert card["indicator"] == "warning"
+    assert card["summary"] == (
+        "Rødt flag i journalen: Tidligere brystkræft (Z85.3) – udred for specifik patologi"
+    )
+    assert "Tidligere malignitet" in card["detail"]
+
+
+def test_a_danish_sks_code_means_the_same_as_its_icd10_code(client, ehr):
+    body = fhir.hook_request(
+        fhir.patient(40),
+        conditions=[
+            fhir.condition("DM797", "Fibromyalgi", system=fhir.SKS, onset=fhir.ago(weeks=30))
+        ],
+    )
+    (card,) = cards_for(client, ehr, body)
+    assert card["summary"].startswith("Generaliserede smerter i bevægeapparatet: 4 anbefalinger")
+
+
+def test_a_record_without_pain_gets_no_cards(client, ehr):
+    body = fhir.hook_request(
+        fhir.patient(40),
+        conditions=[fhir.condition("J45.9", "Astma", onset=fhir.ago(weeks=300))],
+        statements=[
+            fhir.medication_statement("N02BE01", "Paracetamol", fhir.dosage(1000, per_day=2))
+        ],
+    )
+    assert cards_for(client, ehr, body) == []
+
+
+def test_a_resolved_condition_is_not_a_current_problem(client, ehr):
+    body = fhir.hook_request(
+        fhir.patient(40),
+        conditions=[
+            fhir.condition("M54.5", "Lænderygsmerter", onset=fhir.ago(weeks=2), clinical="resolved")
+        ],
+    )
+    assert cards_for(client, ehr, body) == []
+
+
+# --- What the record does not tell ---------------------------------------------------------
+
+
+def test_an_unknown_duration_is_said_and_the_card_links_to_the_form_to_complete(client, ehr):
+    body = fhir.hook_request(
+        fhir.patient(45), conditions=[fhir.condition("M54.5", "Lænderygsmerter")]
+    )
+    (card,) = cards_for(client, ehr, body)
+
+    assert card["summary"] == "Lænderygsmerter: varighed ukendt – udfyld NKR-vurderingen"
+    assert (
+        "varighed ukendt (Lænderygsmerter (M54.5): ingen debutdato i journalen)" in card["detail"]
+    )
+    (link,) = card["links"]
+    assert link["type"] == "absolute"
+    assert link["url"].startswith("http://testserver/intake/prefill/")
+
+    page = client.get(link["url"].removeprefix("http://testserver"))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert 'name="age" type="text" inputmode="numeric" value="45"' in text
+    assert 'value="low_back" checked' in text
+    assert "varighed ukendt" in text
+
+
+def test_a_dose_that_cannot_be_worked_out_is_listed_and_never_guessed(client, ehr):
+    body = fhir.hook_request(
+        fhir.patient(52),
+        conditions=[fhir.condition("M79.7", "Fibromyalgi", onset=fhir.years_ago(3))],
+        statements=[
+            fhir.medication_statement(
+                "N02AA05",
+                "Oxycodon 5 mg",
+                fhir.dosage(5, as_needed=True, text="5 mg efter behov"),
+                since=fhir.years_ago(2),
+            )
+        ],
+    )
+    cards = cards_for(client, ehr, body)
+
+    generalised = card_for(cards, "Generaliserede smerter i bevægeapparatet:")
+    assert generalised["summary"].endswith("– døgndosis ukendt")
+    assert "Oxycodon: døgndosis ukendt (efter behov)" in generalised["detail"]
+    assert "indgår ikke i vurderingen" in generalised["detail"]
+    # Without a dose the opioid is not handed to the evaluator: no tapering card, no MME.
+    assert not any(c["summary"].startswith("Nedtrapning af opioider") for c in cards)
+
+
+def test_a_fentanyl_patch_counts_in_micrograms_per_hour(client, ehr):
+    body = fhir.hook_request(
+        fhir.patient(60),
+        conditions=[fhir.condition("M79.7", "Fibromyalgi", onset=fhir.years_ago(5))],
+        statements=[
+            fhir.medication_statement(
+                "N02AB03",
+                "Fentanyl depotplaster 25 mikrog/time",
+                fhir.dosage(25, "ug/h", text="1 plaster hver 3. dag"),
+                since=fhir.years_ago(1),
+            )
+        ],
+    )
+    cards = cards_for(client, ehr, body)
+
+    warning = cards[0]
+    assert "morfinækvivalent 60 mg er 50 mg eller mere" in warning["detail"]
+    assert "Fentanyl (depotplaster) 25 mikrogram/time" in card_for(cards, "Nedtrapning")["detail"]
+
+
+def test_an_order_and_a_statement_for_the_same_drug_are_not_counted_twice(client, ehr):
+    body = fhir.hook_request(
+        fhir.patient(52),
+        conditions=[fhir.condition("M79.7", "Fibromyalgi", onset=fhir.years_ago(3))],
+        statements=[
+            fhir.medication_statement(
+                "N02AA05", "Oxycodon", fhir.dosage(10, per_day=2), since=fhir.years_ago(2)
+            )
+        ],
+        requests=[
+            fhir.medication_request(
+                "N02AA05", "Oxycodon", fhir.dosage(10, per_day=2), authored=fhir.ago(weeks=4)
+            )
+        ],
+    )
+    tapering = card_for(cards_for(client, ehr, body), "Nedtrapning")
+    assert "Oxycodon 20 mg/døgn" in tapering["detail"]
+    assert "Oxycodon 20 mg/døgn; Oxycodon" not in tapering["detail"]
+
+
+# --- Card shape and limits -----------------------------------------------------------------
+
+ALL_PATIENTS = [
+    fhir.child_with_knee_pain_on_paracetamol,
+    fhir.adult_with_low_back_pain_for_three_weeks,
+    fhir.adult_with_fibromyalgia_on_oxycodone,
+    fhir.patient_with_cauda_equina,
+]
+
+
+@pytest.mark.parametrize("record", ALL_PATIENTS, ids=lambda f: f.__name__)
+def test_every_card_has_the_shape_cds_hooks_requires(client, ehr, record):
+    cards = cards_for(client, ehr, record())
+
+    assert cards
+    assert len({card["uuid"] for card in cards}) == len(cards)
+    for card in cards:
+        assert 0 < len(card["summary"]) <= SUMMARY_MAX
+        assert card["indicator"] in {"info", "warning", "critical"}
+        assert card["source"]["label"]
+        assert card["source"]["url"].startswith("http://testserver/")
+        assert card["detail"]
+        assert all(link["type"] == "absolute" and link["label"] for link in card["links"])
+        assert [reason["code"] for reason in card["overrideReasons"]] == OverrideReason.values
+        assert all(reason["display"] and reason["system"] for reason in card["overrideReasons"])
+
+
+@pytest.mark.parametrize("record", ALL_PATIENTS, ids=lambda f: f.__name__)
+def test_critical_cards_come_first(client, ehr, record):
+    levels = [card["indicator"] for card in cards_for(client, ehr, record())]
+    assert levels == sorted(levels, key=lambda level: level != "critical")
+
+
+def test_every_issued_card_is_remembered_for_feedback_without_patient_data(client, ehr):
+    cards = cards_for(client, ehr, fhir.adult_with_low_back_pain_for_three_weeks())
+
+    issued = IssuedCard.objects.get(uuid=cards[0]["uuid"])
+    assert issued.guideline == "acute-low-back-pain"
+    assert "acute-low-back-pain/paracetamol" in issued.subjects
+    stored = json.dumps([issued.kind, issued.guideline, issued.subjects])
+    assert fhir.PATIENT_ID not in stored and "M54.5" not in stored
+
+
+def test_record_text_cannot_inject_markdown_links_into_a_card(client, ehr):
+    body = fhir.hook_request(
+        fhir.patient(45),
+        conditions=[
+            fhir.condition("M54.5", "[klik](http://evil.example)", onset=fhir.ago(weeks=1))
+        ],
+    )
+    (card,) = cards_for(client, ehr, body)
+    assert "[klik](http://evil.example)" not in card["detail"]
+    assert "\\[klik\\](http://evil.example)" in card["detail"]  # shown as text, not a link
+
+
+@pytest.mark.parametrize("record", ALL_PATIENTS, ids=lambda f: f.__name__)
+def test_the_service_stays_within_its_query_budget(
+    client, ehr, record, django_assert_max_num_queries
+):
+    ehr.call(client, record())  # warm the rules cache, as a running server has it
+    with django_assert_max_num_queries(12):
+        assert ehr.call(client, record()).status_code == 200
+
+
+# --- 412: data we need was not sent --------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["patient", "conditions"])
+def test_a_missing_prefetch_key_is_412_naming_it(client, ehr, key):
+    body = fhir.adult_with_low_back_pain_for_three_weeks()
+    del body["prefetch"][key]
+
+    response = ehr.call(client, body)
+
+    assert response.status_code == 412
+    assert response.json()["errors"] == {
+        f"prefetch.{key}": [PREFETCH_MISSING_ERROR.format(key=key, template=PREFETCH[key])]
+    }
+
+
+def test_no_medication_prefetch_at_all_is_412(client, ehr):
+    body = fhir.adult_with_low_back_pain_for_three_weeks()
+    del body["prefetch"]["medicationStatements"]
+    del body["prefetch"]["medicationRequests"]
+
+    response = ehr.call(client, body)
+
+    assert response.status_code == 412
+    assert set(response.json()["errors"]) == {
+        "prefetch.medicationStatements",
+        "prefetch.medicationRequests",
+    }
+
+
+def test_one_medication_prefetch_is_enough(client, ehr):
+    body = fhir.adult_with_low_back_pain_for_three_weeks()
+    del body["prefetch"]["medicationRequests"]
+    assert ehr.call(client, body).status_code == 200
+
+
+def test_no_prefetch_at_all_is_412(client, ehr):
+    body = fhir.adult_with_low_back_pain_for_three_weeks()
+    del body["prefetch"]
+    assert ehr.call(client, body).status_code == 412
+
+
+def test_a_prefetch_the_client_failed_to_fetch_is_412(client, ehr):
+    outcome = {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": "error", "code": "timeout"}],
+    }
+    body = fhir.adult_with_low_back_pain_for_three_weeks()
+    body["prefetch"]["conditions"] = outcome
+    assert ehr.call(client, body).status_code == 412
+
+
+def test_null_prefetch_means_nothing_found_not_missing(client, ehr):
+    body = fhir.hook_request(fhir.patient(45))  # conditions and medication bundles are null
+    response = ehr.call(client, body)
+    assert response.status_code == 200
+    assert response.json() == {"cards": []}
+
+
+# --- 400: malformed FHIR, named ------------------------------------------------------------
+
+
+def test_a_malformed_onset_date_is_400_naming_the_resource_and_field(client, ehr):
+    body = fhir.adult_with_low_back_pain_for_three_weeks()
+    body["prefetch"]["conditions"]["entry"][0]["resource"]["onsetDateTime"] = "2024-13-45"
+
+    response = ehr.call(client, body)
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "prefetch.conditions.entry[0].resource.onsetDateTime": [
+            DATE_ERROR.format(
+                resource="Condition/c-M545", field="onsetDateTime", value="2024-13-45"
+            )
+        ]
+    }
+
+
+def test_a_dose_that_is_not_a_number_is_400_naming_the_medication(client, ehr):
+    body = fhir.adult_with_fibromyalgia_on_oxycodone()
+    statement = body["prefetch"]["medicationStatements"]["entry"][0]["resource"]
+    statement["dosage"][0]["doseAndRate"][0]["doseQuantity"]["value"] = "ti"
+
+    response = ehr.call(client, body)
+
+    assert response.status_code == 400
+    (messages,) = response.json()["errors"].values()
+    assert messages == [
+        NUMBER_ERROR.format(
+            resource="MedicationStatement/ms-N02AA05",
+            field="dosage.doseAndRate.doseQuantity.value",
+            value="ti",
+        )
+    ]
+
+
+def test_a_condition_about_another_patient_is_400(client, ehr):
+    body = fhir.hook_request(
+        fhir.patient(45),
+        conditions=[
+            fhir.condition(
+                "M54.5", "Lænderygsmerter", onset=fhir.ago(weeks=1), subject="Patient/other"
+            )
+        ],
+    )
+    response = ehr.call(client, body)
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["prefetch.conditions.entry[0].resource.subject.reference"] == [
+        OTHER_PATIENT_ERROR.format(
+            resource="Condition/c-M545",
+            field="subject.reference",
+            reference="Patient/other",
+            patient=f"Patient/{fhir.PATIENT_ID}",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda b: b["prefetch"].update(patient={"resourceType": "Bundle"}), "prefetch.patient"),
+        (lambda b: b["prefetch"].update(conditions=[]), "prefetch.conditions"),
+        (
+            lambda b: b["prefetch"]["patient"].update(birthDate="1.1.1980"),
+            "prefetch.patient.birthDate",
+        ),
+        (lambda b: b["prefetch"]["patient"].update(id="someone-else"), "prefetch.patient.id"),
+        (lambda b: b.update(hook="order-sign"), "hook"),
+        (lambda b: b.update(context="pt-1"), "context"),
+        (lambda b: b.pop("hookInstance"), "hookInstance"),
+    ],
+)
+def test_malformed_requests_are_400_with_the_field_named(client, ehr, change, field):
+    body = fhir.adult_with_low_back_pain_for_three_weeks()
+    change(body)
+
+    response = ehr.call(client, body)
+
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+
+
+def test_a_body_that_is_not_json_is_400(client, ehr):
+    response = client.post(
+        "/cds-services/nkr-pain",
+        "{not json",
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {ehr.token()}"},
+    )
+    assert response.status_code == 400
+    assert "errors" in response.json()
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=12),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "resourceType",
+                    "code",
+                    "coding",
+                    "system",
+                    "onsetDateTime",
+                    "dosage",
+                    "value",
+                    "doseAndRate",
+                    "doseQuantity",
+                    "timing",
+                    "repeat",
+                    "frequency",
+                    "period",
+                    "entry",
+                    "resource",
+                    "status",
+                    "medicationCodeableConcept",
+                    "birthDate",
+                    "subject",
+                ]
+            ),
+            children,
+            max_size=4,
+        )
+    ),
+    max_leaves=12,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(condition=JSON, statement=JSON)
+def test_whatever_the_record_sends_the_answer_is_never_a_500(client, ehr, condition, statement):
+    body = fhir.adult_with_fibromyalgia_on_oxycodone()
+    body["prefetch"]["conditions"]["entry"].append({"resource": condition})
+    body["prefetch"]["medicationStatements"]["entry"][0]["resource"]["dosage"] = [statement]
+
+    assert ehr.call(client, body).status_code in {200, 400, 412}

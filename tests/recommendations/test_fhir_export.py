@@ -1,0 +1,114 @@
+"""GET /api/v1/guidelines/<slug>/fhir/: each guideline as a FHIR R4 PlanDefinition (CPG-on-FHIR).
+
+Validated with fhir.resources 6.4, whose models are FHIR R4 (4.0.1).
+"""
+
+import fhir.resources
+import pytest
+from fhir.resources.plandefinition import PlanDefinition
+
+from recommendations.integration.plan_definition import (
+    DIRECTION_EXTENSION,
+    QUALITY_EXTENSION,
+    STRENGTH_EXTENSION,
+)
+from recommendations.models import Recommendation
+
+pytestmark = pytest.mark.usefixtures("content")
+
+GUIDELINES = ["child-msk-pain", "generalised-pain", "acute-low-back-pain", "opioid-tapering"]
+
+
+def export(client, slug):
+    response = client.get(f"/api/v1/guidelines/{slug}/fhir/")
+    assert response.status_code == 200, response.content
+    return response
+
+
+def extension(action, url):
+    return next((e for e in action["extension"] if e["url"] == url), None)
+
+
+def test_the_validating_package_models_fhir_r4():
+    assert fhir.resources.__fhir_version__ == "4.0.1"
+
+
+@pytest.mark.parametrize("slug", GUIDELINES)
+def test_every_guideline_exports_as_a_valid_r4_plan_definition(client, slug):
+    data = export(client, slug).json()
+
+    resource = PlanDefinition.parse_obj(data)
+
+    assert resource.status == "active"
+    assert resource.url == f"http://testserver/api/v1/guidelines/{slug}/fhir/"
+    assert [action.id for action in resource.action] == list(
+        Recommendation.objects.filter(guideline__slug=slug)
+        .order_by("order")
+        .values_list("slug", flat=True)
+    )
+
+
+def test_the_export_is_served_as_fhir_json(client):
+    assert export(client, "generalised-pain")["Content-Type"].startswith("application/fhir+json")
+
+
+def test_each_action_carries_text_strength_direction_and_certainty(client):
+    actions = {a["id"]: a for a in export(client, "generalised-pain").json()["action"]}
+
+    cbt = actions["cbt"]
+    assert cbt["title"].startswith("Tilbyd kognitiv adfærdsterapi")
+    assert cbt["textEquivalent"].startswith("↑↑ Stærk anbefaling for: ")
+    strength = extension(cbt, STRENGTH_EXTENSION)["valueCodeableConcept"]
+    assert strength["coding"][0] == {
+        "system": "http://terminology.hl7.org/CodeSystem/recommendation-strength",
+        "code": "strong",
+        "display": "Strong",
+    }
+    assert strength["text"] == "Stærk anbefaling"
+    direction = extension(actions["tramadol"], DIRECTION_EXTENSION)["valueCodeableConcept"]
+    assert direction["coding"][0]["code"] == "against"
+    assert direction["coding"][0]["system"].endswith("cpg-recommendation-direction-cs")
+
+
+def test_good_practice_keeps_its_own_code_since_hl7_has_none(client):
+    action = export(client, "generalised-pain").json()["action"][0]  # diagnostic clarification
+    codings = extension(action, STRENGTH_EXTENSION)["valueCodeableConcept"]["coding"]
+    assert [c["code"] for c in codings] == ["good_practice"]
+
+
+def test_certainty_is_exported_only_where_the_source_gives_it(client):
+    actions = {a["id"]: a for a in export(client, "opioid-tapering").json()["action"]}
+    quality = extension(actions["psychosocial-support"], QUALITY_EXTENSION)
+    assert quality["valueCodeableConcept"]["coding"][0]["code"] == "moderate"
+    assert extension(actions["frequent-follow-up"], QUALITY_EXTENSION) is None
+
+
+def test_applicability_is_described_for_the_scope_and_the_recommendation(client):
+    actions = {a["id"]: a for a in export(client, "generalised-pain").json()["action"]}
+
+    conditions = actions["multidisciplinary"]["condition"]
+
+    assert all(c["kind"] == "applicability" for c in conditions)
+    descriptions = [c["expression"]["description"] for c in conditions]
+    assert "alder (år) mindst 18" in descriptions
+    assert descriptions[-1] == (
+        "komplekse problemstillinger som følge af smerterne og smertevarighed (uger) over 26"
+    )
+
+
+def test_each_action_links_to_its_page_and_cites_its_source(client):
+    action = export(client, "acute-low-back-pain").json()["action"][0]
+    kinds = {doc["type"]: doc for doc in action["documentation"]}
+    assert kinds["documentation"]["url"] == (
+        "http://testserver/guidelines/acute-low-back-pain/stay-active/"
+    )
+    assert "Sundhedsstyrelsen" in kinds["citation"]["citation"]
+
+
+def test_an_unknown_guideline_is_404(client):
+    assert client.get("/api/v1/guidelines/no-such/fhir/").status_code == 404
+
+
+def test_the_export_stays_within_its_query_budget(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):
+        export(client, "generalised-pain")
