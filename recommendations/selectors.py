@@ -88,9 +88,11 @@ def _search_postgresql(queryset: QuerySet[Recommendation], q: str) -> list[Recom
         + SearchVector("rationale", weight="C", config="danish")
     )
     query = SearchQuery(q, config="danish", search_type="websearch")
+    # Match with @@, not rank > 0: ts_rank gives a document that lacks some (or all) of the
+    # words a tiny positive rank (1e-20), so "rank > 0" would return everything.
     return list(
-        queryset.annotate(rank=SearchRank(vector, query))
-        .filter(rank__gt=0)
+        queryset.annotate(document=vector, rank=SearchRank(vector, query))
+        .filter(document=query)
         .order_by("-rank", "guideline__order", "order")
     )
 
