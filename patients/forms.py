@@ -22,7 +22,12 @@ BOOLEAN_FIELDS = (
 MEDICATION_ROWS_MIN = 2
 MEDICATION_ROWS_MAX = 20
 STARTBACK_ITEMS = 9
-STARTBACK_PARTIAL_ERROR = "Besvar alle ni STarT Back-spørgsmål, eller lad dem alle være tomme."
+# A partly answered questionnaire blocks nothing: the score is simply not computed, and the
+# page says so (on a live update and on a plain submit alike).
+STARTBACK_PARTIAL_NOTICE = (
+    "STarT Back beregnes, når alle ni spørgsmål er besvaret ({answered} af 9 besvaret). "
+    "Resultatet nedenfor er uden STarT Back-score."
+)
 TRISTATE = {"": None, "true": True, "false": False}
 # Item 9 (bothersomeness) has five answers; Keele scores the last two as 1 (CONTENT.md).
 STARTBACK_ITEM9_CHOICES = [
@@ -50,9 +55,29 @@ def _number(text: str) -> str | float:
         return text
 
 
+def _row_count(post: QueryDict) -> int:
+    """Return the posted number of medication rows; a tampered value counts as the minimum."""
+    text = post.get("medication_rows", "")
+    count = int(text) if text.isdigit() else MEDICATION_ROWS_MIN
+    return min(count, MEDICATION_ROWS_MAX)
+
+
+def startback_answers(post: QueryDict) -> list[str]:
+    """Return the nine posted STarT Back answers as typed ("" where not answered)."""
+    return [post.get(f"startback_{i}", "") for i in range(1, STARTBACK_ITEMS + 1)]
+
+
+def startback_partial_notice(post: QueryDict) -> str:
+    """Return the notice for a partly answered questionnaire, or "" (none or all answered)."""
+    answered = sum(1 for answer in startback_answers(post) if answer)
+    if 0 < answered < STARTBACK_ITEMS:
+        return STARTBACK_PARTIAL_NOTICE.format(answered=answered)
+    return ""
+
+
 def medication_rows(post: QueryDict) -> list[dict[str, str]]:
     """Return the medication rows as typed, including empty ones, at least the minimum."""
-    count = min(int(post.get("medication_rows", MEDICATION_ROWS_MIN) or 0), MEDICATION_ROWS_MAX)
+    count = _row_count(post)
     rows = [
         {"drug": post.get(f"med-{i}-drug", ""), "daily_dose": post.get(f"med-{i}-dose", "")}
         for i in range(max(count, 0))
@@ -104,12 +129,12 @@ def intake_data_from_form(post: QueryDict) -> tuple[dict, dict[str, list[str]]]:
             }
         )
     data["medications"] = medications
-    answers = [post.get(f"startback_{i}", "") for i in range(1, STARTBACK_ITEMS + 1)]
+    answers = startback_answers(post)
+    # Only a complete questionnaire is scored; a partial one is left out (startback_partial_notice
+    # tells the clinician), never filled in with a default.
     if all(answers):
         *agree, bother = answers
         data["startback"] = [int(a) if a in ("0", "1") else a for a in agree] + [
             STARTBACK_ITEM9_SCORES.get(bother, bother)
         ]
-    elif any(answers):
-        errors["startback"] = [STARTBACK_PARTIAL_ERROR]
     return data, errors

@@ -1,12 +1,17 @@
-"""Reads for editors: how the cards of each recommendation fared in record systems."""
+"""Reads for the patients app: card feedback for editors, and notes shown on the intake page."""
 
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
 from recommendations.integration.cards import CardKind
+from recommendations.models import Recommendation
 
 from .models import CardFeedback, CardOutcome
+
+# The guideline's note that STarT Back is prognostic information only (CONTENT.md), held in the
+# fixture as the stratified-care recommendation's extra "startback_note".
+STARTBACK_NOTE_KEY = "startback_note"
 
 NO_REASON = "Ingen årsag angivet"
 
@@ -59,3 +64,13 @@ def card_feedback_summary() -> list[RecommendationFeedback]:
         )
         for row in counts
     ]
+
+
+def startback_prognostic_note() -> str:
+    """Return the recommendation's note shown with a STarT Back score, or "" (one query)."""
+    extra = (
+        Recommendation.objects.filter(extra__has_key=STARTBACK_NOTE_KEY)
+        .values_list("extra", flat=True)
+        .first()
+    )
+    return extra[STARTBACK_NOTE_KEY] if extra else ""

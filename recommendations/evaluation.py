@@ -1,7 +1,7 @@
 """Intake in, evaluation out: the one path the intake page and the API both call."""
 
 from .intake_input import IntakeSerializer, intake_build
-from .rules import Evaluation, evaluate
+from .rules import Alert, Evaluation, evaluate, red_flag_alerts
 from .selectors import rules_content
 
 
@@ -11,3 +11,9 @@ def intake_evaluate(*, data: object) -> Evaluation:
     serializer = IntakeSerializer(data=data, red_flag_codes=list(content.red_flags))
     serializer.is_valid(raise_exception=True)
     return evaluate(intake_build(serializer.validated_data), content)
+
+
+def red_flag_alerts_for(codes: list[str]) -> list[Alert]:
+    """Return the alerts for ticked red flags alone (unknown codes skipped), by the evaluator's
+    own rules function: the intake page shows them while the rest of the form has errors."""
+    return red_flag_alerts(codes, rules_content().red_flags)

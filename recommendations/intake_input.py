@@ -18,6 +18,10 @@ DURATION_MAX_WEEKS = 2600  # 50 years
 OPIOID_MONTHS_MAX = 1200
 DOSE_MAX = 100_000  # above any real daily dose in mg or mcg/h: a typing error
 STARTBACK_ITEMS = 9
+# Caps on list lengths: far above any real patient (the red-flag table has 22 items, the intake
+# page 20 medication rows), low enough that a runaway client cannot make us validate 100 000.
+MEDICATIONS_MAX = 20
+RED_FLAGS_MAX = 50
 
 AGE_ERROR = f"Alder skal være et helt tal fra {AGE_MIN} til {AGE_MAX} år."
 PAIN_SITE_ERROR = (
@@ -44,6 +48,8 @@ MEDICATION_NOT_AN_OBJECT_ERROR = (
     "Hvert lægemiddel skal være et objekt med drug, daily_dose og unit."
 )
 LIST_ERROR = "Skal være en liste."
+MEDICATIONS_MAX_ERROR = f"Feltet medications må højst have {MEDICATIONS_MAX} lægemidler."
+RED_FLAGS_MAX_ERROR = f"Feltet red_flags må højst have {RED_FLAGS_MAX} røde flag."
 
 
 @extend_schema_field({"type": "string", "enum": sorted(drug_table())})
@@ -166,7 +172,12 @@ class IntakeSerializer(RefuseUnknownFields, serializers.Serializer):
     red_flags = serializers.ListField(
         child=serializers.CharField(),
         default=list,
-        error_messages={"not_a_list": LIST_ERROR, "null": LIST_ERROR},
+        max_length=RED_FLAGS_MAX,
+        error_messages={
+            "not_a_list": LIST_ERROR,
+            "null": LIST_ERROR,
+            "max_length": RED_FLAGS_MAX_ERROR,
+        },
     )
     complex_problems = _bool(default=False)
     activity_limitation = _bool(default=False)
@@ -185,7 +196,12 @@ class IntakeSerializer(RefuseUnknownFields, serializers.Serializer):
     medications = MedicationSerializer(
         many=True,
         default=list,
-        error_messages={"not_a_list": LIST_ERROR, "null": LIST_ERROR},
+        max_length=MEDICATIONS_MAX,
+        error_messages={
+            "not_a_list": LIST_ERROR,
+            "null": LIST_ERROR,
+            "max_length": MEDICATIONS_MAX_ERROR,
+        },
     )
     opioid_treatment_months = StrictFloatField(
         min_value=0,

@@ -10,6 +10,7 @@ from .evaluate import (
     RedFlagRule,
     RulesContent,
     evaluate,
+    red_flag_alerts,
 )
 from .intake import Intake, Medication
 
@@ -25,4 +26,5 @@ __all__ = [
     "RedFlagRule",
     "RulesContent",
     "evaluate",
+    "red_flag_alerts",
 ]

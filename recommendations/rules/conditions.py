@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .drugs import drug_table
+from .intake import AGE_GROUPS, STARTBACK_RISKS, PainSite, WorkStatus
 
 # Fact name -> Danish wording used when a condition is described to a clinician.
 FACT_LABELS: dict[str, str] = {
@@ -56,6 +57,66 @@ VALUE_LABELS: dict[str, str] = {
     "medium": "middel",
     "high": "høj",
 }
+
+# Fact name -> its type, so a condition's value is checked against the fact when content is
+# loaded: "gte" "16" (a string) for a number, or "lowback" for a pain site, fails at once with
+# the recommendation's name instead of raising or silently never holding at evaluation.
+NUMBER, BOOLEAN, CODE, CODE_SET = "number", "boolean", "code", "code set"
+FACT_TYPES: dict[str, str] = {
+    "age": NUMBER,
+    "age_group": CODE,
+    "pain_site": CODE,
+    "pain_duration_weeks": NUMBER,
+    "chronic": BOOLEAN,
+    "neuropathic_pain": BOOLEAN,
+    "radicular_signs": BOOLEAN,
+    "complex_problems": BOOLEAN,
+    "activity_limitation": BOOLEAN,
+    "nonpharmacological_insufficient": BOOLEAN,
+    "sleep_problems": BOOLEAN,
+    "somatic_disease_flare": BOOLEAN,
+    "trains_independently": BOOLEAN,
+    "work_status": CODE,
+    "red_flags": CODE_SET,
+    "current_drugs": CODE_SET,
+    "current_opioids": CODE_SET,
+    "daily_mme": NUMBER,
+    "opioid_treatment_months": NUMBER,
+    "long_term_opioid": BOOLEAN,
+    "startback_risk": CODE,
+}
+# Facts that are None when the clinician did not say (or there is nothing to compute).
+NULLABLE_FACTS = frozenset(
+    {
+        "trains_independently",
+        "work_status",
+        "daily_mme",
+        "opioid_treatment_months",
+        "startback_risk",
+    }
+)
+# Operators each type of fact takes.
+TYPE_OPS: dict[str, frozenset[str]] = {
+    NUMBER: frozenset({"eq", "ne", "lt", "lte", "gt", "gte"}),
+    BOOLEAN: frozenset({"eq", "ne"}),
+    CODE: frozenset({"eq", "ne", "in"}),
+    CODE_SET: frozenset({"contains", "contains_any", "is_empty", "not_empty"}),
+}
+
+
+def _allowed_codes() -> dict[str, frozenset[str] | None]:
+    """Return the codes each code fact allows (None: red-flag codes, checked by content.py)."""
+    drugs = drug_table()
+    return {
+        "age_group": frozenset(AGE_GROUPS),
+        "pain_site": frozenset(PainSite.values),
+        "work_status": frozenset(WorkStatus.values),
+        "startback_risk": frozenset(STARTBACK_RISKS),
+        "current_drugs": frozenset(drugs),
+        "current_opioids": frozenset(code for code, drug in drugs.items() if drug.is_opioid),
+        "red_flags": None,
+    }
+
 
 _OPS = {
     "eq": lambda fact, value: fact == value,
@@ -115,6 +176,47 @@ def condition_validate(condition: Any, *, where: str) -> None:
         raise ConditionError(f"{where}: unknown fact {condition['fact']!r}")
     if condition["op"] not in _OPS:
         raise ConditionError(f"{where}: unknown operator {condition['op']!r}")
+    _value_validate(condition, where=where)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _value_validate(condition: Mapping, *, where: str) -> None:
+    """Raise ConditionError unless the operator and value fit the fact's type."""
+    fact, op, value = condition["fact"], condition["op"], condition["value"]
+    kind = FACT_TYPES[fact]
+    spot = f"{where}: {fact} {op} {value!r}"
+    if op not in TYPE_OPS[kind]:
+        raise ConditionError(f"{spot}: a {kind} fact takes {sorted(TYPE_OPS[kind])}")
+    allowed = _allowed_codes().get(fact)
+    nullable = fact in NULLABLE_FACTS and op in {"eq", "ne"} and value is None
+    if kind == NUMBER:
+        ok = _is_number(value) or nullable
+    elif kind == BOOLEAN:
+        ok = isinstance(value, bool) or nullable
+    elif kind == CODE and op == "in":
+        ok = (
+            isinstance(value, list)
+            and bool(value)
+            and all(isinstance(v, str) and v in allowed for v in value)
+        )
+    elif kind == CODE:
+        ok = (isinstance(value, str) and value in allowed) or nullable
+    elif op in {"is_empty", "not_empty"}:
+        ok = isinstance(value, bool)
+    elif op == "contains":
+        ok = isinstance(value, str) and (allowed is None or value in allowed)
+    else:  # contains_any
+        ok = (
+            isinstance(value, list)
+            and bool(value)
+            and all(isinstance(v, str) and (allowed is None or v in allowed) for v in value)
+        )
+    if not ok:
+        expected = f"one of {sorted(allowed)}" if allowed else f"a {kind} value"
+        raise ConditionError(f"{spot}: the value must be {expected} for this operator")
 
 
 def condition_holds(condition: Mapping | None, facts: Mapping[str, Any]) -> bool:
@@ -140,8 +242,24 @@ def condition_reasons(condition: Mapping | None, facts: Mapping[str, Any]) -> li
         held = [part for part in condition["any"] if condition_holds(part, facts)]
         return [r for part in held for r in condition_reasons(part, facts)]
     if "not" in condition:
-        return [condition_describe(condition)]
+        return [_describe_not_held(condition["not"], facts)]
     return [_describe_comparison(condition, facts)]
+
+
+# What to say when a fact the clinician left blank is why a "not" condition holds.
+_NOT_STATED = {
+    "trains_independently": "ikke oplyst, om patienten er vant til at træne selvstændigt",
+}
+
+
+def _describe_not_held(inner: Mapping, facts: Mapping[str, Any]) -> str:
+    """Return why `not inner` holds, from what the clinician actually gave (blank is not "no")."""
+    if "fact" in inner and inner["op"] == "eq" and isinstance(inner["value"], bool):
+        fact = inner["fact"]
+        if facts[fact] is None:
+            return _NOT_STATED.get(fact, f"{FACT_LABELS[fact]}: ikke oplyst")
+        return _describe_comparison({**inner, "value": not inner["value"]}, facts)
+    return f"ikke ({condition_describe(inner)})"
 
 
 def condition_describe(condition: Mapping | None) -> str:
@@ -155,7 +273,9 @@ def condition_describe(condition: Mapping | None) -> str:
     if "not" in condition:
         inner = condition["not"]
         if "fact" in inner and inner["op"] == "eq" and inner["value"] is True:
-            return f"ikke {FACT_LABELS[inner['fact']]}"
+            # A blank answer is not a "no": say that the condition also holds when not stated.
+            unstated = " (eller ikke oplyst)" if inner["fact"] in NULLABLE_FACTS else ""
+            return f"ikke {FACT_LABELS[inner['fact']]}{unstated}"
         return f"ikke ({condition_describe(inner)})"
     return _describe_comparison(condition, None)
 
@@ -165,15 +285,26 @@ def _grouped(condition: Mapping) -> str:
     return f"({text})" if ("all" in condition or "any" in condition) else text
 
 
-def _value_text(value: Any) -> str:
+def _lower_name(name: str) -> str:
+    """Return a drug name for mid-sentence: "morfin", "andet NSAID", but "SSRI" kept."""
+    first, _, rest = name.partition(" ")
+    if first.isupper():
+        return name
+    return " ".join(filter(None, [first.lower(), rest]))
+
+
+def _value_text(value: Any, *, last: str = ", ") -> str:
     """Return a value as a Dane reads it: Danish labels and drug names, 26,5 not 26.5."""
     if isinstance(value, (list, tuple, set, frozenset)):
-        return ", ".join(_value_text(v) for v in value)
+        texts = [_value_text(v) for v in value]
+        if len(texts) > 1:
+            return ", ".join(texts[:-1]) + last + texts[-1]
+        return ", ".join(texts)
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else f"{value:g}".replace(".", ",")
     if isinstance(value, str):
         drug = drug_table().get(value)
-        return drug.name.lower() if drug else VALUE_LABELS.get(value, value)
+        return _lower_name(drug.name) if drug else VALUE_LABELS.get(value, value)
     return str(value)
 
 
@@ -190,7 +321,12 @@ def _describe_comparison(condition: Mapping, facts: Mapping[str, Any] | None) ->
     if facts is not None and op == "contains_any":
         # Name what the patient actually has, not the whole list the condition allows.
         matched = [item for item in value if item in facts[fact]]
-        return f"{label} omfatter {_value_text(matched)}"
+        return f"{label} omfatter {_value_text(matched, last=' og ')}"
+    if op == "in":
+        if facts is not None:
+            # Name the patient's value, not the list the condition allows.
+            return f"{label}: {_value_text(facts[fact])}"
+        return f"{label} er {_value_text(value, last=' eller ')}"
     text = f"{label} {_OP_WORDS[op]} {_value_text(value)}"
     if facts is not None and op in {"lt", "lte", "gt", "gte"}:
         text += f" ({_value_text(facts[fact])})"

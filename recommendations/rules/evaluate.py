@@ -4,18 +4,23 @@ The caller hands in the content (a snapshot of guidelines, recommendations and r
 the same function serves the intake page, the API and the tests, and runs in microseconds.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..grading import strength_css, strength_label, strength_symbol
 from .conditions import condition_holds, condition_reasons
-from .drugs import MME_THRESHOLD_CONSIDER, MME_THRESHOLD_TAPER, drug_table
+from .drugs import (
+    MME_NOT_FOR_SWITCHING,
+    MME_THRESHOLDS,
+    drug_table,
+)
 from .facts import Facts, fact_values, facts_derive
 from .intake import Intake
 
 LEVEL_ORDER = {"critical": 0, "warning": 1, "info": 2}
 APPLIES_TO_ALL = "Gælder alle patienter i retningslinjens målgruppe"
+EXCEPTION_LABEL = "Undtagelse"
 
 
 @dataclass(frozen=True)
@@ -152,8 +157,10 @@ def _applied(
     because = condition_reasons(rec.applies_when, facts) or [APPLIES_TO_ALL]
     notes = []
     if rec.exception and condition_holds(rec.exception["when"], facts):
-        because.append("; ".join(condition_reasons(rec.exception["when"], facts)))
-        notes.append(rec.exception["text"])
+        # The seed's exception (e.g. a flare of known somatic disease) is not a reason the
+        # recommendation applies: it is a note beside it, labelled as the exception it is.
+        why = "; ".join(condition_reasons(rec.exception["when"], facts))
+        notes.append(f"{EXCEPTION_LABEL} ({why}): {rec.exception['text']}")
     return AppliedRecommendation(
         guideline=guideline.slug,
         slug=rec.slug,
@@ -171,16 +178,23 @@ def _applied(
     )
 
 
-def _red_flag_alerts(intake: Intake, content: RulesContent) -> list[Alert]:
+def red_flag_alerts(codes: Iterable[str], red_flags: Mapping[str, RedFlagRule]) -> list[Alert]:
+    """Return one alert per ticked red flag, in table order; codes not in the table are skipped.
+
+    They depend on the red flags alone, so the intake page shows them even while another field
+    is invalid or still blank: an AKUT alert must never wait for the rest of the form.
+    """
+    order = {code: index for index, code in enumerate(red_flags)}
     alerts = []
-    for code in sorted(intake.red_flags, key=list(content.red_flags).index):
-        flag = content.red_flags[code]
+    for code in sorted((c for c in set(codes) if c in red_flags), key=order.__getitem__):
+        flag = red_flags[code]
         action = (
             "Akut henvisning."
             if flag.level == "critical"
             else "Udred for specifik patologi, før retningslinjen anvendes."
         )
         alerts.append(Alert(code, flag.level, f"Rødt flag: {flag.label}. {action}"))
+    alerts.sort(key=lambda alert: LEVEL_ORDER[alert.level])
     return alerts
 
 
@@ -209,24 +223,17 @@ def _medication_alerts(
     return alerts
 
 
-# US CDC 2022 thresholds, highest first: only the highest one reached is shown.
-_MME_THRESHOLDS = (
-    ("mme_90", MME_THRESHOLD_TAPER, "overvej nedtrapning nu"),
-    ("mme_50", MME_THRESHOLD_CONSIDER, "overvej nedtrapning"),
-)
-
-
 def _mme_alerts(facts: Facts) -> list[Alert]:
     alerts = []
     mme = facts.daily_mme
-    for code, threshold, advice in _MME_THRESHOLDS:
+    for code, threshold, advice in MME_THRESHOLDS:
         if mme is not None and mme >= threshold:
             alerts.append(
                 Alert(
                     code,
                     "warning",
                     f"Dagligt morfinækvivalent {_display(float(mme))} mg er {threshold} mg eller "
-                    f"mere (amerikansk tærskel, CDC 2022: {advice}).",
+                    f"mere (amerikansk tærskel, CDC 2022: {advice}). {MME_NOT_FOR_SWITCHING}",
                 )
             )
             break
@@ -268,7 +275,7 @@ def evaluate(intake: Intake, content: RulesContent) -> Evaluation:
             )
         )
     alerts = (
-        _red_flag_alerts(intake, content)
+        red_flag_alerts(intake.red_flags, content.red_flags)
         + _medication_alerts(intake, applied_all, rules)
         + _mme_alerts(facts)
     )

@@ -1,12 +1,46 @@
-"""The intake: what the clinician tells us about the patient (API.md), and the codes it uses."""
+"""The intake: what the clinician tells us about the patient (API.md), and the codes it uses.
+
+Pure: the codes are plain enums, not Django's TextChoices (which live in django.db.models and
+would load the ORM into the rules module). They offer the same `.choices`, `.values`, `.labels`
+and member `.label`, so serializers, forms and templates use them as they would TextChoices.
+"""
 
 from dataclasses import dataclass, field
+from enum import EnumType, StrEnum, nonmember
 
-from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
 
-class PainSite(TextChoices):
+class _ChoicesType(EnumType):
+    """Class-level `choices`, `values` and `labels`, as Django's ChoicesType has them."""
+
+    @property
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(member.value, member.label) for member in cls]
+
+    @property
+    def values(cls) -> list[str]:
+        return [member.value for member in cls]
+
+    @property
+    def labels(cls) -> list[str]:
+        return [member.label for member in cls]
+
+
+class Choices(StrEnum, metaclass=_ChoicesType):
+    """A code with a (translatable) label: `LOW_BACK = "low_back", _("Lænderyg")`."""
+
+    def __new__(cls, value: str, label: str):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    # Templates must not call the class (Django does the same for its Choices).
+    do_not_call_in_templates = nonmember(True)
+
+
+class PainSite(Choices):
     """Where the pain is, as the guidelines' populations distinguish it (CONTENT.md)."""
 
     LOW_BACK = "low_back", _("Lænderyg")
@@ -14,7 +48,7 @@ class PainSite(TextChoices):
     OTHER_MSK = "other_msk", _("Andet sted i bevægeapparatet")
 
 
-class WorkStatus(TextChoices):
+class WorkStatus(Choices):
     """Work attachment, relevant to the work-ability recommendation (seed 001, kapitel 8)."""
 
     WORKING = "working", _("I arbejde")
@@ -25,11 +59,15 @@ class WorkStatus(TextChoices):
     OTHER = "other", _("Andet")
 
 
-class DoseUnit(TextChoices):
+class DoseUnit(Choices):
     """Units of a daily dose (API.md): mg per day, or mcg per hour for patches."""
 
     MG = "mg", _("mg/døgn")
     MCG_PER_HOUR = "mcg/h", _("mikrogram/time (plaster)")
+
+
+AGE_GROUPS = ("child", "adult")
+STARTBACK_RISKS = ("low", "medium", "high")
 
 
 @dataclass(frozen=True)

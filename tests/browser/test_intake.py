@@ -32,3 +32,55 @@ def test_a_bad_age_is_flagged_next_to_the_field_while_typing(page):
     page.get_by_label("Alder (år)").fill("40")
     expect(page.locator("#error-age")).to_be_empty()
     expect(age).not_to_have_attribute("aria-invalid", "true")
+
+
+def test_on_a_phone_a_ticked_cauda_equina_item_shows_an_akut_alert_on_screen(new_page):
+    page = new_page(viewport={"width": 375, "height": 700})
+    page.goto(page.base_url + "/intake/")
+    page.get_by_label("Alder (år)").fill("52")
+    page.get_by_label("Lænderyg").check()
+    page.get_by_label("Varighed (uger)").fill("2")
+    flag = page.get_by_label("Cauda equina syndrom - saddel anæstesi")
+    flag.scroll_into_view_if_needed()
+    flag.check()
+    # The results start far below the form on a phone; the banner sticks to the top.
+    banner = page.locator("#flag-alerts .alert--critical")
+    expect(banner).to_contain_text("AKUT")
+    expect(banner).to_be_in_viewport()
+    box = banner.bounding_box()
+    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 700
+    # Unticking it takes the alert away again.
+    flag.uncheck()
+    expect(banner).to_have_count(0)
+
+
+def test_the_akut_alert_stays_while_the_age_is_wrong_and_a_medication_row_is_added(page):
+    page.goto(page.base_url + "/intake/")
+    page.get_by_label("Cauda equina syndrom - saddel anæstesi").check()
+    page.get_by_label("Alder (år)").fill("abc")
+    page.get_by_label("Lænderyg").check()
+    page.get_by_label("Varighed (uger)").fill("2")
+    expect(page.locator("#error-age")).to_contain_text("Alder skal være et helt tal")
+    expect(page.locator("#results .alert--critical")).to_contain_text("AKUT")
+    page.get_by_label("Alder (år)").fill("52")
+    expect(page.locator("#results .result-guideline, #results .out-of-scope")).not_to_have_count(0)
+    page.get_by_role("button", name="Tilføj lægemiddel").click()
+    expect(page.locator(".med-row")).to_have_count(3)
+    expect(page.locator("#results .alert--critical")).to_contain_text("AKUT")
+
+
+def test_startback_answers_can_be_cleared_and_a_partial_one_hides_no_results(page):
+    page.goto(page.base_url + "/intake/")
+    page.get_by_label("Alder (år)").fill("52")
+    page.get_by_label("Lænderyg").check()
+    page.get_by_label("Varighed (uger)").fill("2")
+    page.get_by_text("Udfyld STarT Back Screening Tool").click()
+    page.locator('input[name="startback_1"][value="1"]').check()
+    expect(page.locator("#startback-status")).to_contain_text(
+        "STarT Back beregnes, når alle ni spørgsmål er besvaret (1 af 9 besvaret)"
+    )
+    expect(page.locator("#results .result-guideline")).not_to_have_count(0)
+    page.get_by_role("button", name="Ryd STarT Back-svarene").click()
+    expect(page.locator('input[name="startback_1"][value="1"]')).not_to_be_checked()
+    expect(page.locator("#startback-status")).to_be_empty()
+    expect(page.locator("#results .result-guideline")).not_to_have_count(0)

@@ -116,7 +116,10 @@ def test_bad_input_is_shown_next_to_each_field_and_the_form_keeps_what_was_typed
     assert "Ret venligst" in text
 
 
-def test_a_half_answered_startback_is_an_error(client):
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_half_answered_startback_is_not_scored_and_the_page_says_so_without_hiding_results(
+    client, htmx
+):
     text = post(
         client,
         {
@@ -124,9 +127,15 @@ def test_a_half_answered_startback_is_an_error(client):
             "pain_site": "low_back",
             "pain_duration_weeks": "4",
             "startback_1": "1",
+            "red_flags": ["cauda_equina_saddle_anaesthesia"],
         },
+        htmx=htmx,
     ).content.decode()
-    assert "Besvar alle ni STarT Back-spørgsmål" in text
+    assert "STarT Back beregnes, når alle ni spørgsmål er besvaret (1 af 9 besvaret)" in text
+    assert "alert--critical" in text
+    assert "Uden for målgruppen" in text  # the rest of the result is shown too
+    assert "STarT Back: " not in text  # no score from a default for the unanswered eight
+    assert "Ret venligst" not in text
 
 
 def test_startback_answers_are_scored_with_item_nine_from_its_five_answers(client):
@@ -264,3 +273,171 @@ def test_tapering_in_scope_offers_a_prefilled_taper_plan_by_post(client):
         },
     ).content.decode()
     assert 'value="40"' in taper and "<svg" in taper
+
+
+CAUDA = "cauda_equina_saddle_anaesthesia"
+OPIOID_PATIENT = {
+    "age": "60",
+    "pain_site": "generalised",
+    "pain_duration_weeks": "200",
+    "med-0-drug": "oxycodone",
+    "med-0-dose": "40",
+    "med-1-drug": "morphine",
+    "med-1-dose": "50",
+    "medication_rows": "2",
+    "opioid_treatment_months": "24",
+    "red_flags": [CAUDA],
+}
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+@pytest.mark.parametrize("edit", [{"add_medication": "1"}, {"remove_medication": "1"}])
+def test_adding_or_removing_a_medication_row_re_evaluates_and_keeps_the_akut_alert(
+    client, htmx, edit
+):
+    headers = {"HX-Request": "true", "HX-Target": "main"} if htmx else {}
+    text = client.post(URL, {**OPIOID_PATIENT, **edit}, headers=headers).content.decode()
+    assert "alert--critical" in text
+    assert "Udfyld alder, smertelokalisation og varighed" not in text
+    mme = "Morfinækvivalent: 60,0" if "remove_medication" in edit else "Morfinækvivalent: 110,0"
+    assert mme in text
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_red_flag_alert_shows_while_another_field_is_invalid(client, htmx):
+    text = post(
+        client,
+        {"age": "abc", "pain_site": "low_back", "pain_duration_weeks": "1", "red_flags": [CAUDA]},
+        htmx=htmx,
+    ).content.decode()
+    assert AGE_ERROR in text
+    results = text[text.index('id="results"') :] if not htmx else text
+    assert "alert--critical" in results
+    assert 'role="alert"' in results
+
+
+def test_a_red_flag_alert_shows_while_the_required_fields_are_still_blank(client):
+    text = post(client, {"red_flags": [CAUDA, "fever"]}, htmx=True).content.decode()
+    assert "Udfyld alder, smertelokalisation og varighed" in text
+    assert text.count("alert--critical") >= 1 and "alert--warning" in text
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_ticked_red_flags_are_also_shown_in_the_banner_at_the_top_of_the_form(client, htmx):
+    text = post(
+        client, {"age": "52", "pain_site": "low_back", "red_flags": [CAUDA]}, htmx=htmx
+    ).content.decode()
+    banner = re.search(r'<div id="flag-alerts" class="flag-banner"[^>]*>(.*?)</div>', text, re.S)
+    assert banner and "alert--critical" in banner.group(1)
+    if htmx:
+        assert '<div id="flag-alerts" class="flag-banner" hx-swap-oob="true">' in text
+    else:
+        assert text.index('id="flag-alerts"') < text.index("<legend><h2>Patient</h2>")
+
+
+def test_the_startback_answers_can_be_cleared(client):
+    response = client.post(
+        URL,
+        {
+            "age": "35",
+            "pain_site": "low_back",
+            "pain_duration_weeks": "4",
+            "startback_1": "1",
+            "startback_9": "extremely",
+            "clear_startback": "1",
+        },
+        headers={"HX-Request": "true", "HX-Target": "main"},
+    )
+    text = response.content.decode()
+    assert '<main id="main"' in text
+    assert 'name="startback_1" value="1" checked' not in text
+    assert 'value="extremely" selected' not in text
+    assert "STarT Back beregnes" not in text
+    assert "Uden for målgruppen" in text  # evaluated again without the answers
+
+
+def test_a_red_flag_in_two_categories_is_one_checkbox_with_both_categories_named(client):
+    text = client.get(URL).content.decode()
+    for code in ["chest_pain", "poor_general_condition"]:
+        assert text.count(f'name="red_flags" value="{code}"') == 1
+    assert "(også Infektion)" in text
+    assert "afkrydses under Tumor" in text
+
+
+def test_unticking_a_red_flag_in_two_categories_removes_its_alert(client):
+    base = {"age": "40", "pain_site": "low_back", "pain_duration_weeks": "3"}
+    ticked = post(client, {**base, "red_flags": ["chest_pain"]}).content.decode()
+    assert "Rødt flag: Samtidige brystsmerter" in ticked
+    assert ticked.count('value="chest_pain" checked') == 1
+    unticked = post(client, base).content.decode()
+    assert "Rødt flag: Samtidige brystsmerter" not in unticked
+
+
+@pytest.mark.parametrize("rows", ["abc", "1e3", "-1", ""])
+def test_a_tampered_medication_row_count_is_the_minimum_not_a_500(client, rows):
+    response = post(client, {"age": "40", "medication_rows": rows})
+    assert response.status_code == 200
+    assert response.content.decode().count('class="med-row"') == 2
+
+
+def test_daily_mme_on_the_page_carries_the_not_for_switching_caveat(client):
+    from recommendations.rules.drugs import MME_NOT_FOR_SWITCHING
+
+    text = post(client, {**OPIOID_PATIENT, "red_flags": []}).content.decode()
+    assert "Morfinækvivalent: 110,0" in text
+    assert escape(MME_NOT_FOR_SWITCHING) in text
+
+
+def _startback(risk_answers: list[str], bother: str) -> dict:
+    answers = {f"startback_{i}": a for i, a in enumerate(risk_answers, start=1)}
+    return {
+        "age": "35",
+        "pain_site": "low_back",
+        "pain_duration_weeks": "4",
+        **answers,
+        "startback_9": bother,
+    }
+
+
+def test_startback_risk_is_in_danish_with_the_prognostic_note(client):
+    text = post(client, _startback(["1"] * 8, "extremely")).content.decode()
+    assert "risiko: høj" in text
+    assert "risiko: high" not in text
+    assert "STarT Back-scoren vises som prognostisk information" in text
+
+
+def test_startback_risk_is_in_english_in_the_english_interface(client):
+    client.cookies["django_language"] = "en"
+    text = client.post(
+        URL, _startback(["0"] * 8, "not_at_all"), headers={"Accept-Language": "en"}
+    ).content.decode()
+    assert "low" in text[text.index("STarT Back: 0/9") :][:200]
+
+
+def test_the_taper_plan_button_shows_the_danish_drug_name(client):
+    text = post(
+        client,
+        {**OPIOID_PATIENT, "red_flags": [], "med-1-drug": "fentanyl_patch", "med-1-dose": "25"},
+    ).content.decode()
+    assert '<span lang="da">Oxycodon</span> 40 mg' in text
+    assert '<span lang="da">Fentanyl (depotplaster)</span> 25 mcg/h' in text
+    assert "oxycodone 40" not in text and "fentanyl_patch 25" not in text
+
+
+def test_the_printout_has_the_date_and_a_summary_of_what_was_entered(client):
+    from django.utils import formats, timezone
+
+    text = post(client, {**OPIOID_PATIENT, "red_flags": ["fever"]}).content.decode()
+    summary = text[text.index('class="print-only intake-summary"') :]
+    summary = summary[: summary.index("</div>")]
+    assert formats.date_format(timezone.localdate(), "DATE_FORMAT") in summary
+    for shown in [
+        "<dt>Alder</dt><dd>60 år</dd>",
+        "<dd>Generaliserede smerter i bevægeapparatet</dd>",
+        "<dd>200 uger</dd>",
+        "<dd>Feber</dd>",
+        "<dd>Oxycodon 40 mg/døgn; Morfin 50 mg/døgn</dd>",
+        "<dd>24</dd>",
+        "<dt>STarT Back</dt><dd>Ikke udfyldt</dd>",
+    ]:
+        assert shown in summary

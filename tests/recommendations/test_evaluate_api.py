@@ -5,14 +5,19 @@ from pathlib import Path
 
 import pytest
 
+from recommendations.api.errors import TOO_BIG_ERROR, TOO_DEEP_ERROR
 from recommendations.intake_input import (
     AGE_ERROR,
     DOSE_ERROR,
     DRUG_ERROR,
     DURATION_ERROR,
+    MEDICATIONS_MAX,
+    MEDICATIONS_MAX_ERROR,
     NOT_AN_OBJECT_ERROR,
     PAIN_SITE_ERROR,
     RED_FLAG_ERROR,
+    RED_FLAGS_MAX,
+    RED_FLAGS_MAX_ERROR,
     REQUIRED_ERROR,
     STARTBACK_ERROR,
     UNIT_ERROR,
@@ -444,3 +449,45 @@ def test_a_nested_error_is_keyed_as_errors_flatten_documents(client):
     }
 
     assert "medications[1].unit" in errors_of(client, body)
+
+
+# --- Hostile bodies: never a 500, always the {"errors": ...} shape --------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 20_000 + b"]" * 20_000,
+        b'{"age": ' + b"[" * 20_000 + b"]" * 20_000 + b"}",
+        b'{"age": 40, "x": ' + b'{"a": ' * 20_000 + b"1" + b"}" * 20_001,
+    ],
+)
+def test_deeply_nested_json_is_a_400_naming_the_body(client, body):
+    errors = errors_of(client, body)
+    assert errors == {"body": [TOO_DEEP_ERROR]}
+
+
+def test_a_body_over_the_upload_limit_is_a_json_400(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = post(client, {**LOW_BACK, "padding": "x" * 2000})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"errors": {"body": [TOO_BIG_ERROR.format(limit=1000)]}}
+
+
+def test_more_medications_than_the_limit_are_refused_naming_the_field_and_limit(client):
+    meds = [medication("morphine", 1)] * (MEDICATIONS_MAX + 1)
+    errors = errors_of(client, {**LOW_BACK, "medications": meds})
+    assert errors == {"medications": [MEDICATIONS_MAX_ERROR]}
+    assert f"medications må højst have {MEDICATIONS_MAX}" in MEDICATIONS_MAX_ERROR
+
+
+def test_more_red_flags_than_the_limit_are_refused_naming_the_field_and_limit(client):
+    errors = errors_of(client, {**LOW_BACK, "red_flags": ["fever"] * 100_000})
+    assert errors == {"red_flags": [RED_FLAGS_MAX_ERROR]}
+    assert f"red_flags må højst have {RED_FLAGS_MAX}" in RED_FLAGS_MAX_ERROR
+
+
+def test_the_limits_themselves_are_accepted(client):
+    meds = [medication("paracetamol", 1000)] * MEDICATIONS_MAX
+    assert post(client, {**LOW_BACK, "medications": meds}).status_code == 200

@@ -398,15 +398,17 @@ def test_children_recommendations_keep_source_order():
     ]
 
 
-def test_a_child_with_a_flare_of_somatic_disease_gets_the_short_treatment_exception():
+def test_a_child_with_a_flare_of_somatic_disease_gets_the_short_treatment_exception_as_a_note():
     evaluation = evaluation_of({**CHILD, "somatic_disease_flare": True})
 
     weak_analgesics = applied(evaluation, "child-msk-pain/weak-analgesics")
     assert weak_analgesics.notes == [
-        "I særlige tilfælde, f.eks. opblussen af kendt somatisk sygdom kan kortvarig "
-        "(7-14 dage) behandling med svage analgetika være berettiget."
+        "Undtagelse (opblussen af kendt somatisk sygdom): I særlige tilfælde, f.eks. opblussen "
+        "af kendt somatisk sygdom kan kortvarig (7-14 dage) behandling med svage analgetika "
+        "være berettiget."
     ]
-    assert any("somatisk sygdom" in reason for reason in weak_analgesics.because)
+    # The flare triggers the exception; it is not a reason the advice against applies.
+    assert weak_analgesics.because == ["Gælder alle patienter i retningslinjens målgruppe"]
 
 
 def test_a_child_without_a_flare_gets_no_exception_note():
@@ -761,6 +763,18 @@ def test_mme_thresholds_warn_at_50_and_instead_at_90(morphine_mg, expected_codes
         assert "CDC" in alert.message
 
 
+@pytest.mark.parametrize(
+    ("morphine_mg", "advice"),
+    # CONTENT.md: CDC flags 50 MME/day or more ("consider tapering") and 90 ("taper now").
+    [(50, "(amerikansk tærskel, CDC 2022: overvej nedtrapning)"), (90, "CDC 2022: nedtrap nu")],
+)
+def test_mme_threshold_alerts_word_cdcs_advice_as_content_md_quotes_it(morphine_mg, advice):
+    evaluation = evaluation_of(intake(medications=[med("morphine", morphine_mg)]))
+
+    (alert,) = [a for a in evaluation.alerts if a.code in {"mme_50", "mme_90"}]
+    assert advice in alert.message
+
+
 def test_the_mme_threshold_applies_to_the_sum_of_opioids():
     evaluation = evaluation_of(intake(medications=[med("oxycodone", 20), med("tramadol", 100)]))
 
@@ -959,3 +973,40 @@ def test_any_medication_warning_points_at_an_applying_recommendation_against_tha
     for alert in warned:
         assert alert.recommendation in applying_against
         assert RECOMMENDATION_DRUGS[alert.recommendation] & current
+
+
+def test_supervised_exercise_says_training_habits_were_not_stated_when_left_blank():
+    rec = applied(evaluation_of(intake()), "generalised-pain/supervised-exercise")
+    assert rec.because == ["ikke oplyst, om patienten er vant til at træne selvstændigt"]
+    rec = applied(
+        evaluation_of(intake(trains_independently=False)), "generalised-pain/supervised-exercise"
+    )
+    assert rec.because == ["ikke vant til at træne selvstændigt"]
+
+
+def test_work_ability_names_the_patients_work_status():
+    rec = applied(evaluation_of(intake(work_status="working")), "generalised-pain/work-ability")
+    assert rec.because == ["arbejdssituation: i arbejde"]
+
+
+@pytest.mark.parametrize(("dose", "code"), [(40, "mme_50"), (60, "mme_90")])
+def test_mme_alerts_carry_the_not_for_switching_caveat(dose, code):
+    from recommendations.rules.drugs import MME_NOT_FOR_SWITCHING
+
+    evaluation = evaluation_of(intake(medications=[med("oxycodone", dose)]))
+    (alert,) = [a for a in evaluation.alerts if a.code == code]
+    assert alert.level == "warning"
+    assert MME_NOT_FOR_SWITCHING in alert.message
+    assert "CDC 2022" in alert.message
+
+
+def test_red_flag_alerts_come_from_the_ticked_flags_alone_critical_first():
+    from recommendations.rules import red_flag_alerts
+
+    alerts = red_flag_alerts(["fever", "cauda_equina_bladder", "not_a_flag"], CONTENT.red_flags)
+    assert [(a.code, a.level) for a in alerts] == [
+        ("cauda_equina_bladder", "critical"),
+        ("fever", "warning"),
+    ]
+    full = evaluation_of({**LOW_BACK, "red_flags": ["fever", "cauda_equina_bladder"]})
+    assert [a for a in full.alerts if a.code in {"fever", "cauda_equina_bladder"}] == alerts
