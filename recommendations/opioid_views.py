@@ -11,7 +11,7 @@ from datetime import date
 
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -191,7 +191,8 @@ class TaperChart:
 
 
 _CHART_WIDTH, _CHART_HEIGHT = 640, 280
-_CHART_MARGIN = {"left": 56, "right": 16, "top": 16, "bottom": 44}
+# Room above the plot for the unit, which is drawn larger on phones (static/nkr/opioids.css).
+_CHART_MARGIN = {"left": 56, "right": 16, "top": 30, "bottom": 44}
 
 
 def _nice_step(span: float, ticks: int = 5) -> float:
@@ -351,11 +352,25 @@ def opioid_taper(request: HtmxHttpRequest) -> HttpResponse:
         if row["error"]
     ]
     if post is not None and post.get("print") and context["plan"]:
-        return render(request, TAPER_PRINT_TEMPLATE, context | {"today": today})
+        return _patient_print(request, context, today=today)
     if request.htmx and request.htmx.target != "main":
         return render(request, f"{TAPER_TEMPLATE}#plan", context)
     context["guideline"] = _taper_guideline()
     return render(request, TAPER_TEMPLATE, context)
+
+
+def _patient_print(request: HtmxHttpRequest, context: dict, *, today: date) -> HttpResponse:
+    """The patient's print-out: always plain Danish, whatever language the clinician uses."""
+    plan = context["plan"]
+    with translation.override("da"):
+        context = context | {
+            "today": today,
+            "next_appointment": plan.next_follow_up(today=today),
+            "unit_label": "mg/døgn" if plan.unit == DoseUnit.MG else "mikrogram/time",
+        }
+        response = render(request, TAPER_PRINT_TEMPLATE, context)
+    response["Content-Language"] = "da"
+    return response
 
 
 def _plan_into(

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, localcontext
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from django.db.models import TextChoices
@@ -22,11 +22,12 @@ from .rules.drugs import (
     MME_NOT_FOR_SWITCHING,
     MME_THRESHOLD_CONSIDER,
     MME_THRESHOLD_TAPER,
+    MME_THRESHOLDS,
     Drug,
     drug_table,
 )
 from .rules.facts import daily_mme_total, mme_items
-from .rules.intake import Medication
+from .rules.intake import DoseUnit, Medication
 
 DOSE_STEPS_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "dose_steps.json"
 
@@ -43,10 +44,16 @@ PACE_SHORT_USE_PERCENT_PER_WEEK = 10  # about 10 % per week
 TARGET_DAILY_DOSE_DEFAULT = 0
 # More rows than anyone can follow is a sign of a mistyped pace: refuse rather than print them.
 MAX_STEPS = 60
+# The same limit covers the plan's whole length: steps plus the extra intervals of pauses (one
+# follow-up each), so pauses cannot stretch a plan to hundreds of follow-ups.
+MAX_INTERVALS = MAX_STEPS
 PAUSE_EXTRA_MIN, PAUSE_EXTRA_MAX = 1, 12
+# An input sanity limit, not clinical content (docs/opioids.md): ten of the largest fentanyl
+# patch. A higher patch dose is almost certainly a typing error, and it bounds the work of
+# rounding to patches.
+PATCH_DOSE_MAX = 1000
 
 _CENT = Decimal("0.01")
-_PATCH_LABEL_TOLERANCE = 1
 
 # Error messages (Danish, shown to clinicians; tests import them).
 NOT_OPIOID_ERROR = "{name} er ikke et opioid; nedtrapningsplanen gælder kun opioider."
@@ -82,6 +89,14 @@ PAUSE_EXTRA_ERROR = (
     f"{PAUSE_EXTRA_MAX}."
 )
 DATE_OVERFLOW_ERROR = "Planen rækker ud over kalenderen; vælg en anden startdato."
+PATCH_DOSE_ERROR = (
+    f"Døgndosis for plaster skal være et positivt tal i mikrogram/time, højst {PATCH_DOSE_MAX}."
+)
+TOO_MANY_INTERVALS_ERROR = (
+    "Med pauserne ville planen vare {intervals} intervaller ({steps} trin og {extra} "
+    "pauseintervaller); højst {max} er tilladt. Vælg færre eller kortere pauser, eller en større "
+    "reduktion pr. trin."
+)
 
 # Notes (Danish; CONTENT.md says which must be shown).
 PLAN_SUGGESTION_NOTE = (
@@ -111,6 +126,19 @@ ROUNDING_PATCH_NOTE = (
     "medmindre den nuværende dosis kræver flere), så planen aldrig går hurtigere end det valgte "
     "tempo; en dosis kan derfor være uændret i et interval. {source}"
 )
+ROUNDING_LARGER_CUT_NOTE = (
+    "OBS: Med afrunding bliver nogle trin større end de valgte {cut} {unit} pr. trin: {cuts}. "
+    "Det skyldes, at tabellen over praktiske doser ikke har doser tæt nok til det valgte tempo "
+    "(mindste dosis i tabellen: {smallest} {unit}), og at planen ikke går hurtigere end tempoet. "
+    "Vælg uden afrunding, eller tilpas tempo eller interval, hvis et trin er for stort."
+)
+ROUNDING_HOLD_NOTE = (
+    "OBS: Afrundingen holder dosis uændret i trin {steps}, fordi den næste praktiske dosis "
+    "ville gå hurtigere end det valgte tempo."
+)
+LARGER_CUT_ITEM = (
+    "trin {step} fra {before} til {after} {unit} ({cut} {unit}, {percent} % af startdosis)"
+)
 ROUNDING_NONE_NOTE = (
     "Der er ikke registreret praktiske dosistrin for {name}; doserne er ikke afrundet."
 )
@@ -125,7 +153,7 @@ BUPRENORPHINE_MME_NOTE = (
 US_THRESHOLDS_NOTE = (
     f"Tærsklerne {MME_THRESHOLD_CONSIDER} og {MME_THRESHOLD_TAPER} MME/døgn er amerikanske "
     f"(CDC 2022): {MME_THRESHOLD_CONSIDER} MME/døgn eller mere: overvej nedtrapning; "
-    f"{MME_THRESHOLD_TAPER} MME/døgn eller mere: overvej nedtrapning nu."
+    f"{MME_THRESHOLD_TAPER} MME/døgn eller mere: nedtrap nu."
 )
 US_THRESHOLD_REACHED_NOTE = (
     "Den samlede døgndosis på {mme} MME er {threshold} MME/døgn eller mere (amerikansk tærskel, "
@@ -134,10 +162,7 @@ US_THRESHOLD_REACHED_NOTE = (
 NON_OPIOIDS_NOTE = "Indgår ikke i beregningen, da de ikke er opioider: {names}."
 
 # US CDC 2022 thresholds, highest first: only the highest one reached is named.
-_MME_THRESHOLDS = (
-    (MME_THRESHOLD_TAPER, "overvej nedtrapning nu"),
-    (MME_THRESHOLD_CONSIDER, "overvej nedtrapning"),
-)
+_MME_THRESHOLDS = tuple((limit, advice) for _code, limit, advice in MME_THRESHOLDS)
 
 
 class DoseStepKind(TextChoices):
@@ -160,8 +185,18 @@ class DoseSteps:
     drug: str
     kind: str
     step: int | None = None
-    strengths: tuple[int, ...] = ()
+    # Patches by the rate they deliver (12.5 mcg/h), and the label on the pack ("12").
+    strengths: tuple[Decimal, ...] = ()
+    labels: tuple[str, ...] = ()
     max_patches: int = 0
+    source: str = ""
+
+    def label(self, rate: Decimal) -> str:
+        return self.labels[self.strengths.index(rate)]
+
+    @property
+    def smallest(self) -> Decimal:
+        return Decimal(self.step) if self.kind == DoseStepKind.MULTIPLE else self.strengths[0]
 
 
 @dataclass(frozen=True)
@@ -197,9 +232,20 @@ class TaperStep:
     date: date
     daily_dose: float
     daily_mme: float | None
-    patches: tuple[int, ...] = ()  # the patches making up the dose, when rounded to patches
+    # The patches making up the dose, when rounded to patches: delivered rates (12.5) and the
+    # labels on the packs ("12").
+    patches: tuple[float, ...] = ()
+    patch_labels: tuple[str, ...] = ()
     unchanged: bool = False  # same dose as the step before (rounding up can hold a dose)
     pause_intervals: int = 0  # extra intervals this dose is held before the next step
+
+    @property
+    def relabelled(self) -> bool:
+        """Whether a patch is sold under another number than it delivers ("12" for 12.5)."""
+        return any(
+            label != number_display(rate)
+            for rate, label in zip(self.patches, self.patch_labels, strict=True)
+        )
 
 
 @dataclass(frozen=True)
@@ -226,9 +272,9 @@ class TaperPlan:
     def end_date(self) -> date:
         return self.steps[-1].date
 
-    @property
-    def next_follow_up(self) -> date:
-        return self.follow_ups[0]
+    def next_follow_up(self, *, today: date) -> date | None:
+        """Return the first follow-up on or after `today` (a plan may start in the past)."""
+        return next((day for day in self.follow_ups if day >= today), None)
 
 
 def number_display(value: float | Decimal | None) -> str:
@@ -290,12 +336,19 @@ def dose_steps_table() -> dict[str, DoseSteps]:
     data = json.loads(DOSE_STEPS_FILE.read_text(encoding="utf-8"))
     table = {}
     for item in data["drugs"]:
+        strengths = item.get("strengths", ())
+        rates = tuple(_dec(s["rate"]) for s in strengths)
         steps = DoseSteps(
             drug=item["drug"],
             kind=item["kind"],
             step=item.get("step"),
-            strengths=tuple(item.get("strengths", ())),
+            strengths=rates,
+            labels=tuple(
+                s.get("label", number_display(rate))
+                for s, rate in zip(strengths, rates, strict=True)
+            ),
             max_patches=item.get("max_patches", 0),
+            source=item.get("source", ""),
         )
         _dose_steps_check(steps)
         table[steps.drug] = steps
@@ -311,66 +364,62 @@ def _dose_steps_check(steps: DoseSteps) -> None:
     drug = drug_table().get(steps.drug)
     if drug is None or not drug.is_opioid:
         raise ValueError(f"dose_steps.json: {steps.drug!r} is not an opioid in drugs.json")
+    if not steps.source:
+        raise ValueError(f"dose_steps.json: {steps.drug}: every entry must name its source")
     if steps.kind == DoseStepKind.MULTIPLE:
         if not (isinstance(steps.step, int) and steps.step > 0):
             raise ValueError(f"dose_steps.json: {steps.drug}: step must be a positive integer")
     elif steps.kind == DoseStepKind.PATCH_STRENGTHS:
         ok = (
             steps.strengths
-            and all(isinstance(s, int) and s > 0 for s in steps.strengths)
+            and all(s > 0 and s == s.quantize(_CENT) for s in steps.strengths)
             and list(steps.strengths) == sorted(set(steps.strengths))
             and steps.max_patches >= 1
         )
         if not ok:
             raise ValueError(
-                f"dose_steps.json: {steps.drug}: strengths must be increasing positive "
-                "integers and max_patches at least 1"
+                f"dose_steps.json: {steps.drug}: strengths must be increasing positive rates "
+                "(at most two decimals) and max_patches at least 1"
             )
     else:
         raise ValueError(f"dose_steps.json: {steps.drug}: unknown kind {steps.kind!r}")
 
 
 class _PatchDoses:
-    """Doses that can be made from at most `max_patches` patches, with the fewest patches."""
+    """Doses that can be made from at most `max_patches` patches, with the fewest patches.
 
-    def __init__(self, strengths: tuple[int, ...], max_patches: int):
+    Built by adding one patch at a time: with the input limit (PATCH_DOSE_MAX) there are at
+    most a few hundred sums, so the table is small whatever the dose.
+    """
+
+    def __init__(self, strengths: tuple[Decimal, ...], max_patches: int):
         self.strengths = strengths
-        self.max_patches = max_patches
-        self.limit = max_patches * strengths[-1]
-        fewest = [0] + [math.inf] * self.limit
-        last = [0] * (self.limit + 1)
-        for total in range(1, self.limit + 1):
-            for strength in strengths:
-                if strength <= total and fewest[total - strength] + 1 < fewest[total]:
-                    fewest[total] = fewest[total - strength] + 1
-                    last[total] = strength
-        self._fewest, self._last = fewest, last
-
-    def possible(self, dose: int) -> bool:
-        return 0 <= dose <= self.limit and self._fewest[dose] <= self.max_patches
+        fewest: dict[Decimal, tuple[Decimal, ...]] = {Decimal(0): ()}
+        layer = dict(fewest)
+        for _count in range(max_patches):
+            grown = {}
+            for total, used in layer.items():
+                for strength in strengths:
+                    dose = total + strength
+                    if dose not in fewest and dose not in grown:
+                        grown[dose] = tuple(sorted((*used, strength), reverse=True))
+            fewest |= grown
+            layer = grown
+        self._fewest = fewest
+        self._doses = sorted(fewest)
 
     def round_up(self, dose: Decimal) -> Decimal:
-        """Return the smallest possible dose at or above `dose`, preferring fewer patches."""
-        for total in range(max(0, math.ceil(dose)), self.limit + 1):
-            if self.possible(total):
-                # Labels are rounded (the "12" and "37" patches give 12.5 and 37.5 mcg/h), so
-                # 12 + 12 is really one 25 patch: take the single-unit-higher dose if it needs
-                # fewer patches.
-                higher = total + _PATCH_LABEL_TOLERANCE
-                if self.possible(higher) and self._fewest[higher] < self._fewest[total]:
-                    return Decimal(higher)
-                return Decimal(total)
-        return Decimal(self.limit)
+        """Return the smallest possible dose at or above `dose` (the largest if none is)."""
+        return next((total for total in self._doses if total >= dose), self._doses[-1])
 
-    def patches(self, dose: Decimal) -> tuple[int, ...]:
+    def patches(self, dose: Decimal) -> tuple[Decimal, ...]:
         """Return the fewest patches that make up `dose`, largest first, or () if none do."""
-        if dose != dose.to_integral_value() or not self.possible(int(dose)):
-            return ()
-        total, used = int(dose), []
-        while total:
-            used.append(self._last[total])
-            total -= self._last[total]
-        return tuple(sorted(used, reverse=True))
+        return self._fewest.get(dose, ())
+
+
+@lru_cache(maxsize=32)  # bounded: the keys are few (strengths x patch counts up to the limit)
+def _patch_doses(strengths: tuple[Decimal, ...], max_patches: int) -> _PatchDoses:
+    return _PatchDoses(strengths, max_patches)
 
 
 # --- Taper planner ---------------------------------------------------------------------------
@@ -413,6 +462,8 @@ def _inputs_check(
     errors: dict[str, list[str]] = {}
     if not (_finite(daily_dose) and daily_dose > 0):
         errors["daily_dose"] = [DAILY_DOSE_ERROR]
+    elif drug.unit == DoseUnit.MCG_PER_HOUR and daily_dose > PATCH_DOSE_MAX:
+        errors["daily_dose"] = [PATCH_DOSE_ERROR]
     if not (_finite(treatment_months) and treatment_months >= 0):
         errors["treatment_months"] = [TREATMENT_MONTHS_ERROR]
     if not (
@@ -460,17 +511,36 @@ def _pauses_check(pauses: Sequence[Pause], *, steps: int) -> dict[int, int]:
             extra[pause.after_step] = pause.extra_intervals
     if errors:
         raise TaperPlanError(errors)
+    paused = sum(extra.values())
+    if steps + paused > MAX_INTERVALS:
+        message = TOO_MANY_INTERVALS_ERROR.format(
+            intervals=steps + paused, steps=steps, extra=paused, max=MAX_INTERVALS
+        )
+        raise TaperPlanError({"pauses": [message]})
     return extra
+
+
+def _quantum(cut: Decimal) -> Decimal:
+    """Hundredths of a mg (or mcg/h), finer only for a cut too small for them to show."""
+    return Decimal(1).scaleb(min(-2, cut.adjusted() - 2))
+
+
+def _reductions(*, start: Decimal, target: Decimal, cut: Decimal) -> int:
+    # A leftover no larger than the plan's resolution (33.3333333 mg at 33.3333 %) is float
+    # noise, not a step: it would give a 4-week step of 0.01 mg.
+    span = start - target - _quantum(cut)
+    return max(1, int((span / cut).to_integral_value(rounding=ROUND_CEILING)))
 
 
 def _doses(
     *, start: Decimal, target: Decimal, cut: Decimal, reductions: int, rounder
 ) -> list[Decimal]:
-    # Every dose is rounded *up* (to a cent, or to a practical dose) and then held at or below
-    # the dose before: the plan is never ahead of the chosen pace and never rises. Between the
-    # first and the last step the ideal dose is above the target, so only the last step is it.
-    # Hundredths of a mg (or mcg/h), finer only for a cut too small for them to show.
-    quantum = Decimal(1).scaleb(min(-2, cut.adjusted() - 2))
+    # Every dose is rounded *up* (to the plan's resolution, or to a practical dose) and then
+    # held at or below the dose before: the plan is never ahead of the chosen pace and never
+    # rises. Between the first and the last step the ideal dose is above the target, so only
+    # the last step is it. Rounding up is the practical dose closest to the pace that is not
+    # faster than it; where the practical doses are far apart, the notes say what that costs.
+    quantum = _quantum(cut)
     doses = [start]
     for k in range(1, reductions):
         ideal = start - k * cut
@@ -513,7 +583,7 @@ def taper_plan_build(
         ctx.prec = 50
         start, target = _dec(daily_dose), _dec(target_daily_dose)
         cut = start * _dec(reduction_percent) / 100
-        reductions = int(((start - target) / cut).to_integral_value(rounding=ROUND_CEILING))
+        reductions = _reductions(start=start, target=target, cut=cut)
         if reductions + 1 > MAX_STEPS:
             raise TaperPlanError(
                 {
@@ -530,13 +600,15 @@ def taper_plan_build(
         try:
             for number, dose in enumerate(doses, start=1):
                 mme = None if factor is None else (dose * factor).quantize(_CENT, ROUND_HALF_UP)
+                patches = patch_doses.patches(dose) if patch_doses else ()
                 steps.append(
                     TaperStep(
                         step=number,
                         date=start_date + timedelta(weeks=interval * offset),
                         daily_dose=float(dose),
                         daily_mme=None if mme is None else float(mme),
-                        patches=patch_doses.patches(dose) if patch_doses else (),
+                        patches=tuple(float(p) for p in patches),
+                        patch_labels=tuple(steps_data.label(p) for p in patches),
                         unchanged=number > 1 and dose == doses[number - 2],
                         pause_intervals=extra.get(number, 0),
                     )
@@ -548,6 +620,18 @@ def taper_plan_build(
         except OverflowError:
             raise TaperPlanError({"start_date": [DATE_OVERFLOW_ERROR]}) from None
         per_step = float(cut.quantize(_CENT, ROUND_HALF_UP))
+        notes = _taper_notes(
+            info,
+            treatment_months=treatment_months,
+            reduction_percent=reduction_percent,
+            interval=interval,
+            round_doses=round_doses,
+            steps_data=steps_data,
+        )
+        if rounder is not None:
+            # Right after "a suggestion to adjust": what rounding costs is what to check first.
+            costs = _rounding_cost_notes(info, doses, start=start, cut=cut, steps=steps_data)
+            notes = (notes[0], *costs, *notes[1:])
     return TaperPlan(
         drug=drug,
         drug_name=info.name,
@@ -565,15 +649,66 @@ def taper_plan_build(
         pauses=tuple(Pause(step, n) for step, n in sorted(extra.items())),
         steps=tuple(steps),
         follow_ups=follow_ups,
-        notes=_taper_notes(
-            info,
-            treatment_months=treatment_months,
-            reduction_percent=reduction_percent,
-            interval=interval,
-            round_doses=round_doses,
-            steps_data=steps_data,
-        ),
+        notes=notes,
     )
+
+
+def cut_exceeds(actual: Decimal | float, chosen: Decimal | float) -> bool:
+    """Return whether a step's cut is larger than the chosen cut beyond the plan's resolution.
+
+    Rounding each dose up to hundredths can add a hundredth to a cut, and the last step takes
+    a leftover of up to a hundredth more (`_reductions`): two quanta of slack.
+    """
+    actual, chosen = _dec(actual), _dec(chosen)
+    return actual > chosen + 2 * _quantum(chosen)
+
+
+def _rounding_cost_notes(
+    drug: Drug, doses: list[Decimal], *, start: Decimal, cut: Decimal, steps: DoseSteps
+) -> tuple[str, ...]:
+    """Say plainly where the practical doses force a larger cut than chosen, or a hold."""
+    larger, held = [], []
+    for number, (before, after) in enumerate(zip(doses, doses[1:], strict=False), start=2):
+        if after == before:
+            held.append(number)
+        elif cut_exceeds(before - after, cut):
+            larger.append(
+                LARGER_CUT_ITEM.format(
+                    step=number,
+                    before=number_display(before),
+                    after=number_display(after),
+                    unit=drug.unit,
+                    cut=number_display(before - after),
+                    percent=number_display((before - after) / start * 100),
+                )
+            )
+    notes = []
+    if larger:
+        notes.append(
+            ROUNDING_LARGER_CUT_NOTE.format(
+                cut=number_display(cut),
+                unit=drug.unit,
+                cuts="; ".join(larger),
+                smallest=number_display(steps.smallest),
+            )
+        )
+    if held:
+        notes.append(ROUNDING_HOLD_NOTE.format(steps=_step_ranges(held)))
+    return tuple(notes)
+
+
+def _step_ranges(numbers: list[int]) -> str:
+    """Return step numbers as a Dane reads them: "2, 3 og 5-10"."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    parts = []
+    for run in runs:
+        parts += [str(n) for n in run] if len(run) <= 2 else [f"{run[0]}-{run[-1]}"]
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} og {parts[-1]}"
 
 
 def _rounder(steps_data: DoseSteps | None, *, start: Decimal):
@@ -587,15 +722,10 @@ def _rounder(steps_data: DoseSteps | None, *, start: Decimal):
             return (ideal / size).to_integral_value(rounding=ROUND_CEILING) * size
 
         return round_multiple, None
-    # Enough patches to make up today's dose, however high it is.
+    # Enough patches to make up today's dose, however high it is (PATCH_DOSE_MAX bounds it).
     needed = math.ceil(start / steps_data.strengths[-1])
     patch_doses = _patch_doses(steps_data.strengths, max(steps_data.max_patches, needed))
     return patch_doses.round_up, patch_doses
-
-
-@cache
-def _patch_doses(strengths: tuple[int, ...], max_patches: int) -> _PatchDoses:
-    return _PatchDoses(strengths, max_patches)
 
 
 def _taper_notes(
@@ -629,10 +759,18 @@ def _rounding_note(drug: Drug, steps_data: DoseSteps | None) -> str:
     source = dose_steps_source()
     if steps_data.kind == DoseStepKind.MULTIPLE:
         return ROUNDING_MULTIPLE_NOTE.format(step=steps_data.step, unit=drug.unit, source=source)
-    *first, last = [str(s) for s in steps_data.strengths]
+    *first, last = [
+        _strength_display(rate, label)
+        for rate, label in zip(steps_data.strengths, steps_data.labels, strict=True)
+    ]
     return ROUNDING_PATCH_NOTE.format(
         strengths=f"{', '.join(first)} og {last}",
         unit=drug.unit,
         max_patches=steps_data.max_patches,
         source=source,
     )
+
+
+def _strength_display(rate: Decimal, label: str) -> str:
+    shown = number_display(rate)
+    return shown if label == shown else f"{shown} (mærket {label})"

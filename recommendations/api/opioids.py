@@ -20,14 +20,15 @@ from ..intake_input import (
     DOSE_MAX,
     DRUG_ERROR,
     LIST_ERROR,
-    NOT_AN_OBJECT_ERROR,
     OPIOID_MONTHS_ERROR,
     OPIOID_MONTHS_MAX,
     REQUIRED_ERROR,
+    UNIT_CHOICE_ERROR,
     UNIT_ERROR,
-    UNKNOWN_FIELD_ERROR,
     MedicationSerializer,
     OpioidCodeField,
+    RefuseUnknownFields,
+    StrictFloatField,
 )
 from ..opioids import (
     INTERVAL_ERROR,
@@ -74,25 +75,18 @@ PAUSE_STEP_NUMBER_ERROR = (
     f"En pause skal ligge efter et trin: trinnummeret er et helt tal fra 1 til {MAX_STEPS - 1}."
 )
 DATE_INPUT_FORMATS = ["iso-8601", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"]
+TAPER_NOT_AN_OBJECT_ERROR = (
+    "Forventede et JSON-objekt med planens oplysninger: drug, daily_dose og treatment_months "
+    "(resten er valgfrit)."
+)
+MME_NOT_AN_OBJECT_ERROR = "Forventede et JSON-objekt med medications: en liste af lægemidler."
+PAUSE_NOT_AN_OBJECT_ERROR = "Hver pause skal være et objekt med after_step og extra_intervals."
+DRUG_NOT_TEXT_ERROR = 'Opioid skal angives som en lægemiddelkode (tekst), fx "oxycodone".'
 
 
-class _StrictSerializer(serializers.Serializer):
-    """Reject unknown fields: a misspelt "reduction_percent" must not quietly use the default."""
-
-    default_error_messages = {"invalid": NOT_AN_OBJECT_ERROR}
-
-    def to_internal_value(self, data):
-        if not isinstance(data, dict):
-            raise serializers.ValidationError({"non_field_errors": [NOT_AN_OBJECT_ERROR]})
-        unknown = {name: [UNKNOWN_FIELD_ERROR] for name in sorted(set(data) - set(self.fields))}
-        try:
-            value = super().to_internal_value(data)
-        except serializers.ValidationError as error:
-            error.detail.update(unknown)
-            raise
-        if unknown:
-            raise serializers.ValidationError(unknown)
-        return value
+class _StrictSerializer(RefuseUnknownFields, serializers.Serializer):
+    """Refuse anything but an object, and unknown fields: a misspelt "reduction_percent" must
+    not quietly use the default (intake_input.RefuseUnknownFields, shared with /evaluate/)."""
 
 
 def _number_messages(message: str) -> dict[str, str]:
@@ -110,6 +104,7 @@ def _number_messages(message: str) -> dict[str, str]:
 
 
 class MmeInputSerializer(_StrictSerializer):
+    not_an_object_error = MME_NOT_AN_OBJECT_ERROR
     medications = MedicationSerializer(
         many=True,
         allow_empty=False,
@@ -155,6 +150,7 @@ def mme_table_from_data(*, data: object) -> MmeTable:
 
 
 class PauseSerializer(_StrictSerializer):
+    not_an_object_error = PAUSE_NOT_AN_OBJECT_ERROR
     after_step = serializers.IntegerField(
         min_value=1,
         max_value=MAX_STEPS - 1,
@@ -168,23 +164,36 @@ class PauseSerializer(_StrictSerializer):
 
 
 class TaperPlanInputSerializer(_StrictSerializer):
-    # drug, daily_dose and unit as on a medication row (same checks and messages).
+    not_an_object_error = TAPER_NOT_AN_OBJECT_ERROR
+    # drug, daily_dose and unit as on a medication row (same checks and messages). Numbers are
+    # StrictFloatField: JSON true/false is not 1 or 0.
     drug = OpioidCodeField(
-        error_messages={"required": REQUIRED_ERROR, "blank": REQUIRED_ERROR, "null": REQUIRED_ERROR}
+        error_messages={
+            "required": REQUIRED_ERROR,
+            "blank": REQUIRED_ERROR,
+            "null": REQUIRED_ERROR,
+            "invalid": DRUG_NOT_TEXT_ERROR,
+        }
     )
-    daily_dose = serializers.FloatField(
+    daily_dose = StrictFloatField(
         min_value=0.000001, max_value=DOSE_MAX, error_messages=_number_messages(DOSE_ERROR)
     )
     unit = serializers.CharField(
-        required=False, help_text="mg (mg/døgn) eller mcg/h (plaster); følger lægemidlet."
+        required=False,
+        error_messages={
+            "invalid": UNIT_CHOICE_ERROR,
+            "blank": UNIT_CHOICE_ERROR,
+            "null": UNIT_CHOICE_ERROR,
+        },
+        help_text="mg (mg/døgn) eller mcg/h (plaster); følger lægemidlet.",
     )
-    treatment_months = serializers.FloatField(
+    treatment_months = StrictFloatField(
         min_value=0,
         max_value=OPIOID_MONTHS_MAX,
         error_messages=_number_messages(OPIOID_MONTHS_ERROR)
         | {"required": TREATMENT_MONTHS_REQUIRED_ERROR, "null": TREATMENT_MONTHS_REQUIRED_ERROR},
     )
-    reduction_percent = serializers.FloatField(
+    reduction_percent = StrictFloatField(
         min_value=REDUCTION_PERCENT_MIN,
         max_value=REDUCTION_PERCENT_MAX,
         default=REDUCTION_PERCENT_DEFAULT,
@@ -199,7 +208,7 @@ class TaperPlanInputSerializer(_StrictSerializer):
         error_messages=_number_messages(INTERVAL_ERROR),
         help_text="Uger mellem trin (1-12); standard 4 ved brug i 12 måneder eller mere, ellers 1.",
     )
-    target_daily_dose = serializers.FloatField(
+    target_daily_dose = StrictFloatField(
         min_value=0,
         max_value=DOSE_MAX,
         default=0,
@@ -298,8 +307,13 @@ class TaperStepSerializer(serializers.Serializer):
     daily_dose = serializers.FloatField()
     daily_mme = serializers.FloatField(allow_null=True)
     patches = serializers.ListField(
-        child=serializers.IntegerField(),
-        help_text="Plastre der udgør dosis (kun ved afrunding til plasterstyrker).",
+        child=serializers.FloatField(),
+        help_text="Plastre der udgør dosis, som den rate de afgiver i mcg/h (12.5), kun ved "
+        "afrunding til plasterstyrker.",
+    )
+    patch_labels = serializers.ListField(
+        child=serializers.CharField(),
+        help_text='Plastrene som de er mærket på pakningen ("12" for 12,5 mcg/h).',
     )
     unchanged = serializers.BooleanField(help_text="Samme dosis som trinnet før (afrunding).")
     pause_intervals = serializers.IntegerField(
@@ -314,9 +328,9 @@ class TaperPlanSerializer(serializers.Serializer):
     factor = serializers.FloatField(allow_null=True)
     start_date = serializers.DateField()
     start_dose = serializers.FloatField()
-    target_daily_dose = serializers.FloatField()
+    target_daily_dose = StrictFloatField()
     treatment_months = serializers.FloatField()
-    reduction_percent = serializers.FloatField()
+    reduction_percent = StrictFloatField()
     reduction_per_step = serializers.FloatField()
     interval_weeks = serializers.IntegerField()
     rounded = serializers.BooleanField()

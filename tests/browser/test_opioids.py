@@ -70,3 +70,44 @@ def test_the_taper_page_fits_a_phone_screen(new_page):
     expect(page.locator("svg.taper-chart__svg")).to_be_visible()
     width, wide = scroll_width(page)
     assert width <= 375, f"page scrolls sideways on a phone ({width}px): {wide}"
+
+
+def test_on_a_phone_every_column_of_the_plan_is_on_screen_and_the_chart_text_is_readable(
+    new_page,
+):
+    page = new_page(viewport={"width": 375, "height": 900})
+    page.goto(page.base_url + "/opioids/taper-plan/")
+    fill_oxycodone_plan(page)
+    page.get_by_role("button", name="Lav nedtrapningsplan").click()
+    table = page.locator(".taper-table")
+    expect(table).to_be_visible()
+    # The table fits its box: no sideways scroll hiding the MME, patch or pause columns.
+    overflow = page.evaluate(
+        """() => { const box = document.querySelector('#plan');
+                   return [box.scrollWidth, box.clientWidth]; }"""
+    )
+    assert overflow[0] <= overflow[1], f"the plan scrolls sideways on a phone: {overflow}"
+    row = table.locator("tbody tr").nth(1)
+    for cell in (
+        row.locator("td").nth(3),
+        row.get_by_role("button", name="Hold pause efter trin 2"),
+    ):
+        box = cell.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 375, box
+    # Each value is labelled from its column heading when the rows are stacked.
+    label = row.locator("td").nth(3).evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert label == '"MME/døgn"'
+    tick = page.locator(".chart-tick").first.bounding_box()
+    assert tick and tick["height"] >= 10, f"chart text is {tick and tick['height']:.1f} px tall"
+
+
+def test_on_a_wide_screen_the_plan_is_still_a_table(new_page):
+    page = new_page(viewport={"width": 1280, "height": 900})
+    page.goto(page.base_url + "/opioids/taper-plan/")
+    fill_oxycodone_plan(page)
+    page.get_by_role("button", name="Lav nedtrapningsplan").click()
+    expect(page.locator(".taper-table thead")).to_be_visible()
+    display = page.locator(".taper-table tbody tr").first.evaluate(
+        "row => getComputedStyle(row).display"
+    )
+    assert display == "table-row"

@@ -1,7 +1,10 @@
 """The opioid tools' pure core: MME factors, the taper planner and its invariants. No database."""
 
 import json
+import math
+import re
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,12 +21,15 @@ from recommendations.opioids import (
     PACE_FASTER_LONG_USE_NOTE,
     PACE_FASTER_SHORT_USE_NOTE,
     PACE_NOTE,
+    PATCH_DOSE_ERROR,
+    PATCH_DOSE_MAX,
     PAUSE_DUPLICATE_ERROR,
     PAUSE_EXTRA_ERROR,
     PAUSE_STEP_ERROR,
     PLAN_SUGGESTION_NOTE,
     REDUCTION_ERROR,
     ROUNDING_NONE_NOTE,
+    TOO_MANY_INTERVALS_ERROR,
     TOO_MANY_STEPS_ERROR,
     US_THRESHOLDS_NOTE,
     DoseStepKind,
@@ -135,6 +141,16 @@ def test_the_highest_us_threshold_reached_is_named(morphine_mg, threshold):
         assert f"{threshold} MME/døgn eller mere" in reached[0]
 
 
+@pytest.mark.parametrize(
+    ("morphine_mg", "advice"),
+    [(60, "CDC 2022: overvej nedtrapning)"), (90, "CDC 2022: nedtrap nu)")],
+)
+def test_the_threshold_reached_words_cdcs_advice_as_content_md_quotes_it(morphine_mg, advice):
+    # CONTENT.md: 50 MME/day or more "consider tapering", 90 or more "taper now".
+    table = mme_table(medications=[Medication("morphine", morphine_mg, "mg")])
+    assert any(advice in note for note in table.notes)
+
+
 def test_non_opioids_are_left_out_and_named():
     table = mme_table(
         medications=[Medication("paracetamol", 3000, "mg"), Medication("tramadol", 200, "mg")]
@@ -220,7 +236,16 @@ def test_every_step_has_a_follow_up_and_the_last_one_comes_an_interval_after_the
     assert len(taper.follow_ups) == len(taper.steps)
     assert taper.follow_ups[0] == MONDAY + timedelta(weeks=4)
     assert taper.follow_ups[-1] == taper.end_date + timedelta(weeks=4)
-    assert taper.next_follow_up == taper.follow_ups[0]
+    assert taper.next_follow_up(today=MONDAY) == taper.follow_ups[0]
+
+
+def test_the_next_follow_up_is_the_first_on_or_after_today_not_one_in_the_past():
+    taper = plan(start_date=date(2025, 1, 1))
+    today = date(2025, 6, 1)
+    assert taper.follow_ups[0] < today
+    assert taper.next_follow_up(today=today) == date(2025, 6, 18)
+    assert taper.next_follow_up(today=date(2025, 6, 18)) == date(2025, 6, 18)
+    assert taper.next_follow_up(today=taper.follow_ups[-1] + timedelta(days=1)) is None
 
 
 def test_the_plan_says_it_is_a_suggestion_and_gives_the_pace_with_sources():
@@ -276,10 +301,63 @@ def test_rounding_can_hold_a_dose_for_an_interval_and_marks_it_unchanged():
 
 def test_fentanyl_rounds_to_available_patch_strengths_and_shows_the_patches():
     taper = plan(drug="fentanyl_patch", daily_dose=75, round_doses=True)
-    assert doses(taper) == [75, 75, 62, 62, 50, 50, 37, 25, 25, 12, 0]
-    assert [step.patches for step in taper.steps][:3] == [(75,), (75,), (50, 12)]
+    assert doses(taper) == [75, 75, 62.5, 62.5, 50, 37.5, 37.5, 25, 25, 12.5, 0]
+    assert [step.patches for step in taper.steps][:3] == [(75,), (75,), (50, 12.5)]
+    # The patch delivering 12.5 mcg/h is sold as "12 mikrogram/time".
+    assert taper.steps[2].patch_labels == ("50", "12")
+    assert taper.steps[2].relabelled and not taper.steps[0].relabelled
     assert taper.steps[-1].patches == ()
-    assert taper.steps[2].daily_mme == pytest.approx(62 * 2.4)
+    assert taper.steps[2].daily_mme == pytest.approx(62.5 * 2.4)
+
+
+def test_a_12_5_patch_is_not_reduced_to_the_same_patch_labelled_12():
+    taper = plan(drug="fentanyl_patch", daily_dose=12.5, round_doses=True)
+    assert set(doses(taper)) == {12.5, 0}
+    assert taper.steps[0].patches == (12.5,) and taper.steps[0].patch_labels == ("12",)
+    assert taper.steps[0].daily_mme == 30  # MME on the dose entered: 12.5 x 2.4
+
+
+def test_a_37_5_dose_is_a_patch_strength_not_rounded_down_to_37():
+    taper = plan(drug="fentanyl_patch", daily_dose=37.5, round_doses=True, reduction_percent=50)
+    assert doses(taper) == [37.5, 25, 0]
+    assert taper.steps[0].patches == (37.5,)
+
+
+def test_a_target_of_one_12_5_patch_ends_on_that_patch():
+    taper = plan(drug="fentanyl_patch", daily_dose=50, round_doses=True, target_daily_dose=12.5)
+    assert doses(taper)[-1] == 12.5
+    assert taper.steps[-1].patches == (12.5,)
+
+
+def test_a_rounded_plan_names_each_step_that_cuts_more_than_the_chosen_pace():
+    # 7 mg oxycodone, 10 % = 0.7 mg a step, but the table's smallest dose is 5 mg.
+    taper = plan(daily_dose=7, round_doses=True)
+    assert doses(taper) == [7, 7, 7, 5, 5, 5, 5, 5, 5, 5, 0]
+    (larger,) = [note for note in taper.notes if "større end de valgte" in note]
+    assert "0,7 mg pr. trin" in larger
+    assert "trin 4 fra 7 til 5 mg (2 mg, 28,57 % af startdosis)" in larger
+    assert "trin 11 fra 5 til 0 mg (5 mg, 71,43 % af startdosis)" in larger
+    assert "mindste dosis i tabellen: 5 mg" in larger
+    assert "Vælg uden afrunding" in larger
+    (held,) = [note for note in taper.notes if "uændret i trin" in note]
+    assert "uændret i trin 2, 3 og 5-10," in held
+
+
+def test_a_single_small_patch_held_then_stopped_is_said_plainly():
+    taper = plan(drug="fentanyl_patch", daily_dose=12.5, round_doses=True)
+    notes = " ".join(taper.notes)
+    assert "trin 11 fra 12,5 til 0 mcg/h (12,5 mcg/h, 100 % af startdosis)" in notes
+    assert "mindste dosis i tabellen: 12,5 mcg/h" in notes
+    assert "uændret i trin 2-10," in notes
+
+
+def test_a_plan_without_rounding_has_no_rounding_warnings():
+    assert not any(note.startswith("OBS") for note in plan(daily_dose=7).notes)
+
+
+def test_a_leftover_below_the_plans_resolution_is_not_a_step_of_its_own():
+    taper = plan(daily_dose=33.3333333, reduction_percent=33.3333)
+    assert doses(taper) == [33.3333333, 22.23, 11.12, 0]
 
 
 def test_a_high_fentanyl_dose_may_use_more_patches_than_the_usual_two():
@@ -302,10 +380,18 @@ def test_a_drug_without_practical_steps_is_not_rounded_and_a_note_says_so():
 
 def test_the_dose_steps_fixture_holds_opioids_in_their_units_and_names_its_source():
     data = json.loads(DOSE_STEPS_FILE.read_text(encoding="utf-8"))
-    assert "medicin.dk" in data["source"]
+    assert "medicin.dk" in data["source"] and "farmaceut" in data["source"]
+    # No entry traces to CONTENT.md or a seed: each says where it comes from, unverified.
+    for entry in data["drugs"]:
+        assert entry["source"] and entry["verified"] is False
+        assert "farmaceut" in entry["source"]
     table = dose_steps_table()
     assert set(table) <= opioid_codes()
-    assert table["fentanyl_patch"].strengths == (12, 25, 37, 50, 75, 100)
+    fentanyl = table["fentanyl_patch"]
+    assert fentanyl.strengths == tuple(
+        Decimal(s) for s in ("12.5", "25", "37.5", "50", "75", "100")
+    )
+    assert fentanyl.labels == ("12", "25", "37,5", "50", "75", "100")
     assert table["buprenorphine_patch"].strengths == (5, 10, 15, 20, 25, 30, 35, 40)
     for steps in table.values():
         unit = drug_table()[steps.drug].unit
@@ -359,6 +445,19 @@ def test_more_than_the_maximum_number_of_steps_is_refused_naming_the_count():
     assert "101 trin" in errors["reduction_percent"][0]
 
 
+def test_pauses_count_towards_the_plans_length_and_a_longer_plan_is_refused():
+    # 60 mg at 1.7 %: 60 steps, so no room for a pause.
+    errors = errors_of(reduction_percent=1.7, pauses=[Pause(1, 1)])
+    message = TOO_MANY_INTERVALS_ERROR.format(intervals=61, steps=60, extra=1, max=MAX_STEPS)
+    assert errors == {"pauses": [message]}
+    # 11 steps and 4 x 12 + 1 pause intervals: 60 intervals, the most allowed.
+    longest = plan(pauses=[Pause(1, 12), Pause(2, 12), Pause(3, 12), Pause(4, 12), Pause(5, 1)])
+    assert len(longest.follow_ups) == MAX_STEPS
+    assert "pauses" in errors_of(
+        pauses=[Pause(1, 12), Pause(2, 12), Pause(3, 12), Pause(4, 12), Pause(5, 2)]
+    )
+
+
 def test_the_longest_allowed_plan_is_made():
     # 60 mg, 1.7 % = 1.02 mg a step: 59 cuts, 60 steps.
     assert len(plan(reduction_percent=1.7).steps) == MAX_STEPS
@@ -389,6 +488,24 @@ def test_bad_input_is_refused_naming_the_field(kwargs, field, message):
         assert errors[field] == [message]
 
 
+def test_a_patch_dose_above_the_sanity_limit_is_refused_naming_the_field_and_range():
+    errors = errors_of(drug="fentanyl_patch", daily_dose=PATCH_DOSE_MAX + 1, round_doses=True)
+    assert errors == {"daily_dose": [PATCH_DOSE_ERROR]}
+    assert "højst 1000" in PATCH_DOSE_ERROR and "mikrogram/time" in PATCH_DOSE_ERROR
+    highest = plan(drug="fentanyl_patch", daily_dose=PATCH_DOSE_MAX, round_doses=True)
+    assert highest.steps[0].patches == (100,) * 10
+
+
+def test_rounding_to_patches_keeps_a_bounded_cache_whatever_the_doses():
+    from recommendations.opioids import _patch_doses
+
+    for dose in range(150, PATCH_DOSE_MAX + 1, 25):
+        plan(drug="fentanyl_patch", daily_dose=dose, round_doses=True, reduction_percent=50)
+        plan(drug="buprenorphine_patch", daily_dose=dose, round_doses=True, reduction_percent=50)
+    info = _patch_doses.cache_info()
+    assert info.maxsize is not None and info.currsize <= info.maxsize
+
+
 def test_a_target_above_the_dose_says_what_is_allowed():
     (message,) = errors_of(target_daily_dose=80)["target_daily_dose"]
     assert "80 mg" in message and "60 mg" in message and "lavere" in message
@@ -406,10 +523,16 @@ OPIOIDS = sorted(opioid_codes())
 
 @st.composite
 def taper_inputs(draw):
+    drug = draw(st.sampled_from(OPIOIDS))
+    # Patch doses (mcg/h) have a sanity limit; mg doses go higher.
+    highest = PATCH_DOSE_MAX if drug_table()[drug].unit == "mcg/h" else 2000
     daily_dose = draw(
         st.one_of(
             st.integers(1, 400).map(float),
-            st.floats(0.01, 2000, allow_nan=False, allow_infinity=False).map(lambda x: round(x, 2)),
+            st.sampled_from([7.0, 12.5, 37.5, 62.5, 3.0]),  # doses the audit found trouble with
+            st.floats(0.01, highest, allow_nan=False, allow_infinity=False).map(
+                lambda x: round(x, 2)
+            ),
         ).filter(lambda x: x > 0)
     )
     target = draw(
@@ -419,7 +542,7 @@ def taper_inputs(draw):
         ).filter(lambda t: t < daily_dose)
     )
     return {
-        "drug": draw(st.sampled_from(OPIOIDS)),
+        "drug": drug,
         "daily_dose": daily_dose,
         "treatment_months": draw(st.floats(0, 240, allow_nan=False)),
         "start_date": draw(st.dates(date(2020, 1, 1), date(2035, 12, 31))),
@@ -443,12 +566,35 @@ def _build_or_refuse(inputs):
     try:
         return taper_plan_build(**inputs)
     except TaperPlanError as error:
-        # The only refusals for valid input: too many steps, or a pause after the last step.
+        # The only refusals for valid input: too many steps, a pause after the last step, or
+        # pauses that make the plan too long.
         fields = set(error.errors)
-        assert fields <= {"reduction_percent"} or all(f.startswith("pauses[") for f in fields)
+        assert (
+            fields <= {"reduction_percent"}
+            or fields == {"pauses"}
+            or all(f.startswith("pauses[") for f in fields)
+        )
         if "reduction_percent" in fields:
             assert "trin" in error.errors["reduction_percent"][0]
+        if "pauses" in fields:
+            assert "intervaller" in error.errors["pauses"][0]
         return None
+
+
+def _slack(cut: float) -> float:
+    # A dose rounded up to the plan's resolution (hundredths, finer for tiny cuts) can make a
+    # cut up to two resolution units larger than chosen.
+    return 2 * 10 ** min(-2, math.floor(math.log10(cut)) - 2)
+
+
+def _steps_named(note: str) -> set[int]:
+    """Return the step numbers in "uændret i trin 2, 3 og 5-10, fordi ..."."""
+    listed = note.split("uændret i trin ", 1)[1].split(", fordi", 1)[0]
+    numbers = set()
+    for part in re.split(r", | og ", listed):
+        first, _, last = part.partition("-")
+        numbers |= set(range(int(first), int(last or first) + 1))
+    return numbers
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -500,6 +646,45 @@ def test_a_plan_is_never_faster_than_the_chosen_pace(inputs):
             assert step.daily_mme is None
         else:
             assert step.daily_mme == pytest.approx(step.daily_dose * factor, abs=0.006)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(taper_inputs())
+def test_every_cut_larger_than_chosen_is_named_in_the_notes_and_there_are_no_tiny_steps(inputs):
+    taper = _build_or_refuse(inputs)
+    if taper is None:
+        return
+    cut = inputs["daily_dose"] * inputs["reduction_percent"] / 100
+    larger = " ".join(note for note in taper.notes if "større end de valgte" in note)
+    for before, after in zip(taper.steps, taper.steps[1:], strict=False):
+        step_cut = before.daily_dose - after.daily_dose
+        if step_cut > cut + _slack(cut):
+            assert taper.rounded, f"an unrounded plan cut {step_cut} > {cut} at {after.step}"
+            assert f"trin {after.step} fra " in larger, (after.step, larger)
+        if step_cut > 0:
+            # A leftover of rounding is no step: nothing below a hundredth of the chosen cut.
+            assert step_cut > cut / 100, (after.step, step_cut, cut)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(taper_inputs())
+def test_a_dose_is_only_held_by_rounding_and_the_notes_name_every_hold(inputs):
+    taper = _build_or_refuse(inputs)
+    if taper is None:
+        return
+    held = {
+        after.step
+        for before, after in zip(taper.steps, taper.steps[1:], strict=False)
+        if after.daily_dose == before.daily_dose
+    }
+    assert held == {step.step for step in taper.steps if step.unchanged}
+    if not held:
+        assert not any("uændret i trin" in note for note in taper.notes)
+        return
+    # A pause holds a dose with extra intervals on the same step, never a repeated step.
+    assert taper.rounded
+    (note,) = [note for note in taper.notes if "uændret i trin" in note]
+    assert _steps_named(note) == held
 
 
 @settings(max_examples=100, deadline=None)

@@ -7,17 +7,29 @@ import pytest
 from django.utils import timezone
 
 from recommendations.api.opioids import (
+    DRUG_NOT_TEXT_ERROR,
     MEDICATIONS_EMPTY_ERROR,
+    PAUSE_NOT_AN_OBJECT_ERROR,
     START_DATE_ERROR,
+    TAPER_NOT_AN_OBJECT_ERROR,
     TREATMENT_MONTHS_REQUIRED_ERROR,
 )
-from recommendations.intake_input import DOSE_ERROR, UNIT_ERROR, UNKNOWN_FIELD_ERROR
+from recommendations.intake_input import (
+    DOSE_ERROR,
+    OPIOID_MONTHS_ERROR,
+    UNIT_CHOICE_ERROR,
+    UNIT_ERROR,
+    UNKNOWN_FIELD_ERROR,
+)
 from recommendations.opioids import (
     INTERVAL_ERROR,
     MAX_STEPS,
     NOT_OPIOID_ERROR,
+    PATCH_DOSE_ERROR,
     PLAN_SUGGESTION_NOTE,
     REDUCTION_ERROR,
+    TARGET_ERROR,
+    TOO_MANY_INTERVALS_ERROR,
     TOO_MANY_STEPS_ERROR,
 )
 from recommendations.rules.drugs import MME_NOT_FOR_SWITCHING
@@ -117,6 +129,7 @@ def test_taper_api_returns_the_worked_plan(client):
         "daily_dose": 60,
         "daily_mme": 90,
         "patches": [],
+        "patch_labels": [],
         "unchanged": False,
         "pause_intervals": 0,
     }
@@ -153,8 +166,21 @@ def test_taper_api_takes_rounding_and_pauses(client):
             "pauses": [{"after_step": 2, "extra_intervals": 2}],
         },
     ).json()
-    assert [s["daily_dose"] for s in data["steps"]] == [75, 75, 62, 62, 50, 50, 37, 25, 25, 12, 0]
-    assert data["steps"][2]["patches"] == [50, 12]
+    assert [s["daily_dose"] for s in data["steps"]] == [
+        75,
+        75,
+        62.5,
+        62.5,
+        50,
+        37.5,
+        37.5,
+        25,
+        25,
+        12.5,
+        0,
+    ]
+    assert data["steps"][2]["patches"] == [50, 12.5]
+    assert data["steps"][2]["patch_labels"] == ["50", "12"]
     step2, step3 = (date.fromisoformat(data["steps"][i]["date"]) for i in (1, 2))
     assert step3 - step2 == timedelta(weeks=12)
 
@@ -197,6 +223,21 @@ def test_taper_api_buprenorphine_is_not_an_error(client):
         ({"pauses": "none"}, "pauses", "Skal være en liste."),
         ({"round_doses": "maybe"}, "round_doses", "Skal være true eller false."),
         ({"reduction": 10}, "reduction", UNKNOWN_FIELD_ERROR),
+        # JSON true/false is not a number (as on /opioids/mme/ and /evaluate/).
+        ({"daily_dose": True}, "daily_dose", DOSE_ERROR),
+        ({"treatment_months": True}, "treatment_months", OPIOID_MONTHS_ERROR),
+        ({"reduction_percent": True}, "reduction_percent", REDUCTION_ERROR),
+        ({"target_daily_dose": False}, "target_daily_dose", TARGET_ERROR),
+        ({"interval_weeks": True}, "interval_weeks", INTERVAL_ERROR),
+        # Danish, field-specific messages rather than DRF's English defaults.
+        ({"drug": ["a"]}, "drug", DRUG_NOT_TEXT_ERROR),
+        ({"unit": {"mg": 1}}, "unit", UNIT_CHOICE_ERROR),
+        ({"pauses": [1, 2]}, "pauses[0]", PAUSE_NOT_AN_OBJECT_ERROR),
+        (
+            {"drug": "fentanyl_patch", "unit": "mcg/h", "daily_dose": 100000, "round_doses": True},
+            "daily_dose",
+            PATCH_DOSE_ERROR,
+        ),
     ],
 )
 def test_taper_api_bad_input_is_a_400_naming_the_field(client, change, field, message):
@@ -254,6 +295,28 @@ def test_taper_api_never_fails_with_a_500(client, body):
     response = post_json(client, TAPER_API, body)
     assert response.status_code == 400
     assert response.json()["errors"]
+
+
+def test_taper_api_null_body_gets_a_danish_message_about_the_plan(client):
+    response = client.post(TAPER_API, "null", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"non_field_errors": [TAPER_NOT_AN_OBJECT_ERROR]}
+    assert "patientens" not in TAPER_NOT_AN_OBJECT_ERROR
+
+
+def test_taper_api_refuses_pauses_that_stretch_the_plan_past_the_limit(client):
+    # The audit's plan: 60 steps every 12 weeks with 59 pauses of 12 intervals (768 follow-ups).
+    body = OXYCODONE_60 | {
+        "reduction_percent": 1.7,
+        "interval_weeks": 12,
+        "pauses": [{"after_step": k, "extra_intervals": 12} for k in range(1, 60)],
+    }
+    response = post_json(client, TAPER_API, body)
+    assert response.status_code == 400
+    message = TOO_MANY_INTERVALS_ERROR.format(
+        intervals=60 + 59 * 12, steps=60, extra=59 * 12, max=MAX_STEPS
+    )
+    assert response.json()["errors"] == {"pauses": [message]}
 
 
 def test_malformed_json_is_a_400_in_the_shared_error_shape(client):
@@ -392,7 +455,10 @@ def test_taper_page_builds_the_plan_with_chart_table_follow_ups_and_guideline(cl
     assert '<svg class="taper-chart__svg"' in text
     assert 'role="img"' in text
     assert "<caption>Trin i planen</caption>" in text
-    assert '<td class="num">54</td>\n        <td class="num">81</td>' in text
+    assert (
+        '<td class="num" data-label="Døgndosis (mg)">54</td>\n'
+        '        <td class="num" data-label="MME/døgn">81</td>'
+    ) in text
     assert "12. oktober 2026" in text
     assert "Et forslag, ikke en ordination" in text
     # The guideline's recommendations beside the plan, each with its badge and link.
@@ -507,7 +573,9 @@ def test_hold_pause_after_a_step_adds_a_pause_and_moves_the_later_steps(client):
     assert 'name="pause-0-after" type="text" inputmode="numeric" size="3" value="3"' in text
     assert "Pause: 1 ekstra interval" in text
     # Step 4 moves from 30 March to 27 April.
-    assert '27. april 2026</td>\n        <td class="num">42</td>' in text
+    assert (
+        '27. april 2026</td>\n        <td class="num" data-label="Døgndosis (mg)">42</td>' in text
+    )
 
 
 @pytest.mark.usefixtures("content")
@@ -601,7 +669,8 @@ def test_the_print_view_is_plain_danish_for_the_patient(client):
     assert "Nedtrapningen kan sættes på pause" in text
     assert "Din næste aftale" in text
     assert "mandag 2. februar 2026" in text  # the first follow-up
-    assert "Plaster: 62 mikrogram/time (plastre: 50 + 12)" in text
+    assert "Plaster: 62,5 mikrogram/time (plastre: 50 + 12)" in text
+    assert "Plaster: 12,5 mikrogram/time (plastret er mærket 12)" in text
     assert text.count("Plaster: 75 mikrogram/time") == 1  # an unchanged dose is not repeated
     assert "MME" not in text.split("<main", 1)[1]
     assert '<form id="taper-form"' not in text
@@ -643,3 +712,41 @@ def test_the_opioid_pages_stay_within_their_query_budget(
 ):
     with django_assert_max_num_queries(budget):
         assert getattr(client, method)(url, data).status_code == 200
+
+
+PRINT_FORM = {
+    "drug": "oxycodone",
+    "daily_dose": "60",
+    "treatment_months": "24",
+    "start_date": "2026-01-05",
+    "print": "1",
+}
+
+
+@pytest.mark.usefixtures("content")
+def test_the_print_view_is_danish_even_when_the_clinician_uses_english(client):
+    page = client.post(
+        TAPER_PAGE, {k: v for k, v in PRINT_FORM.items() if k != "print"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Opioid tapering plan" in page  # the clinician's page is in English
+    response = client.post(TAPER_PAGE, PRINT_FORM, HTTP_ACCEPT_LANGUAGE="en")
+    text = response.content.decode()
+    assert response["Content-Language"] == "da"
+    assert '<html lang="da">' in text
+    assert "Din plan for nedtrapning af Oxycodon" in text
+    assert "Hvis du får abstinenser" in text
+    assert "mandag 5. januar 2026" in text
+    assert "Your plan" not in text and "January" not in text
+
+
+@pytest.mark.usefixtures("content")
+def test_the_print_view_shows_the_next_appointment_on_or_after_today_not_one_past(client):
+    today = timezone.localdate()
+    start = today - timedelta(weeks=9)
+    text = client.post(TAPER_PAGE, PRINT_FORM | {"start_date": start.isoformat()}).content.decode()
+    next_day = start + timedelta(weeks=12)  # follow-ups every 4 weeks; 4 and 8 have passed
+    appointment = text.split('class="next-appointment"', 1)[1].split("</p>", 1)[0]
+    assert f"{next_day.day}. " in appointment
+    assert str(next_day.year) in appointment
+    first = start + timedelta(weeks=4)
+    assert not (f" {first.day}. " in appointment and first.month == next_day.month)
