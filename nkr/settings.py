@@ -21,10 +21,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 def envbool(name: str, default: str) -> bool:
     """Return the environment variable `name` as a bool, refusing anything ambiguous."""
-    value = os.getenv(name, default).strip().lower()
+    # Set but empty (`CDS_HOOKS_VERIFY_JWT=` in an env file) means the default: an empty value
+    # must never quietly switch a protection off.
+    value = (os.getenv(name, "").strip() or default).lower()
     if value in {"1", "true", "yes", "on"}:
         return True
-    if value in {"0", "false", "no", "off", ""}:
+    if value in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"{name} must be 0/1, true/false, yes/no or on/off, not {value!r}")
 
@@ -65,7 +67,15 @@ def database_from_url(url: str) -> dict:
     options = dict(parse_qsl(parts.query))
     if parts.scheme == "sqlite":
         # sqlite:///relative/path or sqlite:////absolute/path
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": parts.path[1:] or ":memory:"}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": parts.path[1:] or ":memory:",
+            # A transaction takes SQLite's write lock when it begins, and a second writer waits
+            # for it (up to `timeout` seconds). With SQLite's default (deferred) a read that
+            # turns into a write fails at once with "database is locked": two editors saving
+            # at the same moment got a 503 instead of the concurrent-edit refusal.
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+        }
     if parts.scheme in {"postgres", "postgresql"}:
         return {
             "ENGINE": "django.db.backends.postgresql",

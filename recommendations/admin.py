@@ -14,9 +14,12 @@ from .admin_forms import (
     PUBLISH_PERMISSION,
     ChangeReasonForm,
     GuidelineEditForm,
+    HearingResponseLinkFormSet,
     RecommendationEditForm,
+    RedFlagEditForm,
+    StartBackItemEditForm,
 )
-from .diff import versions_diff
+from .diff import COMPARED_FIELDS, versions_diff
 from .models import (
     AuditEvent,
     Guideline,
@@ -29,12 +32,17 @@ from .models import (
     StartBackItem,
 )
 from .rules.conditions import condition_describe
-from .views import HISTORY_FIELDS
 
 
 def _admin_link(obj, text: str) -> str:
     url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
     return format_html('<a href="{}">{}</a>', url, text)
+
+
+def _field_shown(model, name: str, value) -> tuple[str, str]:
+    """Return (label, value as shown): a choice by its Danish label, not its code."""
+    field = model._meta.get_field(name)
+    return field.verbose_name, str(dict(field.flatchoices).get(value, value))
 
 
 class RecommendationInline(admin.TabularInline):
@@ -134,7 +142,7 @@ class RecommendationAdmin(admin.ModelAdmin):
                 "v": rec.version
             }
         published = Recommendation.objects.get(pk=rec.pk)
-        diffs = versions_diff(published, draft, HISTORY_FIELDS[:1] + HISTORY_FIELDS[2:])
+        diffs = versions_diff(published, draft, COMPARED_FIELDS)
         return render_to_string(
             "admin/recommendations/recommendation/_draft_diff.html",
             {"draft": draft, "published": published, "diffs": diffs},
@@ -174,9 +182,16 @@ class RecommendationAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("Revisionsspor"))
     def audit_trail(self, rec: Recommendation) -> str:
+        events = list(rec.audit_events.all()[:50])
+        for event in events:
+            # A refused save's text, by field label, so the editor can copy it back.
+            event.text_rows = [
+                _field_shown(Recommendation, key, value)
+                for key, value in (event.text or {}).items()
+                if value
+            ]
         return render_to_string(
-            "admin/recommendations/recommendation/_audit_trail.html",
-            {"events": rec.audit_events.all()[:50]},
+            "admin/recommendations/recommendation/_audit_trail.html", {"events": events}
         )
 
     def get_object(self, request: HttpRequest, object_id: str, from_field=None):
@@ -310,26 +325,55 @@ class RecommendationAdmin(admin.ModelAdmin):
             "form": form,
             "error": error,
             "version": version,
-            "diffs": versions_diff(current, versions[version], HISTORY_FIELDS),
+            "diffs": versions_diff(current, versions[version], COMPARED_FIELDS),
             "opts": self.opts,
             "change_url": self._change_url(rec),
         }
         return render(request, "admin/recommendations/recommendation/restore.html", context)
 
 
+class LiveContentAdmin(admin.ModelAdmin):
+    """A published text without drafts: a change is live at once and needs a reason.
+
+    The change goes through services.live_content_update (history record and audit event).
+    """
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # the content comes from fixtures/ (docs/content.md)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        services.live_content_update(
+            obj=obj,
+            user=request.user,
+            data=form.text_values(),
+            change_reason=form.cleaned_data["change_reason"],
+        )
+
+
 @admin.register(RedFlag)
-class RedFlagAdmin(admin.ModelAdmin):
+class RedFlagAdmin(LiveContentAdmin):
+    form = RedFlagEditForm
     list_display = ["label", "code", "level"]
     list_filter = ["level"]
+    fields = ["code", *services.RED_FLAG_TEXT_FIELDS, "change_reason"]
+    readonly_fields = ["code"]
 
 
 @admin.register(StartBackItem)
-class StartBackItemAdmin(admin.ModelAdmin):
+class StartBackItemAdmin(LiveContentAdmin):
+    form = StartBackItemEditForm
     list_display = ["number", "text_en", "text_da"]
+    # Keele's English wording and its source stay as the fixture has them.
+    fields = ["number", "text_en", *services.STARTBACK_TEXT_FIELDS, "source", "change_reason"]
+    readonly_fields = ["number", "text_en", "source"]
 
 
 class HearingResponseLinkInline(admin.TabularInline):
     model = HearingResponseLink
+    formset = HearingResponseLinkFormSet
     fields = ["recommendation", "excerpt", "edit_recommendation"]
     readonly_fields = ["edit_recommendation"]
     autocomplete_fields = ["recommendation"]
@@ -385,9 +429,9 @@ class HearingRoundAdmin(admin.ModelAdmin):
 class AuditEventAdmin(admin.ModelAdmin):
     """The audit trail, read-only: written by the services, never by hand."""
 
-    list_display = ["at", "action", "recommendation", "version", "username", "change_reason"]
+    list_display = ["at", "action", "subject", "version", "username", "change_reason"]
     list_filter = ["action"]
-    search_fields = ["recommendation__slug", "username", "change_reason"]
+    search_fields = ["subject", "username", "change_reason"]
     list_select_related = ["recommendation__guideline"]
     date_hierarchy = "at"
 

@@ -2,10 +2,12 @@
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Guideline, Recommendation, RecommendationDraft
+from .models import Guideline, Recommendation, RecommendationDraft, RedFlag, StartBackItem
 
 CHANGE_REASON_LABEL = _("Begrundelse for ændringen")
 PUBLISH_PERMISSION = "recommendations.publish_recommendation"
@@ -77,7 +79,10 @@ class RecommendationEditForm(forms.ModelForm):
         if self.publishing and not self.user.has_perm(PUBLISH_PERMISSION):
             raise PermissionDenied(PUBLISH_PERMISSION)
         conflict = services.recommendation_edit_check(
-            recommendation=self.instance, user=self.user, edit_token=cleaned.get("edit_token", "")
+            recommendation=self.instance,
+            user=self.user,
+            edit_token=cleaned.get("edit_token", ""),
+            text={key: cleaned.get(key) for key in RecommendationDraft.FIELDS},
         )
         if conflict:
             self.conflict = conflict
@@ -101,9 +106,13 @@ class RecommendationEditForm(forms.ModelForm):
         if not self.conflict:
             return []
         rows = []
+        mine_all = services.normalised_text(
+            {key: self.data.get(self.add_prefix(key), "") for key in RecommendationDraft.FIELDS}
+        )
         for key in RecommendationDraft.FIELDS:
             theirs = self.conflict.current.get(key) or ""
-            mine = self.data.get(self.add_prefix(key), "")
+            mine = mine_all[key]
+            # As posted, with line breaks as stored: a browser's "\r\n" is not a change.
             if str(theirs) != str(mine):
                 rows.append((self.fields[key].label, theirs, mine))
         return rows
@@ -121,24 +130,77 @@ class ChangeReasonForm(forms.Form):
         return reason
 
 
-class GuidelineEditForm(forms.ModelForm):
-    """Edit a guideline's texts (live at once); a changed text needs a reason."""
+class LiveContentForm(forms.ModelForm):
+    """Edit a text that has no drafts (live at once); a changed text needs a reason."""
 
-    change_reason = forms.CharField(
+    change_reason = TextField(
         label=CHANGE_REASON_LABEL,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Påkrævet, når en tekst ændres."),
+        help_text=_("Påkrævet, når en tekst ændres. Ændringen gælder straks."),
     )
+
+    text_fields: tuple[str, ...] = ()  # the model's editable texts, set by each subclass
+
+    def text_values(self) -> dict:
+        return {key: self.cleaned_data[key] for key in self.text_fields if key in self.fields}
+
+    def clean(self):
+        cleaned = super().clean()
+        texts_changed = set(self.changed_data) & set(self.text_fields)
+        if texts_changed and not cleaned.get("change_reason", "").strip():
+            self.add_error("change_reason", services.CHANGE_REASON_REQUIRED)
+        return cleaned
+
+
+class GuidelineEditForm(LiveContentForm):
+    text_fields = services.GUIDELINE_TEXT_FIELDS
 
     class Meta:
         model = Guideline
         fields = services.GUIDELINE_TEXT_FIELDS
         field_classes = _text_fields(Guideline, services.GUIDELINE_TEXT_FIELDS)
 
+
+class StartBackItemEditForm(LiveContentForm):
+    text_fields = services.STARTBACK_TEXT_FIELDS
+
+    class Meta:
+        model = StartBackItem
+        fields = services.STARTBACK_TEXT_FIELDS
+        field_classes = _text_fields(StartBackItem, services.STARTBACK_TEXT_FIELDS)
+
+
+class RedFlagEditForm(LiveContentForm):
+    text_fields = services.RED_FLAG_TEXT_FIELDS
+
+    class Meta:
+        model = RedFlag
+        fields = services.RED_FLAG_TEXT_FIELDS
+        field_classes = _text_fields(RedFlag, services.RED_FLAG_TEXT_FIELDS)
+
+
+LINK_OTHER_GUIDELINE_ERROR = _(
+    "Anbefaling: vælg en anbefaling fra høringsrundens retningslinje (%(guideline)s). "
+    "«%(recommendation)s» hører til en anden retningslinje."
+)
+
+
+class HearingResponseLinkFormSet(BaseInlineFormSet):
+    """A response's links, each to a recommendation of the guideline its round consulted on."""
+
     def clean(self):
-        cleaned = super().clean()
-        texts_changed = set(self.changed_data) & set(services.GUIDELINE_TEXT_FIELDS)
-        if texts_changed and not cleaned.get("change_reason", "").strip():
-            self.add_error("change_reason", services.CHANGE_REASON_REQUIRED)
-        return cleaned
+        super().clean()
+        hearing_round = getattr(self.instance, "hearing_round", None)
+        if hearing_round is None:
+            return  # the response's own form reports the missing round
+        for form in self.forms:
+            rec = getattr(form, "cleaned_data", {}).get("recommendation")
+            if rec is None or form.cleaned_data.get("DELETE"):
+                continue
+            if rec.guideline_id != hearing_round.guideline_id:
+                form.add_error(
+                    "recommendation",
+                    gettext(LINK_OTHER_GUIDELINE_ERROR)
+                    % {"guideline": hearing_round.guideline, "recommendation": rec},
+                )

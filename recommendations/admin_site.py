@@ -7,6 +7,8 @@ as having no admin access. Read per request, so the setting needs no second admi
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminAuthenticationForm
@@ -19,7 +21,26 @@ OTP_TOKEN_REQUIRED_ERROR = _("Skriv koden fra din godkendelsesapp.")
 OTP_INVALID_TOKEN_ERROR = _("Koden er forkert eller udløbet. Skriv den kode, appen viser nu.")
 
 
-class NkrOtpAdminAuthenticationForm(OTPAdminAuthenticationForm):
+class RefusalLoggedMixin:
+    """Log a login refused after a correct password (a user who is not staff, say).
+
+    Django refuses it in confirm_login_allowed without sending user_login_failed, so the
+    audit log's on_login_failed never hears of it.
+    """
+
+    def confirm_login_allowed(self, user) -> None:
+        try:
+            super().confirm_login_allowed(user)
+        except ValidationError:
+            audit.login_refused_without_admin_access(user)
+            raise
+
+
+class NkrAdminAuthenticationForm(RefusalLoggedMixin, AdminAuthenticationForm):
+    pass
+
+
+class NkrOtpAdminAuthenticationForm(RefusalLoggedMixin, OTPAdminAuthenticationForm):
     otp_error_messages = {
         **OTPAuthenticationFormMixin.otp_error_messages,
         "token_required": OTP_TOKEN_REQUIRED_ERROR,
@@ -34,11 +55,13 @@ class NkrAdminSite(admin.AdminSite):
 
     @property
     def login_form(self):
-        # AdminSite uses its own form and template when these are None.
-        return NkrOtpAdminAuthenticationForm if settings.OTP_REQUIRED_FOR_STAFF else None
+        if settings.OTP_REQUIRED_FOR_STAFF:
+            return NkrOtpAdminAuthenticationForm
+        return NkrAdminAuthenticationForm
 
     @property
     def login_template(self):
+        # AdminSite uses its own template when this is None.
         return OTP_LOGIN_TEMPLATE if settings.OTP_REQUIRED_FOR_STAFF else None
 
     def has_permission(self, request: HttpRequest) -> bool:

@@ -36,6 +36,14 @@ def on_login_failed(sender, credentials: dict, request: HttpRequest | None = Non
     logger.warning("login_failed username=%r", credentials.get("username", ""))
 
 
+def login_refused_without_admin_access(user: AbstractBaseUser) -> None:
+    """Log a correct password from a user who may not use the admin (not staff, or inactive).
+
+    Django refuses such a login in the form, without sending user_login_failed.
+    """
+    logger.warning("login_refused_no_admin_access %s", _who(user))
+
+
 def login_locked_out(username: str) -> None:
     """Log that a login was refused because its username and address are locked out."""
     logger.warning("login_locked_out username=%r", username)
@@ -65,29 +73,39 @@ def permission_denied(request: HttpRequest) -> None:
 def audit_record(
     *,
     action: AuditAction,
-    recommendation: Recommendation,
+    recommendation: Recommendation | None = None,
+    subject: str = "",
     user: AbstractBaseUser | None = None,
     version: int | None = None,
     change_reason: str = "",
+    text: dict | None = None,
 ) -> AuditEvent:
-    """Store one event in the recommendation's audit trail and log it."""
+    """Store one event in the audit trail of a recommendation (or `subject`) and log it.
+
+    `text` is guideline text (a refused editor's draft, the fields a live change changed); it
+    is stored with the event but never logged.
+    """
     user = user if user is not None and user.is_authenticated else None
+    subject = recommendation.key if recommendation is not None else subject
     event = AuditEvent.objects.create(
         action=action,
         recommendation=recommendation,
+        subject=subject,
         user=user,
         username=user.get_username() if user else "",
         version=version,
         change_reason=change_reason,
+        text=text,
     )
     # seed_content writes dozens at once and logs its own summary.
     level = logging.DEBUG if action == AuditAction.SEEDED else logging.INFO
     logger.log(
         level,
-        "%s %s recommendation=%s version=%s",
+        "%s %s %s=%s version=%s",
         action,
         _who(user),
-        recommendation.key,
+        "recommendation" if recommendation is not None else "content",
+        subject,
         version if version is not None else "-",
     )
     return event

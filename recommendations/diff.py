@@ -11,6 +11,9 @@ from typing import Literal
 
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy
+
+from .models import Certainty
 
 # Words, single punctuation marks and runs of whitespace; joined again they give the text back.
 _TOKENS = re.compile(r"\w+|[^\w\s]|\s+")
@@ -75,11 +78,34 @@ class FieldDiff:
     html: SafeString
 
 
+# Every field of a recommendation that readers see and that publishing a draft changes, in
+# the order a clinician reads it. "label" is the strength and direction in words ("Svag
+# anbefaling imod"); certainty has its own row because the label leaves it out.
+COMPARED_FIELDS = [
+    ("title", gettext_lazy("Anbefaling")),
+    ("label", gettext_lazy("Styrke")),
+    ("certainty", gettext_lazy("Evidensens kvalitet")),
+    ("certainty_note", gettext_lazy("Kilde til evidensens kvalitet")),
+    ("rationale", gettext_lazy("Begrundelse")),
+    ("update_note", gettext_lazy("Opdateringsnote")),
+    ("source", gettext_lazy("Kilde")),
+    ("strength_source", gettext_lazy("Kilde til styrke")),
+]
+
+
+def _shown(obj, attribute: str) -> str:
+    """Return the value as readers see it: a choice by its Danish label, not its code."""
+    value = getattr(obj, attribute) or ""
+    if attribute == "certainty" and value in Certainty.values:
+        return str(Certainty(value).label)
+    return str(value)
+
+
 def versions_diff(old, new, fields: list[tuple[str, str]]) -> list[FieldDiff]:
     """Return a FieldDiff for each (attribute, Danish label) in `fields`, old → new."""
     diffs = []
     for attribute, label in fields:
-        before, after = str(getattr(old, attribute) or ""), str(getattr(new, attribute) or "")
+        before, after = _shown(old, attribute), _shown(new, attribute)
         diffs.append(
             FieldDiff(
                 label=label, changed=before != after, html=diff_html(word_diff(before, after))

@@ -75,10 +75,19 @@ class Guideline(Timestamped):
     title = models.CharField(_("titel"), max_length=300)
     short_title = models.CharField(_("kort titel"), max_length=120)
     population = models.TextField(_("population"))
+    # The population in one line for the home page; `population` keeps the source's full text.
+    population_summary = models.CharField(_("population i én linje"), max_length=200, blank=True)
+    population_source = models.TextField(_("kilde til population"), blank=True)
     source = models.TextField(_("kilde"))
+    # Who issued the guidance and when ("Sundhedsstyrelsen 2016"), shown beside the title so
+    # the guidance's own date is not confused with the app's version dates.
+    source_short = models.CharField(_("udgiver og år"), max_length=120, blank=True)
     source_ref = models.CharField(_("kildehenvisning"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
     note_source = models.TextField(_("kilde til note"), blank=True)
+    # Internal build references (seed files, lines, CONTENT.md decisions): kept for review and
+    # shown only on request, not as the reader's citation.
+    trace = models.TextField(_("sporbarhed"), blank=True)
     # Scope criteria: [{"condition": ..., "met": "...", "unmet": "..."}], evaluated by the rules.
     scope = models.JSONField(_("afgrænsning"), default=list)
     seeded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
@@ -120,7 +129,6 @@ class Recommendation(Timestamped):
     checklist = models.JSONField(_("tjekliste"), default=list, blank=True)
     drugs = models.JSONField(_("lægemidler"), default=list, blank=True)
     applies_when = models.JSONField(_("gælder når"), null=True, blank=True)
-    applies_when_text = models.CharField(_("gælder når (tekst)"), max_length=300, blank=True)
     extra = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     published_at = models.DateTimeField(_("udgivet"), null=True, blank=True)
@@ -258,6 +266,11 @@ class RecommendationDraft(Timestamped):
     def __str__(self) -> str:
         return f"{self.recommendation} (kladde)"
 
+    @property
+    def label(self) -> str:
+        """Return the draft's strength in words, as the published recommendation's `label`."""
+        return strength_label(self.strength, self.direction, self.certainty)
+
 
 class HearingStatus(models.TextChoices):
     """Where a hearing round (Sundhedsstyrelsen's public consultation on a draft) stands."""
@@ -275,6 +288,9 @@ class Disposition(models.TextChoices):
     PARTLY_ACCEPTED = "partly_accepted", _("Delvist taget til følge")
     NOT_ACCEPTED = "not_accepted", _("Ikke taget til følge")
     NOTED = "noted", _("Taget til efterretning")
+    # A closed round whose source does not say how the working group dealt with the response:
+    # "pending" would claim it was never dealt with (docs/editing.md).
+    NOT_RECORDED = "not_recorded", _("Ikke oplyst i kilden")
 
 
 class HearingRound(Timestamped):
@@ -403,6 +419,8 @@ class AuditAction(models.TextChoices):
     PUBLISHED = "published", _("Udgivet")
     RESTORED = "restored", _("Gendannet som ny version")
     EDIT_REFUSED = "edit_refused", _("Gem afvist: samtidig redigering")
+    # Texts without drafts (guidelines, STarT Back items, red flags) change live, with a reason.
+    CONTENT_CHANGED = "content_changed", _("Tekst ændret (gælder straks)")
 
 
 class AuditEvent(models.Model):
@@ -420,14 +438,24 @@ class AuditEvent(models.Model):
     # Kept when the user account is deleted.
     username = models.CharField(_("brugernavn"), max_length=150, blank=True)
     action = models.CharField(_("handling"), max_length=20, choices=AuditAction.choices)
+    # The recommendation acted on; empty for a guideline, STarT Back item or red flag, which
+    # `subject` names instead.
     recommendation = models.ForeignKey(
         Recommendation,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="audit_events",
         verbose_name=_("anbefaling"),
     )
+    subject = models.CharField(
+        _("indhold"), max_length=200, blank=True, help_text=_("fx startback/3 eller red-flag/cauda")
+    )
     version = models.PositiveIntegerField(_("version"), null=True, blank=True)
     change_reason = models.TextField(_("begrundelse"), blank=True)
+    # A refused concurrent save keeps the editor's text here, so nothing typed is lost. It is
+    # guideline text, never patient data. For a live change: the fields that changed.
+    text = models.JSONField(_("tekst"), null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -435,4 +463,5 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("revisionsspor")
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.recommendation}"
+        what = self.recommendation or self.subject
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {what}"

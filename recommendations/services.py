@@ -31,7 +31,6 @@ from .models import (
     RedFlag,
     StartBackItem,
 )
-from .selectors import recommendation_versions
 
 
 @dataclass
@@ -48,8 +47,15 @@ def _fingerprint(values: dict[str, Any]) -> str:
     ).hexdigest()
 
 
+# Every version seed_content writes has SEEDED_MARK in its change reason: the history pages
+# then say "indlæst fra kilden" with the seeding date, not "udgivet" on a date the source never
+# gave (a 2018 text was not published the day the database was seeded).
+SEEDED_MARK = "seed_content"
 SEED_REASON = "Indlæst fra retningslinjens kilde (seed_content)."
 SEED_UPDATE_REASON = "Opdateret fra retningslinjens kilde (seed_content)."
+# A hearing draft's reason starts with HEARING_DRAFT_MARK: the pages label it as the draft
+# sent to hearing, never as a version readers had.
+HEARING_DRAFT_MARK = "Høringsudkast"
 
 
 def _save_seeded(obj: models.Model, values: dict, *, fingerprint: str, reason: str) -> None:
@@ -147,9 +153,13 @@ def _hearing_revisions(hearings: list[HearingContent]) -> dict[tuple[str, str], 
                 "source_ref": revision["draft_source_ref"],
             }
             reason = (
-                f"Høringsudkast: {hearing.fields['title']}. Kilde: {revision['draft_source_ref']}."
+                f"{HEARING_DRAFT_MARK} sendt i {hearing.fields['title'][0].lower()}"
+                f"{hearing.fields['title'][1:]}: anbefalingen og dens styrke, som høringssvarene "
+                f"citerer dem ({revision['draft_source_ref']}). Kilderne citerer ikke udkastets "
+                f"begrundelse; den vist her er den publicerede. Indlæst af {SEEDED_MARK}."
             )
-            revisions[(hearing.guideline, slug)] = ([(draft, reason)], revision["change_reason"])
+            final = f"{revision['change_reason']} (Indlæst fra kilden af {SEEDED_MARK}.)"
+            revisions[(hearing.guideline, slug)] = ([(draft, reason)], final)
     return revisions
 
 
@@ -195,6 +205,12 @@ def _response_state(response: HearingResponse) -> dict:
     }
 
 
+def _was_deleted(hearing_round: HearingRound, order: int) -> bool:
+    return HearingResponse.history.filter(
+        hearing_round_id=hearing_round.pk, order=order, history_type="-"
+    ).exists()
+
+
 def _hearing_response_upsert(
     hearing_round: HearingRound, item: dict, recs: dict, *, name: str, report: SeedReport
 ) -> None:
@@ -204,6 +220,10 @@ def _hearing_response_upsert(
     response = HearingResponse.objects.filter(
         hearing_round=hearing_round, order=item["order"]
     ).first()
+    if response is None and _was_deleted(hearing_round, item["order"]):
+        # Deleting a response is an edit too (its history keeps the deleted record).
+        report.skipped.append(name)
+        return
     if response is None:
         response = HearingResponse(hearing_round=hearing_round, order=item["order"])
         report.created.append(name)
@@ -295,9 +315,14 @@ DRAFT_OPEN = (
 UNKNOWN_VERSION = "Version {version} findes ikke for denne anbefaling."
 EDIT_CONFLICT = (
     "Din ændring er ikke gemt: {who} gemte anbefalingen {when}, efter at du åbnede den. "
-    "Felterne herunder viser stadig din tekst, og den gemte tekst står under den. "
-    "Flet de to, og gem igen."
+    "Felterne herunder viser stadig din tekst, og tabellen ovenfor viser den gemte tekst ved "
+    "siden af din. Din tekst er også gemt i revisionssporet. Flet de to, og gem igen."
 )
+
+
+# What a published version is: the draft's fields and the source reference (a seeded hearing
+# draft has its own). Restoring a version brings all of them back.
+PUBLISHED_FIELDS = (*RecommendationDraft.FIELDS, "source_ref")
 
 
 class EditorialError(ValueError):
@@ -354,14 +379,27 @@ def _locked(recommendation: Recommendation) -> Recommendation:
     )
 
 
+def normalised_text(values: dict[str, Any]) -> dict[str, Any]:
+    """Return the values with browser line breaks ("\r\n") stored as the fixtures have them."""
+    return {
+        key: value.replace("\r\n", "\n") if isinstance(value, str) else value
+        for key, value in values.items()
+    }
+
+
 @transaction.atomic
 def recommendation_edit_check(
-    *, recommendation: Recommendation, user: AbstractBaseUser, edit_token: str
+    *,
+    recommendation: Recommendation,
+    user: AbstractBaseUser,
+    edit_token: str,
+    text: dict[str, Any] | None = None,
 ) -> EditConflict | None:
     """Return the conflict if someone saved since `edit_token` (and record the refusal).
 
-    Locks the recommendation for the rest of the caller's transaction, so the save that follows
-    a passed check cannot be overtaken.
+    The refused editor's `text` is kept with the refusal in the audit trail, so it is not lost
+    if they leave the page. Locks the recommendation for the rest of the caller's transaction,
+    so the save that follows a passed check cannot be overtaken.
     """
     rec = _locked(recommendation)
     draft = _draft_of(rec)
@@ -372,7 +410,11 @@ def recommendation_edit_check(
     who = (last.username or "seed_content") if last else "en anden"
     when = timezone.localtime(last.at).strftime("%d.%m.%Y kl. %H:%M") if last else ""
     audit.audit_record(
-        action=AuditAction.EDIT_REFUSED, recommendation=rec, user=user, version=rec.version
+        action=AuditAction.EDIT_REFUSED,
+        recommendation=rec,
+        user=user,
+        version=rec.version,
+        text=normalised_text(text) if text else None,
     )
     source = draft or rec
     return EditConflict(
@@ -393,8 +435,9 @@ def recommendation_draft_save(
 ) -> RecommendationDraft:
     """Save the editor's text as the recommendation's draft, unless someone saved meanwhile."""
     _require_perm(user, "change_recommendation")
+    data = normalised_text({key: data[key] for key in RecommendationDraft.FIELDS})
     conflict = recommendation_edit_check(
-        recommendation=recommendation, user=user, edit_token=edit_token
+        recommendation=recommendation, user=user, edit_token=edit_token, text=data
     )
     if conflict:
         raise EditConflictError(conflict)
@@ -404,7 +447,7 @@ def recommendation_draft_save(
     )
     for key in RecommendationDraft.FIELDS:
         setattr(draft, key, data[key])
-    draft.change_reason = change_reason.strip()
+    draft.change_reason = change_reason.replace("\r\n", "\n").strip()
     draft.revision += 1
     draft.updated_by = user
     draft._history_user = user
@@ -495,12 +538,16 @@ def recommendation_restore(
     if _draft_of(rec) is not None:
         raise EditorialError(DRAFT_OPEN)
     reason = _reason(change_reason)
-    old = next(
-        (v for v in recommendation_versions(recommendation=rec) if v.version == version), None
+    # The version's text is the last record saved under its number (as the history page has it).
+    old = (
+        Recommendation.history.filter(id=rec.pk, version=version)
+        .exclude(history_type="-")
+        .order_by("history_date", "history_id")
+        .last()
     )
     if old is None:
         raise EditorialError(UNKNOWN_VERSION.format(version=version))
-    values = {key: getattr(old, key) for key in RecommendationDraft.FIELDS}
+    values = {key: getattr(old, key) for key in PUBLISHED_FIELDS}
     return _publish(
         rec,
         values,
@@ -511,25 +558,64 @@ def recommendation_restore(
 
 
 GUIDELINE_TEXT_FIELDS = ("title", "short_title", "population", "source", "note", "note_source")
+# STarT Back's English wording and its source are Keele's (the fixture); an editor enters the
+# Danish wording (STarT-dk, CONTENT.md).
+STARTBACK_TEXT_FIELDS = ("text_da",)
+RED_FLAG_TEXT_FIELDS = ("label", "categories", "level", "source", "source_ref")
+
+
+def content_subject(obj: models.Model) -> str:
+    """Return the name the audit trail and seed_content use for a text without drafts."""
+    if isinstance(obj, StartBackItem):
+        return f"startback/{obj.number}"
+    if isinstance(obj, RedFlag):
+        return f"red-flag/{obj.code}"
+    return f"guideline/{obj.slug}"
 
 
 @transaction.atomic
+def live_content_update(
+    *,
+    obj: Guideline | StartBackItem | RedFlag,
+    user: AbstractBaseUser,
+    data: dict[str, Any],
+    change_reason: str,
+) -> models.Model:
+    """Save a change to a text that has no drafts (live at once), with a required reason.
+
+    Guidelines, STarT Back items and red flags are published content too: the change gets a
+    history record (user, reason) and an audit event naming the fields that changed.
+    """
+    model = type(obj)
+    _require_perm(user, f"change_{model._meta.model_name}")
+    obj = model.objects.select_for_update().get(pk=obj.pk)
+    data = normalised_text(data)
+    changed = {key: value for key, value in data.items() if getattr(obj, key) != value}
+    if not changed:
+        return obj
+    reason = _reason(change_reason)
+    for key, value in changed.items():
+        setattr(obj, key, value)
+    obj._history_user = user
+    obj._change_reason = reason
+    obj.save()
+    audit.audit_record(
+        action=AuditAction.CONTENT_CHANGED,
+        subject=content_subject(obj),
+        user=user,
+        change_reason=reason,
+        text=changed,
+    )
+    return obj
+
+
 def guideline_update(
     *, guideline: Guideline, user: AbstractBaseUser, data: dict[str, Any], change_reason: str
 ) -> Guideline:
     """Save an editor's change to a guideline's texts (live at once: guidelines have no drafts)."""
-    _require_perm(user, "change_guideline")
-    guideline = Guideline.objects.select_for_update().get(pk=guideline.pk)
-    changed = [key for key in GUIDELINE_TEXT_FIELDS if getattr(guideline, key) != data[key]]
-    if not changed:
-        return guideline
-    reason = _reason(change_reason)
-    for key in GUIDELINE_TEXT_FIELDS:
-        setattr(guideline, key, data[key])
-    guideline._history_user = user
-    guideline._change_reason = reason
-    guideline.save()
-    audit.logger.info(
-        "guideline_changed user_id=%s guideline=%s fields=%s", user.pk, guideline.slug, changed
+    return live_content_update(
+        obj=guideline,
+        user=user,
+        data={key: data[key] for key in GUIDELINE_TEXT_FIELDS},
+        change_reason=change_reason,
     )
-    return guideline

@@ -95,7 +95,9 @@ def test_the_recommendation_page_shows_the_responses_that_addressed_it(client, c
     for name in ["Dansk Psykolog Forening", "DSAM", "Peer review", "Danske Regioner"]:
         assert name in page
     assert "Danske Fysioterapeuter" not in page, "general remarks stay on the hearing page"
-    assert "Delvist taget til følge" in page and "Afventer behandling" in page
+    assert "Arbejdsgruppen: Ikke oplyst i kilden" in page
+    assert "Delvist taget til følge" not in page and "Afventer behandling" not in page
+    assert "ikke arbejdsgruppens svar" in page, "nkr's own reading is marked as such"
     assert "<details>" in page, "the text comes on demand"
     assert "Modtaget 18. april 2018" in page and "Dato ikke oplyst" in page
     assert "/guidelines/generalised-pain/hearings/generalised-pain-2018/#svar-8" in page
@@ -112,6 +114,61 @@ def test_the_hearing_page_lists_every_response_with_its_full_text(client, conten
     assert text.count('class="response"') == 13
     assert "retningslinjen generelt" in text
     assert HearingResponse.objects.get(order=7).text.split("\n")[0] in text
+
+
+def test_no_seeded_response_claims_a_disposition_the_source_does_not_record(content):
+    # Seed 002 holds the responses, not the working group's handling of them: a closed round
+    # shown as "Afventer behandling", or nkr's reading shown as the group's, would mislead.
+    dispositions = set(HearingResponse.objects.values_list("disposition", flat=True))
+    assert dispositions == {Disposition.NOT_RECORDED}
+    assert not HearingResponse.objects.exclude(reply="").exists(), "no reply is in the source"
+
+
+def test_reseeding_does_not_bring_back_a_response_a_superuser_deleted(content):
+    response = HearingResponse.objects.get(order=4)
+    response._change_reason = "Dublet"
+    response.delete()
+
+    report = content_seed()
+
+    assert "hearing/generalised-pain-2018/4" in report.skipped
+    assert not HearingResponse.objects.filter(order=4).exists()
+
+
+def test_a_response_cannot_be_linked_to_another_guidelines_recommendation(alice_client, content):
+    from recommendations.models import Recommendation
+
+    response = HearingResponse.objects.get(order=4)
+    other = Recommendation.objects.get(
+        guideline__slug="acute-low-back-pain", slug="patient-education"
+    )
+    url = f"/admin/recommendations/hearingresponse/{response.pk}/change/"
+    data = {
+        "hearing_round": response.hearing_round_id,
+        "order": response.order,
+        "organisation": response.organisation,
+        "received_on": "",
+        "text": response.text,
+        "addresses_guideline": "on",
+        "source_ref": response.source_ref,
+        "disposition": response.disposition,
+        "reply": "",
+        "disposition_source": "",
+        "links-TOTAL_FORMS": "1",
+        "links-INITIAL_FORMS": "0",
+        "links-MIN_NUM_FORMS": "0",
+        "links-MAX_NUM_FORMS": "1000",
+        "links-0-recommendation": other.pk,
+        "links-0-excerpt": "",
+    }
+
+    page = alice_client.post(url, data)
+
+    assert page.status_code == 200, "the form comes back with the error"
+    assert (
+        "Anbefaling: vælg en anbefaling fra høringsrundens retningslinje" in page.content.decode()
+    )
+    assert not response.links.exists()
 
 
 def test_reseeding_keeps_an_editors_disposition_and_links(content):
