@@ -6,6 +6,7 @@ recommendation, and nothing is half-loaded.
 """
 
 import json
+import string
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -23,7 +24,8 @@ from .models import (
     RedFlagLevel,
     Strength,
 )
-from .rules.conditions import condition_validate
+from .rules.conditions import FACT_LABELS, condition_validate
+from .rules.drugs import drug_table
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -33,10 +35,14 @@ _GUIDELINE_KEYS = {
     "title",
     "short_title",
     "population",
+    "population_summary",
+    "population_source",
     "source",
+    "source_short",
     "source_ref",
     "note",
     "note_source",
+    "trace",
     "scope",
     "recommendations",
 }
@@ -57,8 +63,10 @@ _RECOMMENDATION_KEYS = {
     "drugs",
     "applies_when",
 }
-# Keys kept verbatim in Recommendation.extra: the seed's exception text, notes shown beside it.
-_RECOMMENDATION_EXTRA_KEYS = {"exception", "startback_note", "startback_note_source"}
+# Keys kept verbatim in Recommendation.extra: the seed's exception text, notes shown beside it,
+# and `trace`: internal build references (seed lines, CONTENT.md decisions) kept for review,
+# not shown as the reader's citation.
+_RECOMMENDATION_EXTRA_KEYS = {"exception", "startback_note", "startback_note_source", "trace"}
 
 
 _HEARING_KEYS = {"guideline", "title", "opens_on", "closes_on", "status", "source", "responses"}
@@ -110,13 +118,23 @@ def _read_json(path: Path) -> Any:
         raise ContentError(f"{path.name}: not valid JSON ({error})") from error
 
 
+def _placeholders_check(text: str, *, where: str) -> None:
+    """Fail unless every {placeholder} in a scope text names a fact (evaluation fills them in)."""
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+    except ValueError as error:
+        raise ContentError(f"{where}: {error}") from error
+    unknown = sorted(set(names) - set(FACT_LABELS))
+    _require(not unknown, where, f"unknown placeholders {unknown}; allowed: facts by name")
+
+
 def guideline_content_load(path: Path) -> GuidelineContent:
     """Return one guideline file's fields and recommendations, checked."""
     data = _read_json(path)
     where = path.name
     unknown = set(data) - _GUIDELINE_KEYS
     _require(not unknown, where, f"unknown keys {sorted(unknown)}")
-    for key in ("slug", "title", "short_title", "population", "source"):
+    for key in ("slug", "title", "short_title", "population", "population_summary", "source"):
         _require(bool(data.get(key)), where, f"'{key}' is required")
     for index, criterion in enumerate(data.get("scope", [])):
         spot = f"{where} scope[{index}]"
@@ -126,6 +144,8 @@ def guideline_content_load(path: Path) -> GuidelineContent:
             "needs exactly condition, met and unmet",
         )
         condition_validate(criterion["condition"], where=spot)
+        for key in ("met", "unmet"):
+            _placeholders_check(criterion[key], where=f"{spot} {key}")
     fields = {key: data.get(key, "") for key in _GUIDELINE_KEYS - {"recommendations"}}
     fields["scope"] = data.get("scope", [])
     recommendations = [
@@ -156,6 +176,11 @@ def _recommendation_fields(item: dict[str, Any], *, where: str) -> dict[str, Any
     exception = item.get("exception")
     if exception:
         condition_validate(exception.get("when"), where=f"{where} exception")
+    # A misspelt drug code would silently drop the "current medication advised against" alert.
+    drugs = item.get("drugs") or []
+    _require(isinstance(drugs, list), where, "'drugs' must be a list of drug codes")
+    unknown_drugs = sorted(set(drugs) - set(drug_table()))
+    _require(not unknown_drugs, where, f"unknown drugs {unknown_drugs} (see fixtures/drugs.json)")
     fields = {key: item.get(key) for key in _RECOMMENDATION_KEYS}
     for key in ("certainty", "certainty_note", "update_note", "source_ref", "strength_source"):
         fields[key] = fields[key] or ""

@@ -7,7 +7,18 @@ from datetime import datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    Prefetch,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Concat, Lower
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -32,28 +43,49 @@ def guideline_list() -> QuerySet[Guideline]:
     )
 
 
+def guideline_not_found(slug: str) -> Http404:
+    # The message reaches API clients (DRF turns Http404 into a 404 {"errors": ...} with it):
+    # say in Danish what was not found, not Django's "No Guideline matches the given query".
+    return Http404(f"Ingen retningslinje med slug '{slug}'.")
+
+
+def recommendation_not_found(guideline_slug: str, slug: str) -> Http404:
+    return Http404(f"Ingen anbefaling med slug '{slug}' i retningslinjen '{guideline_slug}'.")
+
+
 def guideline_get(*, slug: str) -> Guideline:
     """Return one guideline with its recommendations prefetched, or raise Http404."""
-    return get_object_or_404(
-        Guideline.objects.annotate(recommendation_count=Count("recommendations")).prefetch_related(
+    guideline = (
+        Guideline.objects.annotate(recommendation_count=Count("recommendations"))
+        .prefetch_related(
             Prefetch("recommendations", queryset=Recommendation.objects.order_by("order"))
-        ),
-        slug=slug,
+        )
+        .filter(slug=slug)
+        .first()
     )
+    if guideline is None:
+        raise guideline_not_found(slug)
+    return guideline
 
 
 def guideline_header_get(*, slug: str) -> Guideline:
     """Return one guideline without its recommendations (one query), or raise Http404."""
-    return get_object_or_404(Guideline, slug=slug)
+    guideline = Guideline.objects.filter(slug=slug).first()
+    if guideline is None:
+        raise guideline_not_found(slug)
+    return guideline
 
 
 def recommendation_get(*, guideline_slug: str, slug: str) -> Recommendation:
     """Return one recommendation with its guideline, or raise Http404."""
-    return get_object_or_404(
-        Recommendation.objects.select_related("guideline"),
-        guideline__slug=guideline_slug,
-        slug=slug,
+    rec = (
+        Recommendation.objects.select_related("guideline")
+        .filter(guideline__slug=guideline_slug, slug=slug)
+        .first()
     )
+    if rec is None:
+        raise recommendation_not_found(guideline_slug, slug)
+    return rec
 
 
 def recommendation_list(
@@ -79,7 +111,24 @@ def recommendation_search(queryset: QuerySet[Recommendation], q: str) -> list[Re
     return _search_simple(queryset, q)
 
 
+def _search_words(q: str) -> list[str]:
+    """Return the query's words, case-folded; one-letter words carry no meaning here."""
+    return [word for word in re.findall(r"\w+", _normalise(q)) if len(word) > 1]
+
+
+def _tsquery_terms(words: list[str]) -> list[str]:
+    # Quoted lexemes for to_tsquery: \w+ words hold no quote or operator, so input cannot
+    # change the query's structure. The last word is a prefix (':*'): live search sends what
+    # the GP has typed so far ("opio", "paraceta") and should find the word being typed.
+    terms = [f"'{word}'" for word in words]
+    terms[-1] += ":*"
+    return terms
+
+
 def _search_postgresql(queryset: QuerySet[Recommendation], q: str) -> list[Recommendation]:
+    words = _search_words(q)
+    if not words:
+        return []
     # The 'danish' configuration stems ("opioider" -> "opioid") and drops stop words;
     # a hit in the recommendation sentence outranks one deep in the rationale.
     vector = (
@@ -87,13 +136,37 @@ def _search_postgresql(queryset: QuerySet[Recommendation], q: str) -> list[Recom
         + SearchVector("guideline__title", weight="B", config="danish")
         + SearchVector("rationale", weight="C", config="danish")
     )
-    query = SearchQuery(q, config="danish", search_type="websearch")
+    terms = _tsquery_terms(words)
+    every_word = SearchQuery(" & ".join(terms), config="danish", search_type="raw")
+    # Danish compounds ("lænderygsmerter", "søvnregulering") are one lexeme to the stemmer, so
+    # "rygsmerter" or "søvn" would miss them: a word also matches as a substring of the text.
+    # Every word must match one way or the other (the websearch semantics the tests pin).
+    haystack = Lower(
+        Concat(
+            "title",
+            Value(" "),
+            "guideline__title",
+            Value(" "),
+            "rationale",
+            output_field=TextField(),
+        )
+    )
+    each_word = Q()
+    for word, term in zip(words, terms, strict=True):
+        each_word &= Q(document=SearchQuery(term, config="danish", search_type="raw")) | Q(
+            haystack__contains=word
+        )
     # Match with @@, not rank > 0: ts_rank gives a document that lacks some (or all) of the
     # words a tiny positive rank (1e-20), so "rank > 0" would return everything.
     return list(
-        queryset.annotate(document=vector, rank=SearchRank(vector, query))
-        .filter(document=query)
-        .order_by("-rank", "guideline__order", "order")
+        queryset.annotate(
+            document=vector,
+            haystack=haystack,
+            rank=SearchRank(vector, every_word),
+            full_text=ExpressionWrapper(Q(document=every_word), output_field=BooleanField()),
+        )
+        .filter(each_word)
+        .order_by("-full_text", "-rank", "guideline__order", "order")
     )
 
 
@@ -115,7 +188,7 @@ def _stem(word: str) -> str:
 
 def _search_simple(queryset: QuerySet[Recommendation], q: str) -> list[Recommendation]:
     # SQLite's LIKE folds only ASCII case (not æ, ø, å), so match in Python over the small set.
-    stems = [_stem(word) for word in re.findall(r"\w+", _normalise(q)) if len(word) > 1]
+    stems = [_stem(word) for word in _search_words(q)]
     if not stems:
         return []
     scored = []

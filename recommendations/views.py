@@ -5,12 +5,11 @@ import sys
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import defaults
 from django_htmx.middleware import HtmxDetails
 
 from . import audit, selectors
-from .diff import versions_diff
+from .diff import COMPARED_FIELDS, versions_diff
 from .forms import VersionCompareForm
 from .middleware import DATABASE_ERRORS, database_unavailable_response, wants_json
 from .rules.conditions import condition_describe
@@ -33,10 +32,32 @@ def guideline_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return render(request, "recommendations/guideline.html", {"guideline": guideline})
 
 
+LIST_ITEM_PREFIX = "- "
+
+
+def rationale_blocks(text: str) -> list[tuple[str, str | list[str]]]:
+    """Return the rationale as ("p", paragraph) and ("ul", [item, ...]) blocks, for display.
+
+    The seed texts write lists as paragraphs of "- a. ..." lines; shown as a list they read
+    as one. The text itself is unchanged: each item keeps its own marker ("a.", "ii.").
+    """
+    blocks: list[tuple[str, str | list[str]]] = []
+    for paragraph in text.split("\n\n"):
+        lines = [line for line in paragraph.split("\n") if line.strip()]
+        if not lines:
+            continue
+        if all(line.startswith(LIST_ITEM_PREFIX) for line in lines):
+            blocks.append(("ul", [line[len(LIST_ITEM_PREFIX) :] for line in lines]))
+        else:
+            blocks.append(("p", paragraph))
+    return blocks
+
+
 def recommendation_detail(request: HtmxHttpRequest, guideline_slug: str, slug: str) -> HttpResponse:
     rec = selectors.recommendation_get(guideline_slug=guideline_slug, slug=slug)
     context = {
         "rec": rec,
+        "rationale_blocks": rationale_blocks(rec.rationale),
         "applies_when": condition_describe(rec.applies_when),
         "hearing_links": selectors.recommendation_hearing_links(recommendation=rec),
     }
@@ -57,16 +78,6 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, f"{template}#results" if request.htmx else template, context)
 
 
-# What the history page compares, in the order a clinician reads a recommendation.
-HISTORY_FIELDS = [
-    ("title", gettext_lazy("Anbefaling")),
-    ("label", gettext_lazy("Styrke")),
-    ("rationale", gettext_lazy("Begrundelse")),
-    ("update_note", gettext_lazy("Opdateringsnote")),
-    ("source", gettext_lazy("Kilde")),
-]
-
-
 def recommendation_history(
     request: HtmxHttpRequest, guideline_slug: str, slug: str
 ) -> HttpResponse:
@@ -79,7 +90,8 @@ def recommendation_history(
     diffs, older, newer = [], None, None
     if len(versions) > 1 and form.is_valid():
         older, newer = by_number[form.cleaned_data["a"]], by_number[form.cleaned_data["b"]]
-        diffs = versions_diff(older, newer, HISTORY_FIELDS)
+        # Every field publishing changes, as the editor saw it compared before publishing.
+        diffs = versions_diff(older, newer, COMPARED_FIELDS)
     rows = [
         (version, versions[index + 1] if index + 1 < len(versions) else None)
         for index, version in enumerate(versions)

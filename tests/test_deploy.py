@@ -132,3 +132,17 @@ def test_a_timeout_that_is_not_a_whole_number_stops_the_start_up(monkeypatch, va
 
     with pytest.raises(ImproperlyConfigured, match="SESSION_IDLE_TIMEOUT"):
         envint("SESSION_IDLE_TIMEOUT", "1800")
+
+
+@pytest.mark.parametrize("name", ["CDS_HOOKS_VERIFY_JWT", "SECURE_SSL_REDIRECT"])
+def test_a_protection_set_to_an_empty_value_stays_on(name):
+    # `CDS_HOOKS_VERIFY_JWT=` in an env file must not switch JWT verification off.
+    code = f"import django; django.setup(); from django.conf import settings as s; print(s.{name})"
+    env = production_env(**{name: ""}) | {"DJANGO_SETTINGS_MODULE": "nkr.settings"}
+
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"

@@ -11,6 +11,9 @@ class RecommendationSerializer(serializers.ModelSerializer):
     label = serializers.CharField(read_only=True, help_text="Dansk styrketekst")
     symbol = serializers.CharField(read_only=True)
     url = serializers.SerializerMethodField()
+    trace = serializers.SerializerMethodField(
+        help_text="Intern sporbarhed (kildefil, beslutninger); ikke en citérbar kilde"
+    )
 
     class Meta:
         model = Recommendation
@@ -30,10 +33,17 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "version",
             "updated_at",
             "url",
+            "certainty_note",
+            "strength_source",
+            "source_ref",
+            "trace",
         ]
 
     def get_certainty(self, rec: Recommendation) -> str | None:
         return rec.certainty or None
+
+    def get_trace(self, rec: Recommendation) -> str:
+        return rec.extra.get("trace", "")
 
     def get_url(self, rec: Recommendation) -> str:
         return self.context["request"].build_absolute_uri(rec.get_absolute_url())
@@ -53,6 +63,11 @@ class GuidelineSerializer(serializers.ModelSerializer):
             "source",
             "recommendation_count",
             "url",
+            "population_summary",
+            "population_source",
+            "source_short",
+            "source_ref",
+            "trace",
         ]
 
     def get_url(self, guideline: Guideline) -> str:
@@ -78,13 +93,36 @@ class RedFlagSerializer(serializers.ModelSerializer):
 Q_MAX_LENGTH = 200
 
 
+def _choice_field(choices) -> serializers.ChoiceField:
+    # DRF's default ('"STRONG" is not a valid choice.') does not say what is allowed.
+    allowed = ", ".join(value for value, _label in choices)
+    return serializers.ChoiceField(
+        choices=choices,
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid_choice": f"Ukendt værdi {{input!r}}. Tilladt: {allowed}."},
+    )
+
+
 class RecommendationFilterSerializer(serializers.Serializer):
     """Query parameters of the recommendation list; bad values are a 400, never ignored."""
 
     guideline = serializers.SlugField(required=False, allow_blank=True)
-    strength = serializers.ChoiceField(choices=Strength.choices, required=False, allow_blank=True)
-    direction = serializers.ChoiceField(choices=Direction.choices, required=False, allow_blank=True)
+    strength = _choice_field(Strength.choices)
+    direction = _choice_field(Direction.choices)
     q = serializers.CharField(required=False, allow_blank=True, max_length=Q_MAX_LENGTH)
+
+    def to_internal_value(self, data):
+        # A repeated parameter (?guideline=a&guideline=b) would silently keep only the last.
+        if hasattr(data, "getlist"):
+            repeated = {
+                name: [f"Angiv højst én værdi; fik {len(data.getlist(name))}."]
+                for name in self.fields
+                if len(data.getlist(name)) > 1
+            }
+            if repeated:
+                raise serializers.ValidationError(repeated)
+        return super().to_internal_value(data)
 
     def validate_guideline(self, value: str) -> str:
         known = self.context["guideline_slugs"]

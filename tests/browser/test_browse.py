@@ -30,3 +30,26 @@ def test_pages_fit_a_phone_screen(new_page):
         page.goto(page.base_url + path)
         width, wide = scroll_width(page)
         assert width <= 375, f"{path} scrolls sideways on a phone ({width}px): {wide}"
+
+
+def test_live_search_finds_a_word_the_gp_is_still_typing(page):
+    page.goto(page.base_url + "/")
+    page.get_by_label("Søg i anbefalingerne").fill("paraceta")
+    first = page.locator("#search-results .rec__title a").first
+    expect(first).to_be_visible()
+    expect(first).to_contain_text("paracetamol")
+
+
+def test_on_a_phone_the_first_childrens_recommendation_is_on_the_first_screen(new_page):
+    page = new_page(viewport={"width": 375, "height": 900})
+    page.goto(page.base_url + "/guidelines/child-msk-pain/")
+    top = page.locator(".recs .rec").first.bounding_box()["y"]
+    assert top < 900, f"the first recommendation starts {top:.0f}px down"
+
+
+def test_the_trace_is_collapsed_until_asked_for(page):
+    page.goto(page.base_url + "/guidelines/generalised-pain/cbt/")
+    trace = page.locator("details.trace")
+    expect(trace.locator("code")).to_be_hidden()
+    trace.locator("summary").click()
+    expect(trace.locator("code")).to_contain_text("seeds/001_")

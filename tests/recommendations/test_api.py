@@ -86,10 +86,45 @@ def test_bad_filters_give_400_with_every_field_named(client):
     assert "child-msk-pain" in errors["guideline"][0]
 
 
-def test_unknown_guideline_is_a_json_404(client):
+def test_unknown_guideline_is_a_json_404_saying_in_danish_what_was_not_found(client):
     response = client.get("/api/v1/guidelines/knees/")
     assert response.status_code == 404
-    assert "errors" in response.json()
+    assert response.json() == {"errors": {"detail": ["Ingen retningslinje med slug 'knees'."]}}
+
+
+def test_unknown_recommendation_history_is_a_danish_404_naming_the_recommendation(client):
+    response = client.get("/api/v1/guidelines/child-msk-pain/recommendations/cbt/history/")
+    assert response.status_code == 404
+    assert response.json() == {
+        "errors": {"detail": ["Ingen anbefaling med slug 'cbt' i retningslinjen 'child-msk-pain'."]}
+    }
+
+
+def test_bad_strength_and_direction_values_list_the_allowed_values(client):
+    response = client.get("/api/v1/recommendations/", {"strength": "STRONG", "direction": "up"})
+    errors = response.json()["errors"]
+    assert errors["strength"] == [
+        "Ukendt værdi 'STRONG'. Tilladt: strong, weak, good_practice, not_graded."
+    ]
+    assert errors["direction"] == ["Ukendt værdi 'up'. Tilladt: for, against."]
+
+
+def test_a_repeated_filter_is_refused_not_silently_narrowed_to_the_last_value(client):
+    response = client.get(
+        "/api/v1/recommendations/?guideline=child-msk-pain&guideline=generalised-pain"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"errors": {"guideline": ["Angiv højst én værdi; fik 2."]}}
+
+
+def test_the_api_keeps_the_internal_trace_apart_from_the_citation(client):
+    data = client.get("/api/v1/guidelines/child-msk-pain/").json()
+    assert data["population_summary"] and data["source_short"]
+    assert "seeds/" in data["source_ref"] and "seeds/" not in data["note"]
+    rec = next(r for r in data["recommendations"] if r["slug"] == "weak-analgesics")
+    assert "CONTENT.md" in rec["trace"]
+    assert "CONTENT.md" not in rec["strength_source"]
+    assert rec["source_ref"].startswith("seeds/000_")
 
 
 def test_red_flags_have_code_label_categories_and_level(client):

@@ -169,3 +169,60 @@ def test_startback_has_nine_items_with_their_source(content):
     items = list(StartBackItem.objects.all())
     assert [item.number for item in items] == list(range(1, 10))
     assert all(item.text_en and "Keele" in item.source for item in items)
+
+
+# Fields a GP reads on the pages as the citation; internal references go to source_ref/trace.
+READER_FIELDS_GUIDELINE = [
+    "population",
+    "population_summary",
+    "population_source",
+    "source",
+    "source_short",
+    "note_source",
+]
+READER_FIELDS_RECOMMENDATION = ["source", "strength_source", "certainty_note", "update_note"]
+INTERNAL = ("seeds/", ".txt", "CONTENT.md", "seed 00")
+
+
+def test_citations_a_gp_reads_hold_no_internal_build_references(content):
+    for guideline in Guideline.objects.all():
+        for field in READER_FIELDS_GUIDELINE:
+            value = getattr(guideline, field)
+            assert not any(ref in value for ref in INTERNAL), (guideline.slug, field, value)
+    for rec in Recommendation.objects.select_related("guideline"):
+        for field in READER_FIELDS_RECOMMENDATION:
+            value = getattr(rec, field)
+            assert not any(ref in value for ref in INTERNAL), (rec.key, field, value)
+
+
+def test_the_trace_to_the_seed_files_stays_in_the_record(content):
+    for guideline in Guideline.objects.all():
+        assert guideline.source_ref.startswith("seeds/"), guideline.slug
+        assert "seeds/" in guideline.trace, guideline.slug
+    for rec in Recommendation.objects.select_related("guideline"):
+        assert rec.source_ref.startswith("seeds/"), rec.key
+
+
+def test_every_guideline_has_a_one_line_population_with_its_source(content):
+    for guideline in Guideline.objects.all():
+        summary = guideline.population_summary
+        assert summary and "\n" not in summary and len(summary) <= 140, guideline.slug
+        assert guideline.population_source, guideline.slug
+        assert guideline.source_short, guideline.slug
+
+
+def test_low_back_pain_population_line_carries_the_limits_content_md_gives(content):
+    guideline = Guideline.objects.get(slug="acute-low-back-pain")
+    summary = guideline.population_summary
+    for limit in ["16 år", "12 ugers", "nerverodspåvirkning", "røde flag"]:
+        assert limit in summary
+    # The full text keeps the source's own wording of what is outside the guideline.
+    assert "NKR lumbalt rodtryk" in guideline.population
+
+
+def test_opioid_tapering_texts_say_they_are_translations_or_summaries(content):
+    recs = Recommendation.objects.filter(guideline__slug="opioid-tapering")
+    for rec in recs:
+        assert "dansk sammenfatning" in rec.source or "dansk oversættelse" in rec.source, rec.key
+    for slug in ["individualised-gradual-plan", "no-abrupt-discontinuation"]:
+        assert "dansk oversættelse (ikke ordret)" in recs.get(slug=slug).source
