@@ -300,19 +300,35 @@ class FeedbackSerializer(serializers.Serializer):
     feedback = FeedbackItemSerializer(many=True, allow_empty=False)
 
 
+# Stored for an override reason that is not one of ours: the client's code and display are
+# its own text and could hold patient facts, so neither is kept.
+UNKNOWN_REASON_DISPLAY = "Ukendt årsag (ikke en af nkr's koder)"
+
+
 def _feedback(item: dict) -> Feedback:
+    """Return what is stored of one feedback item: our own codes and labels, never client text.
+
+    CDS Hooks lets the client echo an override reason we offered (system, code, display); the
+    display it sends back is whatever its user interface showed or the user typed, so only the
+    code is read, and its label is ours.
+    """
     reason = (item.get("overrideReason") or {}).get("reason") or {}
     code = reason.get("code", "")
-    display = reason.get("display") or (
-        OverrideReason(code).label if code in OverrideReason.values else ""
-    )
+    if code in OverrideReason.values:
+        system = reason.get("system", "")
+        return Feedback(
+            card=item["card"],
+            outcome=item["outcome"],
+            outcome_at=item["outcomeTimestamp"],
+            reason_system=system if system.endswith(OVERRIDE_REASONS_PATH) else "",
+            reason_code=code,
+            reason_display=str(OverrideReason(code).label),
+        )
     return Feedback(
         card=item["card"],
         outcome=item["outcome"],
         outcome_at=item["outcomeTimestamp"],
-        reason_system=reason.get("system", ""),
-        reason_code=code,
-        reason_display=str(display),
+        reason_display=UNKNOWN_REASON_DISPLAY if reason else "",
     )
 
 

@@ -272,7 +272,16 @@ class RecordSystem:
         public.update(kid=self.kid, use="sig", alg="ES384")
         return {"keys": [public]}
 
-    def token(self, *, aud: str = SERVICE_URL, key=None, algorithm: str = "ES384", **claims):
+    def token(
+        self,
+        *,
+        aud: str = SERVICE_URL,
+        key=None,
+        algorithm: str = "ES384",
+        headers: dict | None = None,
+        **claims,
+    ):
+        """Return a signed token; `headers` overrides the JWT header (None drops a field)."""
         now = int(time.time())
         payload = {
             "iss": self.issuer,
@@ -285,8 +294,12 @@ class RecordSystem:
         }
         payload.update(claims)
         payload = {name: value for name, value in payload.items() if value is not None}
-        headers = {"kid": self.kid, "typ": "JWT"}
-        return jwt.encode(payload, key or self.private_key, algorithm=algorithm, headers=headers)
+        header = {"kid": self.kid, "typ": "JWT", **(headers or {})}
+        # PyJWT writes typ "JWT" unless it is given as None; every other None is left out.
+        header = {
+            name: value for name, value in header.items() if value is not None or name == "typ"
+        }
+        return jwt.encode(payload, key or self.private_key, algorithm=algorithm, headers=header)
 
     def call(self, client, body, *, url: str = SERVICE_URL, token: str | None = None, **claims):
         token = token or self.token(aud=url, **claims)

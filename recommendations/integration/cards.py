@@ -9,7 +9,7 @@ pre-filled with what was known.
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import TextChoices
 
@@ -29,6 +29,12 @@ NOT_IN_RECORDS = (
     "udfyld dem i NKR-vurderingen."
 )
 LEVEL_RANK = {"info": 0, "warning": 1, "critical": 2}
+# The evaluator's alerts that state a daily morphine equivalent (rules/evaluate.py).
+MME_ALERT_CODES = frozenset({"mme_50", "mme_90"})
+RATIONALE_MAX = 240  # characters of a recommendation's rationale on a card; the page has all
+RATIONALE_LINK_LABEL = "hele begrundelsen"
+HEADING_MAX = 80  # a rationale's paragraph ending in ":" and shorter than this is a heading
+MME_LOWER_BOUND_NOTE = "Det er en nedre grænse: døgndosis ukendt for {drugs}."
 
 
 class OverrideReason(TextChoices):
@@ -179,8 +185,32 @@ def record_lines(
     return lines
 
 
-def _facts_block(record: Record, draft: IntakeDraft, ctx: "CardContext") -> str:
+def _unknown_dose_opioids(record: Record) -> str:
+    """Return the current opioids whose daily dose the record does not give, as Danish text."""
+    return ", ".join(m.name.lower() for m in record.drugs if m.is_opioid and m.daily_dose is None)
+
+
+def _mme_line(record: Record, evaluation: Evaluation | None) -> str | None:
+    """Return what is known of the morphine equivalent when an opioid's dose is unknown.
+
+    The evaluator counted such a drug as taken but at no dose (fhir_mapping.DOSE_UNKNOWN): its
+    MME is that of the known doses only, a lower bound, or nothing at all.
+    """
+    drugs = _unknown_dose_opioids(record)
+    if not drugs:
+        return None  # the MME is complete; the evaluator's alerts state it
+    mme = evaluation.facts.daily_mme if evaluation is not None else None
+    if mme:
+        return f"Morfinækvivalent: mindst {number(mme)} mg/døgn; døgndosis ukendt for {md(drugs)}"
+    return f"Morfinækvivalent: ikke beregnet; døgndosis ukendt for {md(drugs)}"
+
+
+def _facts_block(
+    record: Record, draft: IntakeDraft, ctx: "CardContext", evaluation: Evaluation | None = None
+) -> str:
     lines = record_lines(record, draft, ctx.red_flags)
+    if mme := _mme_line(record, evaluation):
+        lines.append(mme)
     parts = ["**Fra journalen:**", *(f"- {line}" for line in lines)]
     if draft.notes:
         parts += ["", "**Ikke oplyst i journalen:**", *(f"- {md(note)}" for note in draft.notes)]
@@ -211,7 +241,7 @@ def _red_flag_cards(record: Record, ctx: CardContext, prefill_url: str) -> list[
         if not flags:
             continue
         critical = any(flag.level == "critical" for flag in flags)
-        what = f"{finding.display} ({finding.code})"
+        what = finding.label  # a diagnosis or a drug: both name themselves with their code
         if critical:
             summary = f"AKUT: {what} i journalen er et rødt flag – vurdér akut henvisning"
             action = "Akut henvisning."
@@ -244,8 +274,22 @@ def _red_flag_cards(record: Record, ctx: CardContext, prefill_url: str) -> list[
     return cards
 
 
-def _medication_card(results: Sequence[DraftResult], ctx: CardContext) -> list[Card]:
+def _lower_bound(alert, unknown_dose_opioids: str):
+    """Return an MME alert saying its MME is at least that much, when a dose was unknown."""
+    if alert.code not in MME_ALERT_CODES or not unknown_dose_opioids:
+        return alert
+    message = alert.message.replace(
+        "Dagligt morfinækvivalent ", "Dagligt morfinækvivalent mindst ", 1
+    )
+    note = MME_LOWER_BOUND_NOTE.format(drugs=unknown_dose_opioids)
+    return replace(alert, message=f"{message} {note}")
+
+
+def _medication_card(
+    record: Record, results: Sequence[DraftResult], ctx: CardContext
+) -> list[Card]:
     alerts, seen = [], set()
+    unknown_dose_opioids = _unknown_dose_opioids(record)
     for result in results:
         if result.evaluation is None:
             continue
@@ -253,7 +297,7 @@ def _medication_card(results: Sequence[DraftResult], ctx: CardContext) -> list[C
             if alert.code in ctx.red_flags or (alert.code, alert.message) in seen:
                 continue  # red flags have their own cards, with the record finding named
             seen.add((alert.code, alert.message))
-            alerts.append(alert)
+            alerts.append(_lower_bound(alert, unknown_dose_opioids))
     if not alerts:
         return []
     level = max((alert.level for alert in alerts), key=LEVEL_RANK.__getitem__)
@@ -287,6 +331,36 @@ def _short(prefix: str, message: str) -> str:
         return prefix + message
     head = prefix + message.split(": ", 1)[0]
     return head if len(head) <= SUMMARY_MAX else fit(prefix + message)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")
+
+
+def rationale_excerpt(rationale: str, limit: int = RATIONALE_MAX) -> str:
+    """Return the opening of a rationale: its first paragraph of prose, whole sentences up to
+    `limit` characters (the first sentence cut with an ellipsis if it alone is longer).
+
+    Some rationales open with the guideline's PICO question and section headings ("PICO 8.
+    Bør ...?", "Baggrund for valg af spørgsmål:"), or hold lists: those are skipped, they are
+    not prose a card can quote.
+    """
+    paragraphs = [" ".join(p.split()) for p in rationale.split("\n\n")]
+    prose = [
+        p
+        for p in paragraphs
+        if p
+        and not p.startswith(("PICO", "- "))
+        and not p.endswith("?")
+        and not (p.endswith(":") and len(p) < HEADING_MAX)
+    ]
+    if not prose:
+        return ""
+    excerpt = ""
+    for sentence in _SENTENCE_END.split(prose[0]):
+        if excerpt and len(f"{excerpt} {sentence}") > limit:
+            break
+        excerpt = f"{excerpt} {sentence}".strip()
+    return fit(excerpt, limit)
 
 
 def _sentences(parts: Sequence[str]) -> str:
@@ -333,14 +407,19 @@ def _guideline_cards(
                     f"- {rec.symbol} **{md(rec.label)}:** "
                     f"[{md(rec.title)}]({ctx.absolute(rec.url)})  "
                 )
-                lines.append(f"  *Fordi:* {md('; '.join(rec.because))}")
+                lines.append(f"  *Fordi:* {md('; '.join(rec.because))}  ")
+                if excerpt := rationale_excerpt(rec.rationale):
+                    lines.append(
+                        f"  *Begrundelse:* {md(excerpt)} "
+                        f"([{RATIONALE_LINK_LABEL}]({ctx.absolute(rec.url)}))"
+                    )
                 for note in rec.notes:
                     lines.append(f"  *Bemærk:* {md(note)}")
             lines += [
                 "",
                 f"**Målgruppe:** {md(_sentences(guideline.reasons))}",
                 "",
-                _facts_block(record, draft, ctx),
+                _facts_block(record, draft, ctx, result.evaluation),
                 "",
                 NOT_IN_RECORDS,
                 "",
@@ -417,7 +496,7 @@ def cards_build(*, record: Record, results: Sequence[DraftResult], ctx: CardCont
     return [
         *critical,
         *others,
-        *_medication_card(results, ctx),
+        *_medication_card(record, results, ctx),
         *_guideline_cards(record, results, ctx),
         *_incomplete_cards(record, results, ctx),
     ]

@@ -3,8 +3,9 @@
 The tables that say what a code means are data (fixtures/fhir_mapping.json), each row with
 its source. What the record does not tell is reported, never guessed: a missing birth date
 leaves the age unknown, a condition without an onset date leaves the duration unknown, and a
-medication whose daily dose cannot be worked out from its dosage is listed as such and left
-out of the intake (the evaluator never sees a made-up dose).
+medication whose daily dose cannot be worked out from its dosage is listed as such, and is
+handed to the evaluator as a current drug that adds nothing to the morphine equivalent
+(DOSE_UNKNOWN): its dose is never guessed, and its MME is shown as a lower bound.
 
 Input that is not well-formed FHIR raises FhirError naming the resource and the field, so the
 endpoint can answer 400 instead of failing.
@@ -49,12 +50,16 @@ NEGATIVE_ERROR = "{resource}: {field} må ikke være negativ ({value})."
 FUTURE_BIRTH_DATE_ERROR = "{resource}: birthDate ({value}) ligger efter dags dato."
 OTHER_PATIENT_ERROR = "{resource}: {field} peger på {reference}, ikke på patienten {patient}."
 PATIENT_ID_ERROR = "{resource}: id er {got!r}, men context.patientId er {expected!r}."
+TIME_ERROR = "{resource}: {field} er ikke et gyldigt FHIR-klokkeslæt ({value!r})."
 
-_EXPECTED = {dict: "et objekt", list: "en liste", str: "en tekst"}
+_EXPECTED = {dict: "et objekt", list: "en liste", str: "en tekst", bool: "true eller false"}
 _FHIR_DATE = re.compile(
     r"(?P<year>\d{4})(-(?P<month>\d{2})(-(?P<day>\d{2})"
-    r"(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?"
+    r"(T([01]\d|2[0-3]):[0-5]\d(:([0-5]\d|60)(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?"
 )
+
+# FHIR R4 time: hh:mm:ss within the day.
+_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?")
 
 
 class FhirError(ValueError):
@@ -414,7 +419,8 @@ def _check_subject(resource: dict, key: str, *, label: str, path: str, ctx: _Con
         return
     reference = _get(subject, "reference", str, resource=label, path=f"{path}.{key}", where=key)
     if reference and "Patient/" in reference:
-        if not reference.endswith(f"Patient/{ctx.patient_id}"):
+        # A versioned reference (Patient/pt-1/_history/3) still names the same patient.
+        if not reference.split("/_history/")[0].endswith(f"Patient/{ctx.patient_id}"):
             raise FhirError(
                 f"{path}.{key}.reference",
                 OTHER_PATIENT_ERROR.format(
@@ -605,7 +611,15 @@ def _dose_amount(
 ) -> float:
     """Return one dose in mg (or the patch rate in mcg/h)."""
     entries = _get(dosage, "doseAndRate", list, resource=label, path=path, where="dosage") or []
-    amounts = [e for e in entries if isinstance(e, dict) and set(e) - {"type"}]
+    for index, entry in enumerate(entries):
+        _typed(
+            entry,
+            dict,
+            resource=label,
+            field_name=f"dosage.doseAndRate[{index}]",
+            path=f"{path}.doseAndRate[{index}]",
+        )
+    amounts = [e for e in entries if set(e) - {"type"}]
     if not amounts:
         raise _Unknown("ingen dosis angivet")
     if len(amounts) > 1:
@@ -632,6 +646,17 @@ def _dose_amount(
     return value * _strength_mg_per_unit(medication, unit, label=label)
 
 
+def _check_texts(
+    values: list, *, resource: str, field_name: str, path: str, pattern: re.Pattern | None = None
+) -> None:
+    """Raise FhirError unless every item is a text (matching `pattern`, if given)."""
+    for index, value in enumerate(values):
+        where, at = f"{field_name}[{index}]", f"{path}[{index}]"
+        _typed(value, str, resource=resource, field_name=where, path=at)
+        if pattern is not None and not pattern.fullmatch(value):
+            raise FhirError(at, TIME_ERROR.format(resource=resource, field=where, value=value))
+
+
 def _per_day(timing: Any, *, label: str, path: str) -> float:
     """Return how many doses a day a Timing gives."""
     if timing is None:
@@ -640,25 +665,41 @@ def _per_day(timing: Any, *, label: str, path: str) -> float:
     table = mapping_table()
     repeat = _get(timing, "repeat", dict, resource=label, path=path, where="dosage.timing") or {}
     where = "dosage.timing.repeat"
+    rpath = f"{path}.repeat"
+    # FHIR primitives are checked where they are read: a list where a code belongs is
+    # malformed FHIR (400), not a dose we cannot work out.
+    period_unit = _get(repeat, "periodUnit", str, resource=label, path=rpath, where=where)
+    week_days = _get(repeat, "dayOfWeek", list, resource=label, path=rpath, where=where)
+    when = _get(repeat, "when", list, resource=label, path=rpath, where=where) or []
+    time_of_day = _get(repeat, "timeOfDay", list, resource=label, path=rpath, where=where) or []
+    _check_texts(when, resource=label, field_name=f"{where}.when", path=f"{rpath}.when")
+    _check_texts(
+        time_of_day,
+        resource=label,
+        field_name=f"{where}.timeOfDay",
+        path=f"{rpath}.timeOfDay",
+        pattern=_TIME,
+    )
     if "frequencyMax" in repeat or "periodMax" in repeat:
         raise _Unknown("dosering angivet som interval")
-    if repeat.get("dayOfWeek"):
+    if week_days:
         raise _Unknown("dosering på bestemte ugedage")
     period = repeat.get("period")
     frequency = repeat.get("frequency")
     if frequency is not None:
-        frequency = _number(frequency, resource=label, field_name=f"{where}.frequency", path=path)
+        frequency = _number(
+            frequency, resource=label, field_name=f"{where}.frequency", path=f"{rpath}.frequency"
+        )
     if period is not None:
-        period = _number(period, resource=label, field_name=f"{where}.period", path=path)
-        days = table.period_days.get(repeat.get("periodUnit"))
+        period = _number(
+            period, resource=label, field_name=f"{where}.period", path=f"{rpath}.period"
+        )
+        days = table.period_days.get(period_unit)
         if days is None or period == 0:
-            raise _Unknown(f"periode i {repeat.get('periodUnit')!r} kan ikke omregnes til døgn")
+            raise _Unknown(f"periode i {period_unit!r} kan ikke omregnes til døgn")
         # FHIR R4 Timing: without a frequency the event occurs once per period.
         return (1 if frequency is None else frequency) / (period * days)
-    times = [
-        *(_get(repeat, "when", list, resource=label, path=path, where=where) or []),
-        *(_get(repeat, "timeOfDay", list, resource=label, path=path, where=where) or []),
-    ]
+    times = [*when, *time_of_day]
     if times and frequency is None:
         return float(len(times))
     if frequency is None:
@@ -690,7 +731,10 @@ def _daily_dose(
     for index, dosage in enumerate(dosages):
         dpath = f"{path}[{index}]"
         dosage = _typed(dosage, dict, resource=label, field_name=f"dosage[{index}]", path=dpath)
-        if dosage.get("asNeededBoolean") is True or "asNeededCodeableConcept" in dosage:
+        as_needed = _get(
+            dosage, "asNeededBoolean", bool, resource=label, path=dpath, where=f"dosage[{index}]"
+        )
+        if as_needed or "asNeededCodeableConcept" in dosage:
             raise _Unknown("efter behov")
         amount = _dose_amount(dosage, rule, medication, label=label, path=dpath)
         if rule.patch:
@@ -861,6 +905,14 @@ def record_read(*, prefetch: Any, patient_id: str | None, today: date) -> Record
 
 # --- From a record to intakes --------------------------------------------------------------
 
+# The intake has no "dose unknown" (every medication needs a daily dose, intake_input), yet a
+# drug whose dose we cannot work out is still a current medication: it makes recommendations
+# about that drug apply and is warned about when advised against. It is handed over with the
+# smallest dose the intake accepts, which counts as 0.00 mg in any morphine equivalent (MME is
+# rounded to 0.01 mg per drug): the MME is then that of the known doses, a lower bound, and the
+# cards say so. Safe only while no condition reads a dose or the MME (a test checks the content).
+DOSE_UNKNOWN = 0.000001
+
 REQUIRED_SHORT = {
     "age": "alder ukendt",
     "pain_site": "smertelokalisation ukendt",
@@ -911,14 +963,14 @@ def _draft(record: Record, site: SiteFinding | None) -> IntakeDraft:
     data["red_flags"] = sorted(record.red_flags)
     medications = []
     for med in record.drugs:
-        if med.daily_dose is None:
+        dose = med.daily_dose
+        if dose is None:
             notes.append(
-                f"døgndosis for {med.label} ukendt ({med.dose_note}); indgår ikke i vurderingen"
+                f"døgndosis for {med.label} ukendt ({med.dose_note}); lægemidlet indgår i "
+                "vurderingen, men ikke i morfinækvivalenten"
             )
-        else:
-            medications.append(
-                {"drug": med.rule.drug, "daily_dose": med.daily_dose, "unit": med.unit}
-            )
+            dose = DOSE_UNKNOWN
+        medications.append({"drug": med.rule.drug, "daily_dose": dose, "unit": med.unit})
     data["medications"] = medications
     if any(drug_table()[m["drug"]].is_opioid for m in medications):
         months = record.opioid_treatment_months

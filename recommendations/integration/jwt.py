@@ -11,7 +11,11 @@ Issuer configuration, one entry per trusted `iss`:
     {"<iss>": {"public_key_pem": "-----BEGIN ..."}} one PEM public key
     {"<iss>": {"jwks_url": "https://..."}}          the issuer's JWK Set, fetched and cached
 A `jku` header is only honoured when it equals the issuer's configured `jwks_url`: a token
-must never choose its own key.
+must never choose its own key. The header's `kid` and `typ` ("JWT") are REQUIRED by CDS Hooks
+2.0 whatever the issuer's key configuration. A token may live at most MAX_LIFETIME_SECONDS
+(exp - iat): CDS Hooks sets no limit, so we follow SMART Backend Services' "no more than five
+minutes" for the same kind of signed, single-use assertion; a token valid for years would also
+keep its jti row for years.
 """
 
 from collections.abc import Iterable, Mapping
@@ -40,6 +44,10 @@ REQUIRED_CLAIMS = ("iss", "aud", "exp", "iat", "jti")
 LEEWAY_SECONDS = 60  # clock skew between the record system and us
 JWKS_TIMEOUT_SECONDS = 5
 JWKS_CACHE_SECONDS = 3600
+# An unknown kid makes us fetch the key set again (the issuer may have rotated its key), but
+# not more often than this: otherwise anyone could make us hammer the issuer with made-up kids.
+JWKS_REFRESH_COOLDOWN_SECONDS = 30
+MAX_LIFETIME_SECONDS = 300  # exp - iat (SMART Backend Services: "no more than five minutes")
 ISSUER_KEYS = ("jwks", "public_key_pem", "jwks_url")
 
 JWT_MISSING_ERROR = "Mangler Authorization: Bearer <JWT>; CDS Hooks-kald skal være signeret."
@@ -53,6 +61,11 @@ JWT_KID_ERROR = "JWT'ets header mangler kid (nøglens id)."
 JWT_JKU_ERROR = "JWT'ets jku {jku!r} er ikke udstederens godkendte nøgleadresse."
 JWT_KEY_ERROR = "Ingen godkendt nøgle med kid {kid!r} for udstederen {iss!r}."
 JWT_JWKS_FETCH_ERROR = "Udstederens nøgler kunne ikke hentes fra {url}."
+JWT_JWKS_INVALID_ERROR = (
+    "Udstederens nøglesæt fra {url} kan ikke bruges: det er tomt, ikke JSON eller har ingen "
+    "gyldige nøgler."
+)
+JWT_LIFETIME_ERROR = "JWT'et gælder for længe: exp må højst ligge {seconds} sekunder efter iat."
 JWT_SIGNATURE_ERROR = "JWT'ets signatur kan ikke verificeres med udstederens nøgle."
 JWT_EXPIRED_ERROR = "JWT'et er udløbet (exp)."
 JWT_NOT_YET_VALID_ERROR = "JWT'et er udstedt i fremtiden (iat)."
@@ -95,20 +108,24 @@ def bearer_token(authorization: str | None) -> str:
 
 @cache
 def _jwks_client(url: str) -> jwt.PyJWKClient:
-    # One client per URL for the life of the process, so its key cache is shared by requests.
+    # One client per URL for the life of the process, so its cached key set is shared by
+    # requests. Only the key set is cached, for JWKS_CACHE_SECONDS: caching each key by kid
+    # (cache_keys) would keep trusting a key the issuer has withdrawn until we restart.
     return jwt.PyJWKClient(
-        url, cache_keys=True, lifespan=JWKS_CACHE_SECONDS, timeout=JWKS_TIMEOUT_SECONDS
+        url,
+        cache_keys=False,
+        lifespan=JWKS_CACHE_SECONDS,
+        timeout=JWKS_TIMEOUT_SECONDS,
+        cooldown_duration=JWKS_REFRESH_COOLDOWN_SECONDS,
     )
 
 
-def _key(config: Mapping[str, Any], *, iss: str, kid: str | None, jku: str | None):
+def _key(config: Mapping[str, Any], *, iss: str, kid: str, jku: str | None):
     if config.get("public_key_pem"):
         try:
             return serialization.load_pem_public_key(str(config["public_key_pem"]).encode())
         except (ValueError, TypeError):
             raise TokenError(JWT_KEY_ERROR.format(kid=kid, iss=iss)) from None
-    if not kid:
-        raise TokenError(JWT_KID_ERROR)
     if config.get("jwks"):
         try:
             keys = jwt.PyJWKSet.from_dict(config["jwks"]).keys
@@ -121,11 +138,26 @@ def _key(config: Mapping[str, Any], *, iss: str, kid: str | None, jku: str | Non
     url = config["jwks_url"]
     if jku is not None and jku != url:
         raise TokenError(JWT_JKU_ERROR.format(jku=jku))
+    return _fetched_key(url, kid=kid, iss=iss)
+
+
+def _fetched_key(url: str, *, kid: str, iss: str):
+    """Return the key `kid` from the issuer's JWK Set at `url` (fetched, cached, refreshed once
+    for an unknown kid so a rotated key is found)."""
     try:
-        return _jwks_client(url).get_signing_key(kid).key
+        client = _jwks_client(url)
+        client.get_jwk_set()  # a set we cannot use is the issuer's fault, not the token's
     except jwt.PyJWKClientConnectionError:
         raise TokenError(JWT_JWKS_FETCH_ERROR.format(url=url)) from None
-    except jwt.PyJWKClientError:
+    except (jwt.PyJWKClientError, jwt.PyJWKSetError, ValueError):
+        # ValueError: the body was not JSON (json.JSONDecodeError), e.g. an HTML error page.
+        raise TokenError(JWT_JWKS_INVALID_ERROR.format(url=url)) from None
+    try:
+        return client.get_signing_key(kid).key
+    except jwt.PyJWKClientConnectionError:
+        raise TokenError(JWT_JWKS_FETCH_ERROR.format(url=url)) from None
+    except (jwt.PyJWKClientError, jwt.PyJWKSetError, ValueError):
+        # No signing key with this kid, even after a refresh (or the refreshed set was bad).
         raise TokenError(JWT_KEY_ERROR.format(kid=kid, iss=iss)) from None
 
 
@@ -142,13 +174,16 @@ def token_verify(
     alg = header.get("alg")
     if alg not in ASYMMETRIC_ALGORITHMS:
         raise TokenError(JWT_ALGORITHM_ERROR.format(alg=alg))
-    if header.get("typ", "JWT") != "JWT":
+    if header.get("typ") != "JWT":
         raise TokenError(JWT_TYPE_ERROR)
+    kid = header.get("kid")
+    if not isinstance(kid, str) or not kid:
+        raise TokenError(JWT_KID_ERROR)
     iss = unverified.get("iss")
     config = issuers.get(iss) if isinstance(iss, str) else None
     if not isinstance(config, Mapping):
         raise TokenError(JWT_ISSUER_ERROR.format(iss=iss))
-    key = _key(config, iss=iss, kid=header.get("kid"), jku=header.get("jku"))
+    key = _key(config, iss=iss, kid=kid, jku=header.get("jku"))
     try:
         claims = jwt.decode(
             token,
@@ -175,4 +210,6 @@ def token_verify(
     jti = claims["jti"]
     if not isinstance(jti, str) or not jti:
         raise TokenError(JWT_CLAIM_ERROR.format(claim="jti"))
+    if int(claims["exp"]) - int(claims["iat"]) > MAX_LIFETIME_SECONDS:
+        raise TokenError(JWT_LIFETIME_ERROR.format(seconds=MAX_LIFETIME_SECONDS))
     return VerifiedToken(issuer=iss, jti=jti, expires_at=int(claims["exp"]), claims=claims)

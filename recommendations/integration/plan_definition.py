@@ -123,7 +123,7 @@ def plan_definition_build(
                     },
                 }
             )
-        applies = rec.applies_when_text or condition_describe(rec.applies_when)
+        applies = condition_describe(rec.applies_when)
         label = strength_label(rec.strength, rec.direction, rec.certainty)
         documentation = [
             {"type": "documentation", "label": "nkr", "url": absolute(rec.get_absolute_url())},

@@ -128,7 +128,7 @@ def test_a_token_with_a_jku_of_its_own_choosing_is_refused(client, settings, ehr
         {"iss": fhir.ISSUER, "aud": fhir.SERVICE_URL, "iat": now, "exp": now + 60, "jti": "x"},
         ehr_private_key,
         algorithm="ES384",
-        headers={"kid": fhir.KID, "jku": "https://attacker.example.org/jwks"},
+        headers={"kid": fhir.KID, "typ": "JWT", "jku": "https://attacker.example.org/jwks"},
     )
     response = fhir.RecordSystem(ehr_private_key).call(
         client, fhir.adult_with_low_back_pain_for_three_weeks(), token=token

@@ -1,10 +1,12 @@
 """Feedback on cards is stored per recommendation, without patient data, and editors see it."""
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Group, User
 
+from patients.cds import UNKNOWN_REASON_DISPLAY
 from patients.models import CardFeedback
 from recommendations.integration.cards import OverrideReason
+from recommendations.permissions import EDITORS_GROUP, editors_group_sync
 from tests import fhir_records as fhir
 
 pytestmark = pytest.mark.usefixtures("content")
@@ -21,10 +23,12 @@ def send_feedback(client, ehr, *items):
     return ehr.call(client, {"feedback": list(items)}, url=fhir.FEEDBACK_URL)
 
 
-def overridden(card, reason=OverrideReason.NOT_RELEVANT, comment=None):
+def overridden(card, reason=OverrideReason.NOT_RELEVANT, comment=None, display=None):
     item = {"card": card["uuid"], "outcome": "overridden", "outcomeTimestamp": WHEN}
     if reason is not None:
         reason_coding = {"system": card["overrideReasons"][0]["system"], "code": reason}
+        if display is not None:
+            reason_coding["display"] = display
         item["overrideReason"] = {"reason": reason_coding}
         if comment:
             item["overrideReason"]["userComment"] = comment
@@ -33,8 +37,9 @@ def overridden(card, reason=OverrideReason.NOT_RELEVANT, comment=None):
 
 @pytest.fixture
 def editor(db):
+    """Return a staff user in the editors' group as the migrations left it, no other rights."""
     user = User.objects.create_user("editor", password="x", is_staff=True)  # noqa: S106
-    user.user_permissions.add(Permission.objects.get(codename="view_cardfeedback"))
+    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
     return user
 
 
@@ -72,6 +77,38 @@ def test_the_clinicians_free_text_comment_is_never_stored(client, ehr):
 
     for row in CardFeedback.objects.values():
         assert "Jens Hansen" not in str(row)
+
+
+def test_the_display_text_sent_with_one_of_our_codes_is_replaced_by_our_label(client, ehr):
+    (card,) = issued_cards(client, ehr)
+
+    send_feedback(
+        client,
+        ehr,
+        overridden(card, OverrideReason.DISAGREE, display="Patient Jens Hansen 010180-1234"),
+    )
+
+    rows = CardFeedback.objects.filter(card_uuid=card["uuid"])
+    assert {row.reason_display for row in rows} == {"Uenig i anbefalingen"}
+    assert {row.reason_code for row in rows} == {"disagree"}
+    for row in rows.values():
+        assert "Jens Hansen" not in str(row) and "010180" not in str(row)
+
+
+def test_an_override_reason_that_is_not_ours_is_stored_as_unknown_without_its_text(client, ehr):
+    (card,) = issued_cards(client, ehr)
+    item = overridden(card, reason="Jens Hansen 010180-1234", display="Jens ville ikke")
+    item["overrideReason"]["reason"]["system"] = "https://ehr.example.dk/Jens-Hansen"
+
+    send_feedback(client, ehr, item)
+
+    rows = CardFeedback.objects.filter(card_uuid=card["uuid"])
+    assert rows.count() == 10
+    assert {(row.reason_system, row.reason_code, row.reason_display) for row in rows} == {
+        ("", "", UNKNOWN_REASON_DISPLAY)
+    }
+    for row in rows.values():
+        assert "Jens" not in str(row) and "010180" not in str(row)
 
 
 def test_the_same_feedback_sent_twice_counts_once(client, ehr):
@@ -126,6 +163,31 @@ def test_editors_see_per_recommendation_how_often_its_card_was_overridden_and_wh
     assert "67 %" in row
     assert "Ikke relevant for denne patient (1)" in row
     assert "Patienten ønsker anden behandling (1)" in row
+
+
+def test_editors_find_the_feedback_on_the_admin_index(client, editor):
+    client.force_login(editor)
+
+    response = client.get("/admin/")
+
+    assert response.status_code == 200
+    assert "/admin/patients/cardfeedback/" in response.content.decode()
+
+
+def test_syncing_the_editors_group_keeps_their_view_of_the_feedback(editor):
+    editors_group_sync()
+
+    assert User.objects.get(pk=editor.pk).has_perm("patients.view_cardfeedback")
+
+
+def test_an_editor_cannot_change_or_delete_feedback(client, ehr, editor):
+    (card,) = issued_cards(client, ehr)
+    send_feedback(client, ehr, overridden(card))
+    row = CardFeedback.objects.first()
+    client.force_login(editor)
+
+    assert client.get(f"/admin/patients/cardfeedback/{row.pk}/delete/").status_code == 403
+    assert not User.objects.get(pk=editor.pk).has_perm("patients.change_cardfeedback")
 
 
 def test_the_override_reasons_are_published_where_their_system_points(client):

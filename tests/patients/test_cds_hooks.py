@@ -213,9 +213,66 @@ def test_a_dose_that_cannot_be_worked_out_is_listed_and_never_guessed(client, eh
     generalised = card_for(cards, "Generaliserede smerter i bevægeapparatet:")
     assert generalised["summary"].endswith("– døgndosis ukendt")
     assert "Oxycodon: døgndosis ukendt (efter behov)" in generalised["detail"]
-    assert "indgår ikke i vurderingen" in generalised["detail"]
-    # Without a dose the opioid is not handed to the evaluator: no tapering card, no MME.
-    assert not any(c["summary"].startswith("Nedtrapning af opioider") for c in cards)
+    assert "indgår i vurderingen, men ikke i morfinækvivalenten" in generalised["detail"]
+    assert (
+        "Morfinækvivalent: ikke beregnet; døgndosis ukendt for oxycodon" in (generalised["detail"])
+    )
+    assert "Dagligt morfinækvivalent" not in json.dumps(cards, ensure_ascii=False)
+
+
+def test_a_drug_whose_dose_is_unknown_is_still_a_current_medication(client, ehr):
+    body = fhir.hook_request(
+        fhir.patient(52),
+        conditions=[fhir.condition("M79.7", "Fibromyalgi", onset=fhir.years_ago(3))],
+        statements=[
+            fhir.medication_statement(
+                "N02AA05",
+                "Oxycodon 5 mg",
+                fhir.dosage(5, as_needed=True, text="5 mg efter behov"),
+                since=fhir.years_ago(2),
+            )
+        ],
+    )
+    cards = cards_for(client, ehr, body)
+
+    warning = cards[0]
+    assert warning["summary"].startswith("Advarsel: Patienten får Oxycodon")
+    generalised = card_for(cards, "Generaliserede smerter i bevægeapparatet:")
+    assert "opioids-without-dual-action" in generalised["detail"]
+    assert "*Fordi:* aktuel medicin omfatter oxycodon" in generalised["detail"]
+    tapering = card_for(cards, "Nedtrapning af opioider:")
+    assert "Opioidbehandling: mindst 24" in tapering["detail"]
+
+
+def test_with_one_opioid_dose_unknown_the_mme_is_a_lower_bound(client, ehr):
+    body = fhir.hook_request(
+        fhir.patient(60),
+        conditions=[fhir.condition("M79.7", "Fibromyalgi", onset=fhir.years_ago(5))],
+        statements=[
+            fhir.medication_statement(
+                "N02AB03",
+                "Fentanyl depotplaster 25 mikrog/time",
+                fhir.dosage(25, "ug/h", text="1 plaster hver 3. dag"),
+                since=fhir.years_ago(1),
+            ),
+            fhir.medication_statement(
+                "N02AA05",
+                "Oxycodon 5 mg",
+                fhir.dosage(5, as_needed=True, text="5 mg efter behov"),
+                since=fhir.years_ago(1),
+            ),
+        ],
+    )
+    cards = cards_for(client, ehr, body)
+
+    medication = next(c for c in cards if "morfinækvivalent" in c["detail"])
+    assert "Dagligt morfinækvivalent mindst 60 mg er 50 mg eller mere" in medication["detail"]
+    assert "Det er en nedre grænse: døgndosis ukendt for oxycodon." in medication["detail"]
+    assert "morfinækvivalent 60 mg" not in json.dumps(cards, ensure_ascii=False)
+    tapering = card_for(cards, "Nedtrapning af opioider:")
+    assert (
+        "Morfinækvivalent: mindst 60 mg/døgn; døgndosis ukendt for oxycodon" in (tapering["detail"])
+    )
 
 
 def test_a_fentanyl_patch_counts_in_micrograms_per_hour(client, ehr):
@@ -495,7 +552,21 @@ JSON = st.recursive(
                     "timing",
                     "repeat",
                     "frequency",
+                    "frequencyMax",
                     "period",
+                    "periodMax",
+                    "periodUnit",
+                    "when",
+                    "timeOfDay",
+                    "dayOfWeek",
+                    "asNeededBoolean",
+                    "sequence",
+                    "unit",
+                    "onsetPeriod",
+                    "start",
+                    "effectivePeriod",
+                    "clinicalStatus",
+                    "verificationStatus",
                     "entry",
                     "resource",
                     "status",

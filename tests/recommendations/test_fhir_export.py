@@ -7,16 +7,17 @@ import fhir.resources
 import pytest
 from fhir.resources.plandefinition import PlanDefinition
 
-from recommendations.integration.plan_definition import (
-    DIRECTION_EXTENSION,
-    QUALITY_EXTENSION,
-    STRENGTH_EXTENSION,
-)
 from recommendations.models import Recommendation
 
 pytestmark = pytest.mark.usefixtures("content")
 
 GUIDELINES = ["child-msk-pain", "generalised-pain", "acute-low-back-pain", "opioid-tapering"]
+# The canonical URLs, written out: a typo in the module must fail here, not be copied.
+STRENGTH_EXTENSION = "http://hl7.org/fhir/StructureDefinition/cqf-strengthOfRecommendation"
+QUALITY_EXTENSION = "http://hl7.org/fhir/StructureDefinition/cqf-qualityOfEvidence"
+DIRECTION_EXTENSION = "http://hl7.org/fhir/uv/cpg/StructureDefinition/cpg-directionOfRecommendation"
+DIRECTION_SYSTEM = "http://hl7.org/fhir/uv/cpg/CodeSystem/cpg-recommendation-direction-cs"
+QUALITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/evidence-quality"
 
 
 def export(client, slug):
@@ -67,7 +68,15 @@ def test_each_action_carries_text_strength_direction_and_certainty(client):
     assert strength["text"] == "Stærk anbefaling"
     direction = extension(actions["tramadol"], DIRECTION_EXTENSION)["valueCodeableConcept"]
     assert direction["coding"][0]["code"] == "against"
-    assert direction["coding"][0]["system"].endswith("cpg-recommendation-direction-cs")
+    assert direction["coding"][0]["system"] == DIRECTION_SYSTEM
+
+
+@pytest.mark.parametrize("slug", GUIDELINES)
+def test_every_action_carries_the_canonical_strength_and_direction_extensions(client, slug):
+    for action in export(client, slug).json()["action"]:
+        urls = [e["url"] for e in action["extension"]]
+        assert STRENGTH_EXTENSION in urls and DIRECTION_EXTENSION in urls, action["id"]
+        assert set(urls) <= {STRENGTH_EXTENSION, DIRECTION_EXTENSION, QUALITY_EXTENSION}
 
 
 def test_good_practice_keeps_its_own_code_since_hl7_has_none(client):
@@ -80,6 +89,7 @@ def test_certainty_is_exported_only_where_the_source_gives_it(client):
     actions = {a["id"]: a for a in export(client, "opioid-tapering").json()["action"]}
     quality = extension(actions["psychosocial-support"], QUALITY_EXTENSION)
     assert quality["valueCodeableConcept"]["coding"][0]["code"] == "moderate"
+    assert quality["valueCodeableConcept"]["coding"][0]["system"] == QUALITY_SYSTEM
     assert extension(actions["frequent-follow-up"], QUALITY_EXTENSION) is None
 
 

@@ -4,7 +4,9 @@ import json
 
 import pytest
 
+from recommendations.evaluation import intake_evaluate
 from recommendations.integration.fhir_mapping import (
+    DOSE_UNKNOWN,
     FUTURE_BIRTH_DATE_ERROR,
     MAPPING_FILE,
     FhirError,
@@ -322,18 +324,61 @@ def test_a_daily_dose_that_cannot_be_worked_out_is_unknown_never_guessed(dosages
     assert reason in med.dose_note
 
 
-def test_a_drug_with_an_unknown_dose_is_left_out_of_the_intake_and_said():
+def test_a_drug_with_an_unknown_dose_is_a_current_drug_that_adds_nothing_to_the_mme():
     body = fhir.hook_request(
         fhir.patient(50),
         conditions=[fhir.condition("M79.7", "Fibromyalgi", onset=fhir.years_ago(2))],
         statements=[
-            fhir.medication_statement("N02AA05", "Oxycodon", fhir.dosage(5, as_needed=True))
+            fhir.medication_statement(
+                "N02AA05", "Oxycodon", fhir.dosage(5, as_needed=True), since=fhir.years_ago(1)
+            )
         ],
     )
     (draft,) = record_drafts(read(body))
-    assert draft.data["medications"] == []
+    assert draft.data["medications"] == [
+        {"drug": "oxycodone", "daily_dose": DOSE_UNKNOWN, "unit": "mg"}
+    ]
+    assert draft.data["opioid_treatment_months"] >= 12
+    # The form is pre-filled with an empty dose, never the placeholder.
     assert draft.prefill_medications == ({"drug": "oxycodone", "daily_dose": None},)
     assert any("døgndosis for Oxycodon (N02AA05) ukendt (efter behov)" in n for n in draft.notes)
+
+
+def test_the_unknown_dose_placeholder_is_accepted_and_counts_as_no_mme(db):
+    evaluation = intake_evaluate(
+        data={
+            "age": 50,
+            "pain_site": "generalised",
+            "pain_duration_weeks": 100,
+            "medications": [
+                {"drug": "fentanyl_patch", "daily_dose": 25, "unit": "mcg/h"},
+                {"drug": "oxycodone", "daily_dose": DOSE_UNKNOWN, "unit": "mg"},
+                {"drug": "morphine", "daily_dose": DOSE_UNKNOWN, "unit": "mg"},
+            ],
+        }
+    )
+    assert evaluation.facts.daily_mme == 60
+    assert "oxycodone" in evaluation.facts.current_opioids
+
+
+def conditions_in(node):
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from conditions_in(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from conditions_in(value)
+
+
+def test_no_condition_in_the_content_reads_a_dose_so_the_placeholder_cannot_skew_one():
+    facts = {
+        node["fact"]
+        for path in sorted((MAPPING_FILE.parent / "guidelines").glob("*.json"))
+        for node in conditions_in(json.loads(path.read_text(encoding="utf-8")))
+        if isinstance(node.get("fact"), str)
+    }
+    assert facts and "daily_mme" not in facts
 
 
 def test_an_opioid_nkr_does_not_know_is_said_not_dropped_silently():
