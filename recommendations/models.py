@@ -55,6 +55,23 @@ class RedFlagCategory(models.TextChoices):
     RADICULOPATHY = "radiculopathy", _("Radikulopati/neuropati")
 
 
+# seed_content puts SEEDED_MARK in the change reason of every version it writes, and starts a
+# hearing draft's reason with HEARING_DRAFT_MARK (services). A seeded text is dated when it
+# was loaded, not when its source published it, and a hearing draft was never the text readers
+# had: the pages must not call either "udgivet" on that date.
+SEEDED_MARK = "seed_content"
+HEARING_DRAFT_MARK = "Høringsudkast"
+
+
+def version_origin(change_reason: str) -> str:
+    """Return how a version came to be: "hearing_draft", "seeded" or "published"."""
+    if change_reason.startswith(HEARING_DRAFT_MARK):
+        return "hearing_draft"
+    if SEEDED_MARK in change_reason:
+        return "seeded"
+    return "published"
+
+
 def _history() -> HistoricalRecords:
     """Return django-simple-history's record of every change: who, when, what and why."""
     # Change reasons can be a paragraph (naming the hearing responses), not 100 characters.

@@ -21,6 +21,8 @@ from .content import (
     startback_content_load,
 )
 from .models import (
+    HEARING_DRAFT_MARK,
+    SEEDED_MARK,
     AuditAction,
     Guideline,
     HearingResponse,
@@ -47,15 +49,10 @@ def _fingerprint(values: dict[str, Any]) -> str:
     ).hexdigest()
 
 
-# Every version seed_content writes has SEEDED_MARK in its change reason: the history pages
-# then say "indlæst fra kilden" with the seeding date, not "udgivet" on a date the source never
-# gave (a 2018 text was not published the day the database was seeded).
-SEEDED_MARK = "seed_content"
+# Every version seed_content writes has SEEDED_MARK in its change reason, and a hearing draft's
+# starts with HEARING_DRAFT_MARK (models.version_origin reads them for the pages).
 SEED_REASON = "Indlæst fra retningslinjens kilde (seed_content)."
 SEED_UPDATE_REASON = "Opdateret fra retningslinjens kilde (seed_content)."
-# A hearing draft's reason starts with HEARING_DRAFT_MARK: the pages label it as the draft
-# sent to hearing, never as a version readers had.
-HEARING_DRAFT_MARK = "Høringsudkast"
 
 
 def _save_seeded(obj: models.Model, values: dict, *, fingerprint: str, reason: str) -> None:

@@ -60,6 +60,8 @@ def recommendation_detail(request: HtmxHttpRequest, guideline_slug: str, slug: s
         "rationale_blocks": rationale_blocks(rec.rationale),
         "applies_when": condition_describe(rec.applies_when),
         "hearing_links": selectors.recommendation_hearing_links(recommendation=rec),
+        # How the current text came to be ("indlæst fra kilden" is not "udgivet" that day).
+        "current_version": next(iter(selectors.recommendation_versions(recommendation=rec)), None),
     }
     return render(request, "recommendations/recommendation.html", context)
 

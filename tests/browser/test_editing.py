@@ -59,7 +59,7 @@ def test_an_editor_publishes_a_change_and_a_reader_sees_the_new_version_and_its_
     # The reader now sees version 3 and, one click away, what changed, word by word.
     reader.reload()
     expect(reader.get_by_role("heading", level=1)).to_have_text(NEW_TITLE)
-    expect(reader.locator(".facts")).to_contain_text("3, udgivet")
+    expect(reader.locator(".facts")).to_contain_text("3 · Udgivet")
     expect(reader.get_by_role("heading", name="Høringssvar")).to_be_visible()
     snap(reader, "recommendation-page")
     reader.get_by_role("link", name="Versionshistorik").click()

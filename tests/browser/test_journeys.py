@@ -269,7 +269,7 @@ def test_an_editor_publishes_a_revision_with_the_keyboard_and_a_reader_sees_the_
     # An anonymous reader: the new version number, and the added words on the history page.
     reader = new_page()
     reader.goto(page.base_url + rec.get_absolute_url())
-    expect(reader.locator(".facts")).to_contain_text(f"{rec.version + 1}, udgivet")
+    expect(reader.locator(".facts")).to_contain_text(f"{rec.version + 1} · Udgivet")
     tab_to(reader, "el.textContent.trim() === 'Versionshistorik'")
     reader.keyboard.press("Enter")
     expect(

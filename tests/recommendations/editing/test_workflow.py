@@ -74,7 +74,7 @@ def test_publishing_copies_the_draft_increments_the_version_and_records_who_and_
     ) == (NEW_TITLE, 2)
     page = client.get(rec.get_absolute_url()).content.decode()
     assert NEW_TITLE in page
-    assert "<dd>2, udgivet" in page
+    assert "<dd>2 · Udgivet" in page
 
 
 def test_a_published_change_needs_a_reason(opioids, alice):
