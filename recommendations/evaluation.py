@@ -1,14 +1,22 @@
 """Intake in, evaluation out: the one path the intake page and the API both call."""
 
-from .intake_input import IntakeSerializer, intake_build
+from .intake_input import IntakeSerializer, RecordIntakeData, intake_build
 from .rules import Alert, Evaluation, evaluate, red_flag_alerts
 from .selectors import rules_content
 
 
 def intake_evaluate(*, data: object) -> Evaluation:
-    """Return the evaluation of raw intake data; raise ValidationError listing every problem."""
+    """Return the evaluation of raw intake data; raise ValidationError listing every problem.
+
+    Data from a patient's record (RecordIntakeData) may leave a medication's dose unknown
+    (None); from the form and the API a dose is required.
+    """
     content = rules_content()
-    serializer = IntakeSerializer(data=data, red_flag_codes=list(content.red_flags))
+    serializer = IntakeSerializer(
+        data=data,
+        red_flag_codes=list(content.red_flags),
+        dose_unknown_allowed=isinstance(data, RecordIntakeData),
+    )
     serializer.is_valid(raise_exception=True)
     return evaluate(intake_build(serializer.validated_data), content)
 

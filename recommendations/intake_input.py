@@ -3,6 +3,9 @@
 Messages are Danish and name what is allowed; tests import them. Every problem is reported at
 once, and an unknown field is an error rather than silently ignored: a misspelt
 "neuropathic_pain" must not quietly change the advice.
+
+A daily dose is required and positive, except in RecordIntakeData: a patient's record may not
+tell a drug's dose (an as-needed opioid), and the drug is still a current medication.
 """
 
 from drf_spectacular.utils import extend_schema_field
@@ -112,6 +115,16 @@ def _bool(**kwargs) -> serializers.BooleanField:
     )
 
 
+class RecordIntakeData(dict):
+    """Intake data mapped from a patient's record (integration/fhir_mapping.py).
+
+    Validated as any intake, except that a medication's daily_dose may be None: the record did
+    not tell it, and the evaluator counts the drug without a dose (rules.Medication). Only the
+    mapping builds this type; the API's parsed JSON and the form's data are plain dicts, so for
+    them a missing or null dose stays an error.
+    """
+
+
 class MedicationSerializer(RefuseUnknownFields, serializers.Serializer):
     not_an_object_error = MEDICATION_NOT_AN_OBJECT_ERROR
     drug = DrugCodeField(error_messages={"required": REQUIRED_ERROR, "blank": REQUIRED_ERROR})
@@ -125,6 +138,14 @@ class MedicationSerializer(RefuseUnknownFields, serializers.Serializer):
         choices=DoseUnit.choices,
         error_messages={"invalid_choice": UNIT_CHOICE_ERROR, "required": REQUIRED_ERROR},
     )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # Only for a record's data (RecordIntakeData); the schema and the API keep the dose
+        # required, as this serializer is built without the flag there.
+        if getattr(self.root, "dose_unknown_allowed", False):
+            fields["daily_dose"].allow_null = True
+        return fields
 
     def validate_drug(self, value: str) -> str:
         if value not in drug_table():
@@ -222,9 +243,17 @@ class IntakeSerializer(RefuseUnknownFields, serializers.Serializer):
 
     default_error_messages = {"invalid": NOT_AN_OBJECT_ERROR}
 
-    def __init__(self, *args, red_flag_codes: list[str] | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        red_flag_codes: list[str] | None = None,
+        dose_unknown_allowed: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.red_flag_codes = red_flag_codes
+        # True for a record's data only (RecordIntakeData): a medication's dose may be None.
+        self.dose_unknown_allowed = dose_unknown_allowed
 
     def validate_red_flags(self, codes: list[str]) -> list[str]:
         known = self.red_flag_codes

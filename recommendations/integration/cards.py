@@ -9,12 +9,13 @@ pre-filled with what was known.
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.db.models import TextChoices
 
 from ..rules import Evaluation, RedFlagRule
 from ..rules.conditions import VALUE_LABELS
+from ..rules.drugs import MME_THRESHOLDS, drug_names
 from .fhir_mapping import ConditionFinding, IntakeDraft, MedicationFinding, Record
 
 SUMMARY_MAX = 139  # CDS Hooks: "<140-character summary"
@@ -29,12 +30,13 @@ NOT_IN_RECORDS = (
     "udfyld dem i NKR-vurderingen."
 )
 LEVEL_RANK = {"info": 0, "warning": 1, "critical": 2}
-# The evaluator's alerts that state a daily morphine equivalent (rules/evaluate.py).
-MME_ALERT_CODES = frozenset({"mme_50", "mme_90"})
+# The evaluator's alerts that state a daily morphine equivalent (rules/evaluate.py), and the one
+# saying that equivalent leaves out opioids whose dose the record does not give.
+MME_ALERT_CODES = frozenset(code for code, _threshold, _advice in MME_THRESHOLDS)
+MME_INCOMPLETE_CODE = "mme_incomplete"
 RATIONALE_MAX = 240  # characters of a recommendation's rationale on a card; the page has all
 RATIONALE_LINK_LABEL = "hele begrundelsen"
 HEADING_MAX = 80  # a rationale's paragraph ending in ":" and shorter than this is a heading
-MME_LOWER_BOUND_NOTE = "Det er en nedre grænse: døgndosis ukendt for {drugs}."
 
 
 class OverrideReason(TextChoices):
@@ -185,21 +187,17 @@ def record_lines(
     return lines
 
 
-def _unknown_dose_opioids(record: Record) -> str:
-    """Return the current opioids whose daily dose the record does not give, as Danish text."""
-    return ", ".join(m.name.lower() for m in record.drugs if m.is_opioid and m.daily_dose is None)
-
-
-def _mme_line(record: Record, evaluation: Evaluation | None) -> str | None:
+def _mme_line(evaluation: Evaluation | None) -> str | None:
     """Return what is known of the morphine equivalent when an opioid's dose is unknown.
 
-    The evaluator counted such a drug as taken but at no dose (fhir_mapping.DOSE_UNKNOWN): its
-    MME is that of the known doses only, a lower bound, or nothing at all.
+    The evaluator left such a drug out of the MME (facts.mme_unknown_drugs): the MME is that of
+    the known doses, a lower bound, or not computed at all. Without an evaluation (an
+    incomplete draft) there is no MME to qualify: the draft's notes say which dose is unknown.
     """
-    drugs = _unknown_dose_opioids(record)
-    if not drugs:
-        return None  # the MME is complete; the evaluator's alerts state it
-    mme = evaluation.facts.daily_mme if evaluation is not None else None
+    if evaluation is None or not evaluation.facts.mme_unknown_drugs:
+        return None  # the MME is complete (the evaluator's alerts state it), or there is none
+    drugs = drug_names(evaluation.facts.mme_unknown_drugs)
+    mme = evaluation.facts.daily_mme
     if mme:
         return f"Morfinækvivalent: mindst {number(mme)} mg/døgn; døgndosis ukendt for {md(drugs)}"
     return f"Morfinækvivalent: ikke beregnet; døgndosis ukendt for {md(drugs)}"
@@ -209,7 +207,7 @@ def _facts_block(
     record: Record, draft: IntakeDraft, ctx: "CardContext", evaluation: Evaluation | None = None
 ) -> str:
     lines = record_lines(record, draft, ctx.red_flags)
-    if mme := _mme_line(record, evaluation):
+    if mme := _mme_line(evaluation):
         lines.append(mme)
     parts = ["**Fra journalen:**", *(f"- {line}" for line in lines)]
     if draft.notes:
@@ -274,30 +272,23 @@ def _red_flag_cards(record: Record, ctx: CardContext, prefill_url: str) -> list[
     return cards
 
 
-def _lower_bound(alert, unknown_dose_opioids: str):
-    """Return an MME alert saying its MME is at least that much, when a dose was unknown."""
-    if alert.code not in MME_ALERT_CODES or not unknown_dose_opioids:
-        return alert
-    message = alert.message.replace(
-        "Dagligt morfinækvivalent ", "Dagligt morfinækvivalent mindst ", 1
-    )
-    note = MME_LOWER_BOUND_NOTE.format(drugs=unknown_dose_opioids)
-    return replace(alert, message=f"{message} {note}")
-
-
 def _medication_card(
     record: Record, results: Sequence[DraftResult], ctx: CardContext
 ) -> list[Card]:
     alerts, seen = [], set()
-    unknown_dose_opioids = _unknown_dose_opioids(record)
     for result in results:
         if result.evaluation is None:
             continue
+        codes = {alert.code for alert in result.evaluation.alerts}
         for alert in result.evaluation.alerts:
             if alert.code in ctx.red_flags or (alert.code, alert.message) in seen:
                 continue  # red flags have their own cards, with the record finding named
+            if alert.code == MME_INCOMPLETE_CODE and not codes & MME_ALERT_CODES:
+                # An unknown dose is a gap in the record, which every guideline card states
+                # (_mme_line): here it is said only beside the MME alert it qualifies.
+                continue
             seen.add((alert.code, alert.message))
-            alerts.append(_lower_bound(alert, unknown_dose_opioids))
+            alerts.append(alert)
     if not alerts:
         return []
     level = max((alert.level for alert in alerts), key=LEVEL_RANK.__getitem__)

@@ -4,8 +4,8 @@ The tables that say what a code means are data (fixtures/fhir_mapping.json), eac
 its source. What the record does not tell is reported, never guessed: a missing birth date
 leaves the age unknown, a condition without an onset date leaves the duration unknown, and a
 medication whose daily dose cannot be worked out from its dosage is listed as such, and is
-handed to the evaluator as a current drug that adds nothing to the morphine equivalent
-(DOSE_UNKNOWN): its dose is never guessed, and its MME is shown as a lower bound.
+handed to the evaluator as a current drug with daily_dose None (RecordIntakeData): its dose is
+never guessed, and the evaluator states the morphine equivalent as a lower bound.
 
 Input that is not well-formed FHIR raises FhirError naming the resource and the field, so the
 endpoint can answer 400 instead of failing.
@@ -21,7 +21,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..intake_input import AGE_MAX, DOSE_MAX, DURATION_MAX_WEEKS, OPIOID_MONTHS_MAX
+from ..intake_input import (
+    AGE_MAX,
+    DOSE_MAX,
+    DURATION_MAX_WEEKS,
+    OPIOID_MONTHS_MAX,
+    RecordIntakeData,
+)
 from ..rules.drugs import drug_table
 from ..rules.intake import PainSite
 
@@ -905,14 +911,6 @@ def record_read(*, prefetch: Any, patient_id: str | None, today: date) -> Record
 
 # --- From a record to intakes --------------------------------------------------------------
 
-# The intake has no "dose unknown" (every medication needs a daily dose, intake_input), yet a
-# drug whose dose we cannot work out is still a current medication: it makes recommendations
-# about that drug apply and is warned about when advised against. It is handed over with the
-# smallest dose the intake accepts, which counts as 0.00 mg in any morphine equivalent (MME is
-# rounded to 0.01 mg per drug): the MME is then that of the known doses, a lower bound, and the
-# cards say so. Safe only while no condition reads a dose or the MME (a test checks the content).
-DOSE_UNKNOWN = 0.000001
-
 REQUIRED_SHORT = {
     "age": "alder ukendt",
     "pain_site": "smertelokalisation ukendt",
@@ -925,7 +923,7 @@ class IntakeDraft:
     """One intake the record supports: complete when age, site and duration are known."""
 
     site: SiteFinding | None
-    data: dict
+    data: RecordIntakeData  # the intake's fields; a medication's daily_dose None if unknown
     missing: tuple[str, ...]  # short Danish, e.g. "varighed ukendt"
     notes: tuple[str, ...]  # why, and other gaps (unknown doses, ...)
     prefill_medications: tuple[dict, ...]  # every recognised drug, dose None when unknown
@@ -942,7 +940,7 @@ def record_drafts(record: Record) -> list[IntakeDraft]:
 
 
 def _draft(record: Record, site: SiteFinding | None) -> IntakeDraft:
-    data: dict = {}
+    data = RecordIntakeData()
     notes: list[str] = []
     if record.age is not None:
         data["age"] = record.age
@@ -963,14 +961,15 @@ def _draft(record: Record, site: SiteFinding | None) -> IntakeDraft:
     data["red_flags"] = sorted(record.red_flags)
     medications = []
     for med in record.drugs:
-        dose = med.daily_dose
-        if dose is None:
+        # A drug whose dose we cannot work out is still a current medication: it makes the
+        # recommendations about it apply and is warned about when advised against. Its dose
+        # goes over as unknown (None), never guessed; the evaluator leaves it out of the MME.
+        if med.daily_dose is None:
             notes.append(
                 f"døgndosis for {med.label} ukendt ({med.dose_note}); lægemidlet indgår i "
                 "vurderingen, men ikke i morfinækvivalenten"
             )
-            dose = DOSE_UNKNOWN
-        medications.append({"drug": med.rule.drug, "daily_dose": dose, "unit": med.unit})
+        medications.append({"drug": med.rule.drug, "daily_dose": med.daily_dose, "unit": med.unit})
     data["medications"] = medications
     if any(drug_table()[m["drug"]].is_opioid for m in medications):
         months = record.opioid_treatment_months

@@ -44,5 +44,10 @@ def drug_table() -> dict[str, Drug]:
     return {item["code"]: Drug(**item) for item in data["drugs"]}
 
 
+def drug_names(codes) -> str:
+    """Return the drugs' names as within a Danish sentence: "oxycodon, morfin"."""
+    return ", ".join(drug_table()[code].name.lower() for code in codes)
+
+
 def opioid_codes() -> frozenset[str]:
     return frozenset(code for code, drug in drug_table().items() if drug.is_opioid)

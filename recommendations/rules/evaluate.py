@@ -13,9 +13,10 @@ from .conditions import condition_holds, condition_reasons
 from .drugs import (
     MME_NOT_FOR_SWITCHING,
     MME_THRESHOLDS,
+    drug_names,
     drug_table,
 )
-from .facts import Facts, fact_values, facts_derive
+from .facts import MME_NO_FACTOR, Facts, fact_values, facts_derive
 from .intake import Intake
 
 LEVEL_ORDER = {"critical": 0, "warning": 1, "info": 2}
@@ -226,24 +227,37 @@ def _medication_alerts(
 def _mme_alerts(facts: Facts) -> list[Alert]:
     alerts = []
     mme = facts.daily_mme
+    # With a dose unknown the total is that of the known doses: the patient takes at least
+    # that much, so a threshold reached is still reached, and the alert says "mindst".
+    at_least = "mindst " if facts.mme_unknown_drugs else ""
     for code, threshold, advice in MME_THRESHOLDS:
         if mme is not None and mme >= threshold:
             alerts.append(
                 Alert(
                     code,
                     "warning",
-                    f"Dagligt morfinækvivalent {_display(float(mme))} mg er {threshold} mg eller "
-                    f"mere (amerikansk tærskel, CDC 2022: {advice}). {MME_NOT_FOR_SWITCHING}",
+                    f"Dagligt morfinækvivalent {at_least}{_display(float(mme))} mg er {threshold} "
+                    f"mg eller mere (amerikansk tærskel, CDC 2022: {advice}). "
+                    f"{MME_NOT_FOR_SWITCHING}",
                 )
             )
             break
-    if any(item.factor is None for item in facts.mme_items):
+    if any(item.not_computed == MME_NO_FACTOR for item in facts.mme_items):
         alerts.append(
             Alert(
                 "mme_not_computed",
                 "info",
                 "Buprenorphin indgår ikke i morfinækvivalenten: CDC 2022 omregner det ikke "
                 "(partiel agonist med loftseffekt).",
+            )
+        )
+    if facts.mme_unknown_drugs:
+        alerts.append(
+            Alert(
+                "mme_incomplete",
+                "info",
+                f"Morfinækvivalenten omfatter ikke {drug_names(facts.mme_unknown_drugs)}: "
+                "døgndosis ukendt.",
             )
         )
     return alerts

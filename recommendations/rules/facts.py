@@ -24,14 +24,22 @@ class StartBackScore:
     risk: str
 
 
+# Why an opioid's MME is None: CDC 2022 gives the drug no factor (buprenorphine), or its
+# daily dose is unknown (only from a patient's record). No factor wins: such a drug would not
+# count even with a known dose, so it does not make the total a lower bound.
+MME_NO_FACTOR = "no_factor"
+MME_DOSE_UNKNOWN = "dose_unknown"
+
+
 @dataclass(frozen=True)
 class MmeItem:
     drug: str
-    daily_dose: float
+    daily_dose: float | None
     unit: str
     factor: float | None
     mme: float | None
     source: str
+    not_computed: str | None = None  # MME_NO_FACTOR or MME_DOSE_UNKNOWN when mme is None
 
 
 @dataclass(frozen=True)
@@ -41,7 +49,8 @@ class Facts:
     current_drugs: frozenset[str]
     current_opioids: frozenset[str]
     mme_items: tuple[MmeItem, ...]
-    daily_mme: float | None
+    daily_mme: float | None  # the sum of the known MMEs; a lower bound if mme_unknown_drugs
+    mme_unknown_drugs: tuple[str, ...]  # opioids with a factor whose daily dose is unknown
     long_term_opioid: bool
     startback: StartBackScore | None
 
@@ -60,22 +69,35 @@ def startback_score(answers: tuple[int, ...]) -> StartBackScore:
 
 
 def mme_items(medications) -> tuple[MmeItem, ...]:
-    """Return each opioid with its MME factor and daily MME (None where none is defined)."""
+    """Return each opioid with its MME factor and daily MME, or None and why (not_computed)."""
     drugs = drug_table()
     items = []
     for med in medications:
         drug = drugs[med.drug]
         if not drug.is_opioid:
             continue
-        mme = None if drug.mme_factor is None else round(med.daily_dose * drug.mme_factor, 2)
+        if drug.mme_factor is None:
+            mme, not_computed = None, MME_NO_FACTOR
+        elif med.daily_dose is None:
+            mme, not_computed = None, MME_DOSE_UNKNOWN
+        else:
+            mme, not_computed = round(med.daily_dose * drug.mme_factor, 2), None
         items.append(
-            MmeItem(med.drug, med.daily_dose, med.unit, drug.mme_factor, mme, drug.factor_source)
+            MmeItem(
+                med.drug,
+                med.daily_dose,
+                med.unit,
+                drug.mme_factor,
+                mme,
+                drug.factor_source,
+                not_computed,
+            )
         )
     return tuple(items)
 
 
 def daily_mme_total(items: tuple[MmeItem, ...]) -> float | None:
-    """Return the summed daily MME, or None when no opioid has a factor (e.g. none at all)."""
+    """Return the summed known daily MMEs, or None when none is known (e.g. no opioid)."""
     known = [item.mme for item in items if item.mme is not None]
     return round(sum(known), 2) if known else None
 
@@ -92,6 +114,9 @@ def facts_derive(intake: Intake) -> Facts:
         current_opioids=opioids,
         mme_items=items,
         daily_mme=daily_mme_total(items),
+        mme_unknown_drugs=tuple(
+            dict.fromkeys(i.drug for i in items if i.not_computed == MME_DOSE_UNKNOWN)
+        ),
         long_term_opioid=bool(opioids)
         and (intake.opioid_treatment_months or 0) >= LONG_TERM_OPIOID_MONTHS,
         startback=startback_score(intake.startback) if intake.startback is not None else None,

@@ -72,8 +72,12 @@ STARTBACK_RISKS = ("low", "medium", "high")
 
 @dataclass(frozen=True)
 class Medication:
+    """A current drug. daily_dose None means the dose is unknown: only a patient's record can
+    say that (integration/fhir_mapping.py); the form and the API require a positive dose. The
+    drug still counts as taken, but adds nothing to the morphine equivalent (facts.mme_items)."""
+
     drug: str
-    daily_dose: float
+    daily_dose: float | None
     unit: str
 
 

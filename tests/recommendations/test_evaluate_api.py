@@ -311,6 +311,14 @@ def test_a_dose_that_is_not_a_positive_number_is_refused(client, dose):
     assert medication_errors(errors, 0, "daily_dose") == [DOSE_ERROR]
 
 
+def test_a_medication_without_a_dose_is_refused(client):
+    # Only a patient's record may leave a dose unknown (CDS Hooks); the API requires one.
+    item = {"drug": "oxycodone", "unit": "mg"}
+    errors = errors_of(client, {**LOW_BACK, "medications": [item]})
+
+    assert medication_errors(errors, 0, "daily_dose") == [REQUIRED_ERROR]
+
+
 @pytest.mark.parametrize(
     ("drug", "wrong_unit", "right_unit"),
     [

@@ -3,10 +3,11 @@
 import json
 
 import pytest
+from rest_framework.exceptions import ValidationError
 
 from recommendations.evaluation import intake_evaluate
+from recommendations.intake_input import DOSE_ERROR, RecordIntakeData
 from recommendations.integration.fhir_mapping import (
-    DOSE_UNKNOWN,
     FUTURE_BIRTH_DATE_ERROR,
     MAPPING_FILE,
     FhirError,
@@ -324,7 +325,7 @@ def test_a_daily_dose_that_cannot_be_worked_out_is_unknown_never_guessed(dosages
     assert reason in med.dose_note
 
 
-def test_a_drug_with_an_unknown_dose_is_a_current_drug_that_adds_nothing_to_the_mme():
+def test_a_drug_with_an_unknown_dose_goes_to_the_evaluator_as_a_current_drug_without_a_dose():
     body = fhir.hook_request(
         fhir.patient(50),
         conditions=[fhir.condition("M79.7", "Fibromyalgi", onset=fhir.years_ago(2))],
@@ -335,30 +336,38 @@ def test_a_drug_with_an_unknown_dose_is_a_current_drug_that_adds_nothing_to_the_
         ],
     )
     (draft,) = record_drafts(read(body))
-    assert draft.data["medications"] == [
-        {"drug": "oxycodone", "daily_dose": DOSE_UNKNOWN, "unit": "mg"}
-    ]
+    assert isinstance(draft.data, RecordIntakeData)
+    assert draft.data["medications"] == [{"drug": "oxycodone", "daily_dose": None, "unit": "mg"}]
     assert draft.data["opioid_treatment_months"] >= 12
-    # The form is pre-filled with an empty dose, never the placeholder.
+    # The form is pre-filled with an empty dose, never a guess.
     assert draft.prefill_medications == ({"drug": "oxycodone", "daily_dose": None},)
     assert any("døgndosis for Oxycodon (N02AA05) ukendt (efter behov)" in n for n in draft.notes)
 
 
-def test_the_unknown_dose_placeholder_is_accepted_and_counts_as_no_mme(db):
-    evaluation = intake_evaluate(
-        data={
-            "age": 50,
-            "pain_site": "generalised",
-            "pain_duration_weeks": 100,
-            "medications": [
-                {"drug": "fentanyl_patch", "daily_dose": 25, "unit": "mcg/h"},
-                {"drug": "oxycodone", "daily_dose": DOSE_UNKNOWN, "unit": "mg"},
-                {"drug": "morphine", "daily_dose": DOSE_UNKNOWN, "unit": "mg"},
-            ],
-        }
-    )
+UNKNOWN_DOSES = {
+    "age": 50,
+    "pain_site": "generalised",
+    "pain_duration_weeks": 100,
+    "medications": [
+        {"drug": "fentanyl_patch", "daily_dose": 25, "unit": "mcg/h"},
+        {"drug": "oxycodone", "daily_dose": None, "unit": "mg"},
+        {"drug": "morphine", "daily_dose": None, "unit": "mg"},
+    ],
+}
+
+
+def test_a_record_s_unknown_dose_is_evaluated_as_a_current_drug_outside_the_mme(db):
+    evaluation = intake_evaluate(data=RecordIntakeData(UNKNOWN_DOSES))
     assert evaluation.facts.daily_mme == 60
+    assert evaluation.facts.mme_unknown_drugs == ("oxycodone", "morphine")
     assert "oxycodone" in evaluation.facts.current_opioids
+
+
+def test_the_same_data_with_an_unknown_dose_is_refused_when_not_from_a_record(db):
+    with pytest.raises(ValidationError) as raised:
+        intake_evaluate(data=UNKNOWN_DOSES)
+    assert raised.value.detail["medications"][1]["daily_dose"] == [DOSE_ERROR]
+    assert raised.value.detail["medications"][2]["daily_dose"] == [DOSE_ERROR]
 
 
 def conditions_in(node):
@@ -371,7 +380,7 @@ def conditions_in(node):
             yield from conditions_in(value)
 
 
-def test_no_condition_in_the_content_reads_a_dose_so_the_placeholder_cannot_skew_one():
+def test_no_condition_in_the_content_reads_the_mme_so_an_unknown_dose_cannot_skew_one():
     facts = {
         node["fact"]
         for path in sorted((MAPPING_FILE.parent / "guidelines").glob("*.json"))

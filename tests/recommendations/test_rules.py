@@ -18,7 +18,13 @@ from recommendations.content import (
     hearings_content_load,
     red_flags_content_load,
 )
-from recommendations.intake_input import IntakeSerializer, intake_build
+from recommendations.intake_input import (
+    DOSE_ERROR,
+    DOSE_MAX,
+    REQUIRED_ERROR,
+    IntakeSerializer,
+    intake_build,
+)
 from recommendations.rules import (
     GuidelineRule,
     RecommendationRule,
@@ -114,7 +120,7 @@ def intake(**fields) -> dict:
     return {"age": 45, "pain_site": "generalised", "pain_duration_weeks": 52, **fields}
 
 
-def med(drug: str, dose: float) -> dict:
+def med(drug: str, dose: float | None) -> dict:
     return {"drug": drug, "daily_dose": dose, "unit": drug_table()[drug].unit}
 
 
@@ -780,6 +786,141 @@ def test_the_mme_threshold_applies_to_the_sum_of_opioids():
 
     assert evaluation.derived()["daily_mme"] == pytest.approx(50.0)
     assert [a.code for a in alerts_with(evaluation, "mme_50")] == ["mme_50"]
+
+
+# --- Unknown daily doses (only from a patient's record) -------------------------------------
+
+
+def record_evaluation_of(data: dict):
+    """Return the evaluation of a record's intake data, where a daily_dose may be None."""
+    serializer = IntakeSerializer(
+        data=data, red_flag_codes=RED_FLAG_CODES, dose_unknown_allowed=True
+    )
+    assert serializer.is_valid(), serializer.errors
+    return evaluate(intake_build(serializer.validated_data), CONTENT)
+
+
+def test_an_opioid_of_unknown_dose_has_no_mme_and_says_why():
+    evaluation = record_evaluation_of(
+        intake(medications=[med("oxycodone", None), med("buprenorphine_patch", 10)])
+    )
+
+    oxycodone, buprenorphine = evaluation.facts.mme_items
+    assert (oxycodone.drug, oxycodone.daily_dose, oxycodone.mme) == ("oxycodone", None, None)
+    assert oxycodone.not_computed == "dose_unknown"
+    assert oxycodone.factor == 1.5  # known: only the dose is missing
+    assert buprenorphine.not_computed == "no_factor"
+    assert evaluation.facts.daily_mme is None
+    assert evaluation.facts.mme_unknown_drugs == ("oxycodone",)
+
+
+def test_with_a_dose_unknown_the_daily_mme_is_the_sum_of_the_known_doses():
+    evaluation = record_evaluation_of(
+        intake(medications=[med("fentanyl_patch", 25), med("oxycodone", None)])
+    )
+
+    assert evaluation.facts.daily_mme == pytest.approx(60.0)
+    assert [item.mme for item in evaluation.facts.mme_items] == [60.0, None]
+    assert evaluation.facts.mme_unknown_drugs == ("oxycodone",)
+
+
+def test_with_a_dose_unknown_the_mme_threshold_alert_says_at_least():
+    evaluation = record_evaluation_of(
+        intake(medications=[med("fentanyl_patch", 25), med("oxycodone", None)])
+    )
+
+    (alert,) = alerts_with(evaluation, "mme_50")
+    assert alert.level == "warning"
+    assert alert.message.startswith(
+        "Dagligt morfinækvivalent mindst 60 mg er 50 mg eller mere (amerikansk tærskel, "
+        "CDC 2022: overvej nedtrapning)."
+    )
+
+
+def test_with_every_dose_known_the_mme_threshold_alert_states_the_mme_itself():
+    evaluation = evaluation_of(intake(medications=[med("fentanyl_patch", 25)]))
+
+    (alert,) = alerts_with(evaluation, "mme_50")
+    assert alert.message.startswith("Dagligt morfinækvivalent 60 mg er 50 mg eller mere")
+    assert alerts_with(evaluation, "mme_incomplete") == []
+
+
+def test_an_mme_left_incomplete_by_unknown_doses_is_an_info_alert_naming_the_drugs():
+    evaluation = record_evaluation_of(
+        intake(medications=[med("oxycodone", None), med("morphine", None), med("tramadol", 100)])
+    )
+
+    (alert,) = alerts_with(evaluation, "mme_incomplete")
+    assert alert.level == "info"
+    assert alert.message == "Morfinækvivalenten omfatter ikke oxycodon, morfin: døgndosis ukendt."
+    assert evaluation.facts.daily_mme == pytest.approx(20.0)
+    assert alerts_with(evaluation, "mme_50") == []
+
+
+def test_buprenorphine_of_unknown_dose_leaves_the_mme_complete():
+    # CDC 2022 converts no buprenorphine: with any dose it would add nothing to the MME.
+    evaluation = record_evaluation_of(
+        intake(medications=[med("buprenorphine_patch", None), med("morphine", 60)])
+    )
+
+    assert evaluation.facts.mme_unknown_drugs == ()
+    assert alerts_with(evaluation, "mme_incomplete") == []
+    assert [a.code for a in evaluation.alerts if a.code.startswith("mme")] == [
+        "mme_50",
+        "mme_not_computed",
+    ]
+    assert "mindst" not in alerts_with(evaluation, "mme_50")[0].message
+
+
+def test_a_drug_of_unknown_dose_is_still_a_current_medication_for_recommendations_and_warnings():
+    evaluation = record_evaluation_of(intake(medications=[med("oxycodone", None)]))
+
+    assert evaluation.facts.current_opioids == {"oxycodone"}
+    assert "generalised-pain/opioids-without-dual-action" in applying(evaluation)
+    (warning,) = alerts_with(evaluation, "current_medication_advised_against")
+    assert warning.recommendation == "generalised-pain/opioids-without-dual-action"
+    assert "Oxycodon" in warning.message
+
+
+def test_a_non_opioid_of_unknown_dose_is_a_current_drug_outside_the_mme():
+    evaluation = record_evaluation_of(intake(medications=[med("paracetamol", None)]))
+
+    assert evaluation.facts.current_drugs == {"paracetamol"}
+    assert evaluation.facts.mme_items == ()
+    assert evaluation.alerts == []
+
+
+@pytest.mark.parametrize("dose", [None, 0, -5, "mange"])
+def test_the_api_and_the_form_refuse_a_dose_that_is_not_a_positive_number(dose):
+    serializer = IntakeSerializer(
+        data=intake(medications=[med("oxycodone", dose)]), red_flag_codes=RED_FLAG_CODES
+    )
+
+    assert not serializer.is_valid()
+    assert serializer.errors["medications"][0]["daily_dose"] == [DOSE_ERROR]
+
+
+@pytest.mark.parametrize("dose", [0, -5, "mange", DOSE_MAX + 1])
+def test_a_record_s_known_dose_is_still_checked_like_any_dose(dose):
+    serializer = IntakeSerializer(
+        data=intake(medications=[med("oxycodone", dose)]),
+        red_flag_codes=RED_FLAG_CODES,
+        dose_unknown_allowed=True,
+    )
+
+    assert not serializer.is_valid()
+    assert serializer.errors["medications"][0]["daily_dose"] == [DOSE_ERROR]
+
+
+def test_a_missing_dose_is_refused_even_from_a_record():
+    serializer = IntakeSerializer(
+        data=intake(medications=[{"drug": "oxycodone", "unit": "mg"}]),
+        red_flag_codes=RED_FLAG_CODES,
+        dose_unknown_allowed=True,
+    )
+
+    assert not serializer.is_valid()
+    assert serializer.errors["medications"][0]["daily_dose"] == [REQUIRED_ERROR]
 
 
 # --- STarT Back -----------------------------------------------------------------------------

@@ -31,7 +31,7 @@ test fails when this file and the rules disagree. Conditions are data in the fix
 |---|---|---|
 | age group | child under {facts.ADULT_AGE}, adult from {facts.ADULT_AGE} | CONTENT.md populations |
 | chronic | pain for {facts.CHRONIC_WEEKS} weeks or more | seeds 000, 001 ("langvarige": 3 months) |
-| daily MME | sum over current opioids of daily dose × factor; none if no opioid has a factor | CDC 2022 (table below) |
+| daily MME | sum over current opioids of daily dose × factor; none if no opioid has a factor and a known dose. An opioid whose dose a patient's record does not give (CDS Hooks only; the form and the API require a dose) is left out, and the sum is a lower bound | CDC 2022 (table below) |
 | long-term opioid use | a current opioid and {facts.LONG_TERM_OPIOID_MONTHS} months or more of use | seed 004 ("over seks måneder"; whole months, so 6 counts) |
 | STarT Back | total = items 1-9, psychosocial = items 5-9; low: total ≤ {facts.STARTBACK_LOW_MAX_TOTAL}; high: psychosocial ≥ {facts.STARTBACK_HIGH_MIN_PSYCHOSOCIAL}; otherwise medium | Hill et al., Arthritis Rheum 2008;59:632-41 |
 
@@ -42,8 +42,11 @@ test fails when this file and the rules disagree. Conditions are data in the fix
 - `current_medication_advised_against`: one per current medication that an applying
   recommendation advises against (the recommendation's `drugs` list).
 - `mme_50` / `mme_90`: daily MME of {MME_THRESHOLD_CONSIDER} / {MME_THRESHOLD_TAPER} or more
-  (only the higher), labelled as US CDC 2022 thresholds.
+  (only the higher), labelled as US CDC 2022 thresholds; worded "mindst" (at least) when an
+  opioid's dose is unknown.
 - `mme_not_computed` (info): buprenorphine is not converted (CDC 2022).
+- `mme_incomplete` (info): the daily MME leaves out the named opioids, whose daily dose is
+  unknown (a patient's record only).
 
 {MME_NOT_FOR_SWITCHING}
 """
