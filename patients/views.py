@@ -15,7 +15,7 @@ from recommendations.content import startback_notice
 from recommendations.evaluation import intake_evaluate, red_flag_alerts_for
 from recommendations.models import RedFlagCategory
 from recommendations.rules import Evaluation
-from recommendations.rules.drugs import MME_NOT_FOR_SWITCHING, drug_table
+from recommendations.rules.drugs import MME_NOT_FOR_SWITCHING, MME_THRESHOLDS, drug_table
 from recommendations.rules.intake import PainSite, WorkStatus
 from recommendations.selectors import red_flag_list, startback_items
 from recommendations.views import HtmxHttpRequest
@@ -52,6 +52,8 @@ ERROR_SLOTS = (
     "opioid_treatment_months",
     "startback",
 )
+
+MME_ALERT_CODES = frozenset(code for code, _limit, _advice in MME_THRESHOLDS)
 
 
 def _field_errors(errors: dict[str, list[str]]) -> dict[str, str]:
@@ -252,6 +254,10 @@ def _evaluate_into(context: dict, post, *, live: bool) -> None:
                 alert for alert in evaluation.alerts if alert.code in evaluation.intake.red_flags
             ]
             context["taper_offers"] = _taper_offers(evaluation)
+            # An MME threshold alert already states the not-for-switching caveat: say it once.
+            context["mme_caveat_in_alerts"] = any(
+                alert.code in MME_ALERT_CODES for alert in evaluation.alerts
+            )
             context["intake_summary"] = _intake_summary(evaluation, context["red_flag_labels"])
             if evaluation.facts.startback is not None:
                 context["startback_note"] = startback_prognostic_note()

@@ -385,7 +385,17 @@ def test_daily_mme_on_the_page_carries_the_not_for_switching_caveat(client):
 
     text = post(client, {**OPIOID_PATIENT, "red_flags": []}).content.decode()
     assert "Morfinækvivalent: 110,0" in text
-    assert escape(MME_NOT_FOR_SWITCHING) in text
+    # Said once: the 90 MME alert carries it, so the page does not repeat it beneath.
+    assert text.count(escape(MME_NOT_FOR_SWITCHING)) == 1
+
+
+def test_below_the_us_thresholds_the_mme_caveat_stands_beside_the_figure(client):
+    from recommendations.rules.drugs import MME_NOT_FOR_SWITCHING
+
+    patient = {**OPIOID_PATIENT, "red_flags": [], "med-0-dose": "10", "med-1-dose": "5"}
+    text = post(client, patient).content.decode()
+    assert "Morfinækvivalent: 20,0" in text
+    assert text.count(escape(MME_NOT_FOR_SWITCHING)) == 1
 
 
 def _startback(risk_answers: list[str], bother: str) -> dict:
