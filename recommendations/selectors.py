@@ -4,6 +4,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
@@ -21,7 +22,9 @@ from django.db.models.functions import Concat, Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.text import capfirst
 
+from .diff import FieldDiff, versions_diff
 from .grading import strength_label
 from .models import (
     Guideline,
@@ -359,13 +362,74 @@ def recommendation_versions(*, recommendation: Recommendation) -> list[Published
 
 @dataclass(frozen=True)
 class PublishedChange:
+    """A recommendation's published version (2 on), on the guideline's "what changed" page."""
+
     recommendation: PublishedVersion
     url: str  # the history page comparing this version with the one before
+    kind = "recommendation"
+
+    @property
+    def published_at(self) -> datetime:
+        return self.recommendation.published_at
 
 
-def guideline_changes(*, guideline: Guideline) -> list[PublishedChange]:
-    """Return every published change (version 2 on) of the guideline's recommendations."""
+# The guideline's own texts as readers see them on its page, in reading order. An editor
+# changes the first ones (services.GUIDELINE_TEXT_FIELDS); seed_content may change any.
+GUIDELINE_COMPARED_FIELDS = (
+    "title",
+    "short_title",
+    "population",
+    "population_summary",
+    "population_source",
+    "source",
+    "source_short",
+    "note",
+    "note_source",
+)
+
+
+@dataclass(frozen=True)
+class GuidelineTextChange:
+    """A change to the guideline's own texts (live at once: guidelines have no drafts)."""
+
+    published_at: datetime
+    change_reason: str
+    fields: list[FieldDiff]  # only the fields that changed, each as a word diff
+    kind = "guideline"
+
+
+def _guideline_text_changes(guideline: Guideline) -> list[GuidelineTextChange]:
+    """Return each saved change to the guideline's texts, from its history (one query)."""
+    fields = [
+        (name, capfirst(Guideline._meta.get_field(name).verbose_name))
+        for name in GUIDELINE_COMPARED_FIELDS
+    ]
+    records = list(Guideline.history.filter(id=guideline.pk).order_by("history_date", "history_id"))
     changes = []
+    for before, after in pairwise(records):
+        if after.history_type != "~":
+            continue
+        # A save that touched none of the texts (a fingerprint, the scope) is not a change
+        # readers could see on the guideline's page.
+        diffs = [diff for diff in versions_diff(before, after, fields) if diff.changed]
+        if diffs:
+            changes.append(
+                GuidelineTextChange(
+                    published_at=after.history_date,
+                    change_reason=after.history_change_reason or "",
+                    fields=diffs,
+                )
+            )
+    return changes
+
+
+def guideline_changes(*, guideline: Guideline) -> list[PublishedChange | GuidelineTextChange]:
+    """Return the guideline's published changes, newest first (two queries, however many).
+
+    Those are the recommendations' versions from 2 on, and the changes to the guideline's own
+    texts.
+    """
+    changes: list[PublishedChange | GuidelineTextChange] = []
     for version in _versions(_history_records(guideline_id=guideline.pk)):
         if version.version < 2:
             continue
@@ -375,7 +439,8 @@ def guideline_changes(*, guideline: Guideline) -> list[PublishedChange]:
                 recommendation=version, url=f"{url}?a={version.version - 1}&b={version.version}"
             )
         )
-    return changes
+    changes += _guideline_text_changes(guideline)
+    return sorted(changes, key=lambda change: change.published_at, reverse=True)
 
 
 # Hearing rounds and their responses.

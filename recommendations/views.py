@@ -111,9 +111,12 @@ def recommendation_history(
 
 def guideline_changes(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     guideline = selectors.guideline_header_get(slug=slug)
+    changes = selectors.guideline_changes(guideline=guideline)
     context = {
         "guideline": guideline,
-        "changes": selectors.guideline_changes(guideline=guideline),
+        "changes": changes,
+        # Changes to the guideline's own texts are shown as word diffs, with their legend.
+        "shows_diffs": any(change.kind == "guideline" for change in changes),
         "hearing_rounds": selectors.guideline_hearing_rounds(guideline=guideline),
     }
     return render(request, "recommendations/changes.html", context)

@@ -17,6 +17,7 @@ CBT_PUBLISHED = (
 )
 HISTORY = "/guidelines/generalised-pain/cbt/history/"
 API_HISTORY = "/api/v1/guidelines/generalised-pain/recommendations/cbt/history/"
+CHANGES_BUDGET = 4
 
 
 def test_the_cbt_diff_marks_the_inserted_target_group_and_the_moved_words():
@@ -135,7 +136,8 @@ def test_the_guideline_page_links_to_what_changed(client, content):
     [
         (HISTORY, 2),
         (f"{HISTORY}?a=1&b=2", 2),
-        ("/guidelines/generalised-pain/changes/", 3),
+        # The guideline, its recommendations' history, its own history, its hearing rounds.
+        ("/guidelines/generalised-pain/changes/", CHANGES_BUDGET),
         ("/guidelines/generalised-pain/hearings/generalised-pain-2018/", 3),
         # One query more than the page's content: how the current version came to be.
         ("/guidelines/generalised-pain/cbt/", 3),
@@ -153,3 +155,83 @@ def test_the_openapi_schema_documents_the_history_endpoint(client, content):
     schema = client.get("/api/schema/", headers={"Accept": "application/json"}).content.decode()
     assert "/api/v1/guidelines/{guideline_slug}/recommendations/{slug}/history/" in schema
     assert "change_reason" in schema
+
+
+def _guideline_change(guideline, user, reason: str, **changes):
+    from recommendations.services import GUIDELINE_TEXT_FIELDS, guideline_update
+
+    data = {key: getattr(guideline, key) for key in GUIDELINE_TEXT_FIELDS}
+    return guideline_update(
+        guideline=guideline, user=user, data={**data, **changes}, change_reason=reason
+    )
+
+
+def test_the_changes_page_lists_changes_to_the_guideline_text_with_reason_and_diff(
+    client, cbt, alice
+):
+    guideline = cbt.guideline
+    _guideline_change(
+        guideline,
+        alice,
+        "Noten præciseret efter høringen.",
+        note=f"{guideline.note} Præciseret efter høringen.",
+    )
+
+    page = client.get("/guidelines/generalised-pain/changes/").content.decode()
+
+    assert "Noten præciseret efter høringen." in page
+    assert "Retningslinjen</a>: note" in page, "the changed fields are named"
+    assert '<ins><span class="visually-hidden">Indsat: </span> Præciseret efter høringen' in page
+    assert "indsat tekst er understreget" in page, "a legend in words, not colour alone"
+    assert page.index("Noten præciseret") < page.index("DSAM"), "newest first"
+
+
+def test_guideline_and_recommendation_changes_are_interleaved_newest_first(client, cbt, alice):
+    _guideline_change(cbt.guideline, alice, "Første ændring af titlen.", short_title="Ny kort")
+    recommendation_draft_save(
+        recommendation=cbt,
+        user=alice,
+        data={**recommendation_editable_values(recommendation=cbt), "title": "Nyeste tekst."},
+        edit_token=recommendation_edit_token(recommendation=cbt),
+    )
+    recommendation_publish(recommendation=cbt, user=alice, change_reason="Anden ændring.")
+    _guideline_change(cbt.guideline, alice, "Tredje ændring af titlen.", short_title="Nyere kort")
+
+    page = client.get("/guidelines/generalised-pain/changes/").content.decode()
+
+    assert (
+        page.index("Tredje ændring")
+        < page.index("Anden ændring")
+        < page.index("Første ændring")
+        < page.index("DSAM")
+    )
+    assert '<del><span class="visually-hidden">Slettet: </span>Ny</del>' in page
+
+
+def test_a_guideline_change_is_listed_only_on_its_own_guidelines_changes_page(client, cbt, alice):
+    _guideline_change(cbt.guideline, alice, "Kun generaliserede smerter.", note="Ny note.")
+
+    other = client.get("/guidelines/child-msk-pain/changes/").content.decode()
+
+    assert "Kun generaliserede smerter." not in other
+    assert "Ingen anbefalinger er ændret" in other
+    assert "indsat tekst er understreget" not in other
+
+
+def test_the_changes_page_query_count_does_not_grow_with_its_changes(
+    client, cbt, alice, django_assert_max_num_queries
+):
+    for number in range(3):
+        cbt.refresh_from_db()
+        _guideline_change(cbt.guideline, alice, f"Ændring {number}.", note=f"Note {number}.")
+        recommendation_draft_save(
+            recommendation=cbt,
+            user=alice,
+            data={**recommendation_editable_values(recommendation=cbt), "title": f"Tekst {number}"},
+            edit_token=recommendation_edit_token(recommendation=cbt),
+        )
+        recommendation_publish(recommendation=cbt, user=alice, change_reason=f"Udgivet {number}.")
+
+    with django_assert_max_num_queries(CHANGES_BUDGET):
+        page = client.get("/guidelines/generalised-pain/changes/").content.decode()
+    assert page.count('class="change change--guideline"') == 3
