@@ -8,9 +8,13 @@ One action per recommendation, in source order, carrying:
 - direction (cpg-directionOfRecommendation: for / against),
 - certainty (cqf-qualityOfEvidence, HL7 evidence-quality) where the source gives one,
 - applicability: one `applicability` condition per scope criterion of the guideline and one
-  for the recommendation's own "applies when", each described in Danish, with the condition
-  in nkr's JSON format (docs/clinical-rules.md) as the expression,
-- its page and source as related artifacts.
+  for the recommendation's own "applies when" (none when it applies to everyone in scope),
+  each described in Danish, with the condition in nkr's JSON format (docs/clinical-rules.md)
+  as the expression,
+- its page (naming the recommendation's published version) and source as related artifacts.
+
+The PlanDefinition's `version` is the time of the last published change to the guideline or
+any of its recommendations, the same instant as `date`: it changes whenever the content does.
 """
 
 import json
@@ -30,7 +34,11 @@ HL7_QUALITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/evidence-quality"
 CPG_DIRECTION_SYSTEM = "http://hl7.org/fhir/uv/cpg/CodeSystem/cpg-recommendation-direction-cs"
 PLAN_TYPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/plan-definition-type"
 CONDITION_LANGUAGE = "application/json"  # nkr's condition format, see docs/clinical-rules.md
-NKR_STRENGTH_PATH = "/fhir/CodeSystem/nkr-recommendation-strength"
+# nkr's own strength codes (good practice, not graded have no HL7 code). A code system's URI
+# must not change with the host that serves the export, and nkr publishes no CodeSystem
+# resource to resolve, so it is a fixed urn:uuid (FHIR R4 terminologies: a URI need not
+# resolve). Documented in docs/integration.md; never change it.
+NKR_STRENGTH_SYSTEM = "urn:uuid:a5e1e6b3-2102-43d8-8de1-41baf770104d"
 
 # Sundhedsstyrelsen's NKR scheme (CONTENT.md) -> HL7 recommendation-strength, where one exists.
 HL7_STRENGTH = {"strong": ("strong", "Strong"), "weak": ("weak", "Weak")}
@@ -66,6 +74,10 @@ def _applicability(condition: Mapping | None, description: str) -> dict:
     }
 
 
+def _when(changed: Any) -> str:
+    return changed.isoformat() if isinstance(changed, datetime) else str(changed)
+
+
 def _strength(strength: str, nkr_system: str) -> dict:
     codings = [{"system": nkr_system, "code": strength, "display": NKR_STRENGTH_DISPLAY[strength]}]
     if strength in HL7_STRENGTH:
@@ -90,7 +102,7 @@ def plan_definition_build(
     `absolute` turns a site path into an absolute URL, `fhir_path` is this resource's path.
     """
     recs = list(recommendations)
-    nkr_system = absolute(NKR_STRENGTH_PATH)
+    nkr_system = NKR_STRENGTH_SYSTEM
     changed = max([guideline.updated_at, *(rec.updated_at for rec in recs)])
     scope = [
         _applicability(criterion["condition"], condition_describe(criterion["condition"]))
@@ -123,10 +135,22 @@ def plan_definition_build(
                     },
                 }
             )
-        applies = condition_describe(rec.applies_when)
+        # A recommendation that applies to everyone in scope has no condition of its own:
+        # the scope's conditions say it all (an expression "null" would be no expression).
+        own = (
+            [_applicability(rec.applies_when, condition_describe(rec.applies_when))]
+            if rec.applies_when is not None
+            else []
+        )
         label = strength_label(rec.strength, rec.direction, rec.certainty)
         documentation = [
-            {"type": "documentation", "label": "nkr", "url": absolute(rec.get_absolute_url())},
+            {
+                "type": "documentation",
+                "label": "nkr",
+                # R4 actions carry no version: the page names the one exported.
+                "display": f"nkr, version {rec.version}",
+                "url": absolute(rec.get_absolute_url()),
+            },
             {"type": "citation", "citation": rec.source},
         ]
         actions.append(
@@ -139,13 +163,14 @@ def plan_definition_build(
                     f"{strength_symbol(rec.strength, rec.direction)} {label}: {rec.title}"
                 ),
                 "documentation": documentation,
-                "condition": [*scope, _applicability(rec.applies_when, applies)],
+                "condition": [*scope, *own],
             }
         )
     return {
         "resourceType": "PlanDefinition",
         "id": guideline.slug,
         "url": absolute(fhir_path),
+        "version": _when(changed),
         "name": _fhir_name(guideline.slug),
         "title": guideline.title,
         "type": {
@@ -159,7 +184,7 @@ def plan_definition_build(
         },
         "status": "active",
         "experimental": False,
-        "date": changed.isoformat() if isinstance(changed, datetime) else str(changed),
+        "date": _when(changed),
         "publisher": "nkr",
         "description": guideline.population,
         "language": "da",

@@ -122,3 +122,68 @@ def test_an_unknown_guideline_is_404(client):
 def test_the_export_stays_within_its_query_budget(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(2):
         export(client, "generalised-pain")
+
+
+# The nkr strength code system, written out: it must never change, whoever serves the export.
+NKR_STRENGTH_SYSTEM = "urn:uuid:a5e1e6b3-2102-43d8-8de1-41baf770104d"
+
+
+def test_the_nkr_strength_code_system_is_one_uri_whatever_the_host(client, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "nkr.example.dk"]
+    systems = set()
+    for host, secure in (("testserver", False), ("nkr.example.dk", True)):
+        response = client.get(
+            "/api/v1/guidelines/generalised-pain/fhir/", HTTP_HOST=host, secure=secure
+        )
+        assert response.status_code == 200, response.content
+        for action in response.json()["action"]:
+            for coding in extension(action, STRENGTH_EXTENSION)["valueCodeableConcept"]["coding"]:
+                systems.add(coding["system"])
+    assert systems == {
+        "http://terminology.hl7.org/CodeSystem/recommendation-strength",
+        NKR_STRENGTH_SYSTEM,
+    }
+
+
+def test_the_nkr_strength_code_system_is_documented():
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "integration.md").read_text()
+    assert NKR_STRENGTH_SYSTEM in docs
+
+
+@pytest.mark.parametrize("slug", GUIDELINES)
+def test_no_applicability_expression_is_null(client, slug):
+    for action in export(client, slug).json()["action"]:
+        for condition in action["condition"]:
+            assert condition["expression"]["expression"] not in ("null", ""), action["id"]
+
+
+def test_a_recommendation_for_everyone_in_scope_has_only_the_scope_conditions(client):
+    data = export(client, "acute-low-back-pain").json()
+    always = Recommendation.objects.filter(
+        guideline__slug="acute-low-back-pain", applies_when__isnull=True
+    ).values_list("slug", flat=True)
+    assert always
+    scope_conditions = len(data["action"][0]["condition"])
+    for action in data["action"]:
+        if action["id"] in always:
+            assert len(action["condition"]) == scope_conditions
+            assert action["condition"] == data["action"][0]["condition"][:scope_conditions]
+
+
+def test_the_plan_definition_has_a_version_and_each_action_names_its_recommendation_version(
+    client,
+):
+    rec = Recommendation.objects.get(guideline__slug="opioid-tapering", slug="frequent-follow-up")
+    Recommendation.objects.filter(pk=rec.pk).update(version=3)
+
+    data = export(client, "opioid-tapering").json()
+
+    assert data["version"] == data["date"]
+    actions = {a["id"]: a for a in data["action"]}
+    page = next(
+        d for d in actions["frequent-follow-up"]["documentation"] if d["type"] == "documentation"
+    )
+    assert page["display"] == "nkr, version 3"
+    PlanDefinition.parse_obj(data)
