@@ -41,6 +41,7 @@ from recommendations.integration.fhir_mapping import (
     PREFETCH_PATIENT,
     PREFETCH_REQUESTS,
     PREFETCH_STATEMENTS,
+    ConditionFinding,
     FhirError,
     Record,
     record_drafts,
@@ -68,7 +69,11 @@ OVERRIDE_REASONS_PATH = f"{SERVICE_PATH}/override-reasons"
 # MedicationRequest status (token searches, as CDS Hooks' prefetch restrictions allow).
 PREFETCH = {
     PREFETCH_PATIENT: "Patient/{{context.patientId}}",
-    PREFETCH_CONDITIONS: "Condition?patient={{context.patientId}}&clinical-status=active",
+    # active, recurrence and relapse are all current problems (R4 condition-clinical); a
+    # comma is FHIR search's "or" within one parameter.
+    PREFETCH_CONDITIONS: (
+        "Condition?patient={{context.patientId}}&clinical-status=active,recurrence,relapse"
+    ),
     PREFETCH_STATEMENTS: "MedicationStatement?patient={{context.patientId}}&status=active",
     PREFETCH_REQUESTS: "MedicationRequest?patient={{context.patientId}}&status=active",
 }
@@ -213,8 +218,14 @@ def _missing_prefetch(prefetch: dict) -> dict[str, list[str]]:
 
 def record_cards(*, record: Record, absolute: Callable[[str], str]) -> list[Card]:
     """Return the cards for a record: each intake it supports evaluated by intake_evaluate."""
-    if not record.pain_context:
-        return []  # not a pain patient as far as the record tells: nothing to evaluate
+    if not record.pain_context and not any(
+        isinstance(finding, ConditionFinding)
+        for findings in record.red_flags.values()
+        for finding in findings
+    ):
+        # Not a pain patient as far as the record tells, and no red-flag diagnosis that the
+        # cards might speak of: nothing to evaluate.
+        return []
     results = []
     for draft in record_drafts(record):
         prefill = absolute(reverse("patients:intake-prefill", args=[prefill_token_make(draft)]))

@@ -149,12 +149,19 @@ def medication_statement(
     return resource
 
 
-def medication_request(atc: str, display: str, *dosages: dict, authored: str | None = None) -> dict:
+def medication_request(
+    atc: str,
+    display: str,
+    *dosages: dict,
+    authored: str | None = None,
+    mid: str | None = None,
+    intent: str = "order",
+) -> dict:
     resource = {
         "resourceType": "MedicationRequest",
-        "id": f"mr-{atc}",
+        "id": mid or f"mr-{atc}",
         "status": "active",
-        "intent": "order",
+        "intent": intent,
         "medicationCodeableConcept": {"coding": [{"system": ATC, "code": atc, "display": display}]},
         "subject": {"reference": f"Patient/{PATIENT_ID}"},
         "dosageInstruction": list(dosages),

@@ -63,6 +63,7 @@ class CardKind(TextChoices):
     MEDICATION = "medication", "Advarsel om medicin"
     GUIDELINE = "guideline", "Retningslinje"
     INCOMPLETE = "incomplete", "Manglende oplysninger"
+    NOT_IN_SCOPE = "not_in_scope", "Ingen retningslinje gælder"
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,10 @@ def record_lines(
     if draft.site is not None:
         site = VALUE_LABELS[draft.site.site]
         weeks = draft.site.duration_weeks
-        duration = f" i {number(weeks)} uger" if weeks is not None else ""
+        duration = ""
+        if weeks is not None:
+            at_least = "mindst " if draft.site.duration_at_least else ""
+            duration = f" i {at_least}{number(weeks)} uger"
         sources = ", ".join(_condition_text(c) for c in draft.site.conditions)
         lines.append(f"Smerter: {site}{duration} ({sources})")
     if record.radicular_signs:
@@ -311,7 +315,9 @@ def _medication_card(
             detail="\n".join(["**Advarsler om aktuel medicin:**", *lines]),
             source={"label": SOURCE_LABEL, "url": ctx.absolute("/")},
             links=_prefill_link(results[0].prefill_url if results else ""),
-            subjects=tuple(alert.code for alert in alerts),
+            # Feedback on a warning about a recommendation is feedback on that recommendation
+            # ("<guideline>/<slug>"), so editors see it beside the guideline cards' feedback.
+            subjects=tuple(dict.fromkeys(alert.recommendation or alert.code for alert in alerts)),
         )
     ]
 
@@ -476,18 +482,126 @@ def _incomplete_cards(
     return cards
 
 
+def _not_in_scope_card(
+    record: Record, results: Sequence[DraftResult], ctx: CardContext
+) -> list[Card]:
+    """Return one card saying why no guideline is in scope, when a complete intake has none.
+
+    Silence would leave the clinician wondering whether the service ran; the reasons are the
+    evaluator's own (each guideline's unmet scope criteria), so the card adds no content.
+    """
+    evaluated = [r for r in results if r.evaluation is not None]
+    if not evaluated or any(r.evaluation.in_scope for r in evaluated):
+        return []
+    record_what = []
+    lines = [
+        "**Ingen af nkr's retningslinjer gælder ud fra journalens oplysninger.** Hvorfor "
+        "patienten ikke er i hver retningslinjes målgruppe:",
+    ]
+    for result in evaluated:
+        site = result.draft.site
+        if site is not None:
+            record_what += [c.display for c in site.conditions]
+            if len(evaluated) > 1:
+                lines += ["", f"**Smerter: {md(VALUE_LABELS[site.site])}**"]
+        lines.append("")
+        for guideline in result.evaluation.out_of_scope:
+            lines.append(
+                f"- [{md(guideline.title)}]({ctx.absolute(guideline.url)}): "
+                f"{md(_sentences(guideline.reasons))}"
+            )
+    what = ", ".join(dict.fromkeys(record_what)) or "Smerter"
+    first = evaluated[0]
+    lines += [
+        "",
+        "Journalens oplysninger kan være ufuldstændige: kontrollér og udfyld dem i "
+        "NKR-vurderingen (linket).",
+        "",
+        _facts_block(record, first.draft, ctx, first.evaluation),
+    ]
+    return [
+        Card(
+            kind=CardKind.NOT_IN_SCOPE,
+            summary=fit(
+                f"{what}: ingen af nkr's retningslinjer gælder ud fra journalens oplysninger"
+            ),
+            indicator="info",
+            detail="\n".join(lines),
+            source={"label": SOURCE_LABEL, "url": ctx.absolute("/")},
+            links=_prefill_link(first.prefill_url),
+            subjects=tuple(
+                dict.fromkeys(g.slug for r in evaluated for g in r.evaluation.out_of_scope)
+            ),
+        )
+    ]
+
+
+def _no_pain_code_card(record: Record, ctx: CardContext, prefill_url: str) -> list[Card]:
+    """Return an info card for a record with an urgent red-flag diagnosis but no pain code.
+
+    Tabel 1 lists red flags for patients with pain, so without a pain diagnosis no guideline
+    is assessed; the card says so rather than nothing. Only the urgent (critical) red flags
+    bring it: cancer, HIV or steroids alone are common far outside pain care.
+    """
+    findings = [
+        finding
+        for code, found in record.red_flags.items()
+        if code in ctx.red_flags and ctx.red_flags[code].level == "critical"
+        for finding in found
+        if isinstance(finding, ConditionFinding)
+    ]
+    if not findings:
+        return []
+    what = ", ".join(dict.fromkeys(f.label for f in findings))
+    if ctx.red_flag_source:
+        title, path = ctx.red_flag_source
+        source = {"label": f"{title}, {RED_FLAG_TABLE}", "url": ctx.absolute(path)}
+    else:
+        source = {"label": RED_FLAG_TABLE, "url": ctx.absolute("/")}
+    detail = "\n".join(
+        [
+            f"**{md(what)} i journalen er et rødt flag** ({RED_FLAG_TABLE}), men journalen har "
+            "ingen smertediagnose eller aktuel opioidbehandling, som nkr kan aflæse: ingen "
+            "retningslinje er vurderet.",
+            "",
+            "Har patienten smerter, så åbn NKR-vurderingen (linket), udfyld smerternes "
+            "lokalisation og varighed, og se de anbefalinger, der gælder.",
+        ]
+    )
+    return [
+        Card(
+            kind=CardKind.NOT_IN_SCOPE,
+            summary=fit(
+                f"{what} i journalen er et rødt flag, men der er ingen smertediagnose – "
+                "ingen retningslinje vurderet"
+            ),
+            indicator="info",
+            detail=detail,
+            source=source,
+            links=_prefill_link(prefill_url),
+            subjects=tuple(dict.fromkeys(code for code in record.red_flags)),
+        )
+    ]
+
+
 def cards_build(*, record: Record, results: Sequence[DraftResult], ctx: CardContext) -> list[Card]:
-    """Return the cards for a record: red flags, warnings, guidelines, then what is missing."""
-    if not record.pain_context:
-        return []  # not a pain patient as far as the record tells: nothing to say
+    """Return the cards for a record: red flags, warnings, guidelines, then what is missing,
+    or one card saying why no guideline applies."""
     prefill = results[0].prefill_url if results else ""
+    if not record.pain_context:
+        # Not a pain patient as far as the record tells: nothing to say, unless it holds an
+        # urgent red-flag diagnosis.
+        return _no_pain_code_card(record, ctx, prefill)
     red_flags = _red_flag_cards(record, ctx, prefill)
     critical = [card for card in red_flags if card.indicator == "critical"]
     others = [card for card in red_flags if card.indicator != "critical"]
+    guideline_cards = _guideline_cards(record, results, ctx)
     return [
         *critical,
         *others,
         *_medication_card(record, results, ctx),
-        *_guideline_cards(record, results, ctx),
+        *guideline_cards,
+        # A red-flag card already says why the guidelines wait: no second card for it.
+        *([] if guideline_cards or red_flags else _not_in_scope_card(record, results, ctx)),
         *_incomplete_cards(record, results, ctx),
     ]

@@ -14,8 +14,9 @@ endpoint can answer 400 instead of failing.
 import json
 import math
 import re
+from calendar import monthrange
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -29,6 +30,7 @@ from ..intake_input import (
     RecordIntakeData,
 )
 from ..rules.drugs import drug_table
+from ..rules.facts import CHRONIC_WEEKS
 from ..rules.intake import PainSite
 
 MAPPING_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "fhir_mapping.json"
@@ -43,7 +45,14 @@ PREFETCH_REQUESTS = "medicationRequests"
 INACTIVE_CLINICAL_STATUS = frozenset({"inactive", "remission", "resolved"})
 EXCLUDED_VERIFICATION_STATUS = frozenset({"refuted", "entered-in-error"})
 CURRENT_MEDICATION_STATUS = frozenset({"active"})
-OPIOID_ATC_PREFIX = "N02A"  # WHO ATC N02A opioids: one we do not know must not pass silently
+# FHIR R4 value set medicationrequest-intent: only these are orders (an authorization to act);
+# proposal, plan and option are not, so they are not current medication.
+ORDER_INTENTS = frozenset(
+    {"order", "original-order", "reflex-order", "filler-order", "instance-order"}
+)
+# WHO ATC N02A opioids and N07BC drugs used in opioid dependence (buprenorphine N07BC01,
+# N07BC51): one we do not know must not pass silently.
+OPIOID_ATC_PREFIXES = ("N02A", "N07BC")
 DAYS_PER_MONTH = 365.25 / 12
 
 # Messages: Danish, naming the resource and the field (tests import them).
@@ -115,6 +124,7 @@ class MappingTable:
     timing_per_day: Mapping[str, float]
     period_days: Mapping[str, float]
     ucum_uris: frozenset[str]
+    chronic_pain_min_weeks: float  # what a chronic-pain code says of the duration, at least
 
 
 def _normalise(namespace: str, code: str) -> str:
@@ -169,6 +179,7 @@ def mapping_table() -> MappingTable:
         timing_per_day=data["timing_codes"]["per_day"],
         period_days=data["period_units"]["days"],
         ucum_uris=frozenset(data["code_systems"]["ucum"]["uris"]),
+        chronic_pain_min_weeks=data["chronic_pain"]["minimum_weeks"],
     )
 
 
@@ -213,10 +224,28 @@ class ConditionFinding:
     rule: ConditionRule
     onset: date | None
     onset_note: str = ""
+    onset_latest: date | None = None  # an onset given as a year or month: its last day
 
     @property
     def label(self) -> str:
         return f"{self.display} ({self.code})"
+
+    def weeks_at_least(self, today: date) -> tuple[float, str] | None:
+        """Return weeks the pain has certainly lasted, and why, when the onset date is not
+        known: from the end of an onset year or month, or from a code meaning chronic pain."""
+        bounds = []
+        if self.onset_latest is not None and self.onset_latest < today:
+            bounds.append(
+                (
+                    _weeks_floor((today - self.onset_latest).days),
+                    f"debut senest {self.onset_latest:%d.%m.%Y}",
+                )
+            )
+        if self.rule.chronic_pain:
+            bounds.append(
+                (mapping_table().chronic_pain_min_weeks, "koden betyder kroniske smerter")
+            )
+        return max(bounds, default=None)
 
 
 @dataclass(frozen=True)
@@ -245,6 +274,7 @@ class SiteFinding:
     conditions: tuple[ConditionFinding, ...]
     duration_weeks: float | None
     duration_note: str = ""
+    duration_at_least: bool = False  # duration_weeks is a lower bound, said as "mindst"
 
 
 @dataclass(frozen=True)
@@ -311,13 +341,21 @@ def _weeks(days: int) -> float:
     return round(days / 7, 1)
 
 
+def _weeks_floor(days: int) -> float:
+    return math.floor(days / 7 * 10) / 10
+
+
 def _site_finding(site: str, conditions: list[ConditionFinding], record: Record) -> SiteFinding:
     lacking = [c for c in conditions if c.onset is None]
     if lacking:
         reason = lacking[0].onset_note or "ingen debutdato"
-        return SiteFinding(
-            site, tuple(conditions), None, f"{lacking[0].label}: {reason} i journalen"
-        )
+        note = f"{lacking[0].label}: {reason} i journalen"
+        if bound := _duration_lower_bound(conditions, record.today):
+            weeks, why = bound
+            shown = f"{weeks:g}".replace(".", ",")
+            note = f"{note}; varighed mindst {shown} uger ({why})"
+            return SiteFinding(site, tuple(conditions), weeks, note, duration_at_least=True)
+        return SiteFinding(site, tuple(conditions), None, note)
     onset = min(c.onset for c in conditions if c.onset)
     days = (record.today - onset).days
     if days < 0:
@@ -326,6 +364,29 @@ def _site_finding(site: str, conditions: list[ConditionFinding], record: Record)
     if weeks > DURATION_MAX_WEEKS:
         return SiteFinding(site, tuple(conditions), None, "debut for mere end 50 år siden")
     return SiteFinding(site, tuple(conditions), weeks)
+
+
+def _duration_lower_bound(
+    conditions: list[ConditionFinding], today: date
+) -> tuple[float, str] | None:
+    """Return (weeks, why) the pain has certainly lasted, when that decides the guidelines'
+    12-week line (nyopståede: up to 12 weeks; langvarige: at least 12), else None.
+
+    The pain has lasted at least as long as any of its conditions: an exact onset, the end of
+    an onset year or month, or a chronic-pain code each give a lower bound. A bound of 12
+    weeks or less decides nothing (the pain may be new, or not), so it stays unknown.
+    """
+    bounds = []
+    for finding in conditions:
+        if finding.onset is not None:
+            bounds.append((_weeks_floor((today - finding.onset).days), f"debut {finding.label}"))
+        elif bound := finding.weeks_at_least(today):
+            weeks, why = bound
+            bounds.append((weeks, f"{finding.label}: {why}"))
+    best = max(bounds, default=None)
+    if best is None or best[0] <= CHRONIC_WEEKS or best[0] > DURATION_MAX_WEEKS:
+        return None
+    return best
 
 
 # --- Reading the prefetch ------------------------------------------------------------------
@@ -374,6 +435,17 @@ def _number(value: Any, *, resource: str, field_name: str, path: str) -> float:
             path, NEGATIVE_ERROR.format(resource=resource, field=field_name, value=value)
         )
     return float(value)
+
+
+def fhir_date_latest(value: str) -> date | None:
+    """Return the last day a FHIR year or year-month can mean ("2019" -> 31.12.2019), or None
+    for a full date. Call only on a value fhir_date has accepted."""
+    match = _FHIR_DATE.fullmatch(value)
+    if match is None or match["day"] is not None:
+        return None
+    year = int(match["year"])
+    month = int(match["month"]) if match["month"] else 12
+    return date(year, month, monthrange(year, month)[1])
 
 
 def fhir_date(value: Any, *, resource: str, field_name: str, path: str) -> date | None:
@@ -503,27 +575,21 @@ def _patient(resource: Any, ctx: _Context) -> tuple[int | None, str]:
     return age, ""
 
 
-def _onset(resource: dict, *, label: str, path: str) -> tuple[date | None, str]:
+def _onset(resource: dict, *, label: str, path: str) -> tuple[date | None, str, date | None]:
+    """Return the onset date, why it is unknown, and the last day a year or month onset means."""
     if "onsetDateTime" in resource:
-        value = fhir_date(
-            resource["onsetDateTime"],
-            resource=label,
-            field_name="onsetDateTime",
-            path=f"{path}.onsetDateTime",
-        )
-        return value, "" if value else "debut kun angivet som år eller måned"
-    period = _get(resource, "onsetPeriod", dict, resource=label, path=path)
-    if period and "start" in period:
-        value = fhir_date(
-            period["start"],
-            resource=label,
-            field_name="onsetPeriod.start",
-            path=f"{path}.onsetPeriod.start",
-        )
-        return value, "" if value else "debut kun angivet som år eller måned"
-    if any(key in resource for key in ("onsetAge", "onsetRange", "onsetString")):
-        return None, "debut ikke angivet som dato"
-    return None, "ingen debutdato"
+        raw, field_name = resource["onsetDateTime"], "onsetDateTime"
+    else:
+        period = _get(resource, "onsetPeriod", dict, resource=label, path=path)
+        if not period or "start" not in period:
+            if any(key in resource for key in ("onsetAge", "onsetRange", "onsetString")):
+                return None, "debut ikke angivet som dato", None
+            return None, "ingen debutdato", None
+        raw, field_name = period["start"], "onsetPeriod.start"
+    value = fhir_date(raw, resource=label, field_name=field_name, path=f"{path}.{field_name}")
+    if value is not None:
+        return value, "", None
+    return None, "debut kun angivet som år eller måned", fhir_date_latest(raw)
 
 
 def _conditions(bundle: Any, ctx: _Context) -> list[ConditionFinding]:
@@ -549,7 +615,7 @@ def _conditions(bundle: Any, ctx: _Context) -> list[ConditionFinding]:
                 rules.append((rule, coding))
         if not rules:
             continue
-        onset, onset_note = _onset(resource, label=label, path=path)
+        onset, onset_note, onset_latest = _onset(resource, label=label, path=path)
         for rule, coding in rules:
             findings.append(
                 ConditionFinding(
@@ -559,6 +625,7 @@ def _conditions(bundle: Any, ctx: _Context) -> list[ConditionFinding]:
                     rule=rule,
                     onset=onset,
                     onset_note=onset_note,
+                    onset_latest=onset_latest,
                 )
             )
     return findings
@@ -816,11 +883,19 @@ def _medication(
     atc = atc_codings[0]["code"].strip().upper()
     rule = medication_rule(atc)
     if rule is None:
-        if atc.startswith(OPIOID_ATC_PREFIX):
+        if atc.startswith(OPIOID_ATC_PREFIXES):
             name = atc_codings[0].get("display") or atc
             return f"{name} ({atc}): opioid, som nkr ikke kender, og som ikke indgår i vurderingen"
         return None
     name = drug_table()[rule.drug].name if rule.drug else rule.display
+    if kind == "MedicationRequest":
+        intent = _get(resource, "intent", str, resource=label, path=path)
+        if intent not in ORDER_INTENTS:
+            # A proposal or a plan is not an order: the patient may never have got the drug.
+            what = f"intent {intent!r}" if intent else "ingen intent"
+            return (
+                f"{name} ({atc}), {label}: {what} er ikke en ordination; indgår ikke i vurderingen"
+            )
     if kind == "MedicationStatement":
         dosages = _get(resource, "dosage", list, resource=label, path=path) or []
         since = _medication_start_statement(resource, label=label, path=path)
@@ -834,15 +909,89 @@ def _medication(
                 field_name="authoredOn",
                 path=f"{path}.authoredOn",
             )
+    dose_key = "dosage" if kind == "MedicationStatement" else "dosageInstruction"
+    ended = _dosage_ends(dosages, label=label, path=f"{path}.{dose_key}", today=ctx.today)
+    if dosages and len(ended) == len(dosages):
+        return (
+            f"{name} ({atc}), {label}: doseringen sluttede {max(ended):%d.%m.%Y}; "
+            "ikke aktuel medicin, indgår ikke i vurderingen"
+        )
     unit = "mcg/h" if rule.patch else "mg"
+    if ended:
+        # Some dosage lines have ended, others not: which dose is current is not for us to say.
+        note = f"en af doseringerne sluttede {max(ended):%d.%m.%Y}"
+        return MedicationFinding(label, atc, name, rule, None, unit, note, since)
     if rule.drug is None:
         return MedicationFinding(label, atc, name, rule, unit=unit, taken_since=since)
-    dose_key = "dosage" if kind == "MedicationStatement" else "dosageInstruction"
     try:
         dose = _daily_dose(dosages, rule, medication, label=label, path=f"{path}.{dose_key}")
     except _Unknown as unknown:
         return MedicationFinding(label, atc, name, rule, None, unit, str(unknown), since)
     return MedicationFinding(label, atc, name, rule, dose, unit, "", since)
+
+
+def _dosage_ends(dosages: list, *, label: str, path: str, today: date) -> list[date]:
+    """Return the end dates before today of the dosage lines whose Timing.repeat.boundsPeriod
+    has ended (FHIR R4 Timing: the bounds of the schedule)."""
+    ended = []
+    for index, dosage in enumerate(dosages):
+        if not isinstance(dosage, dict):
+            continue  # the dose reader names it as malformed
+        dpath = f"{path}[{index}].timing"
+        where = f"dosage[{index}].timing"
+        timing = _get(dosage, "timing", dict, resource=label, path=f"{path}[{index}]") or {}
+        repeat = _get(timing, "repeat", dict, resource=label, path=dpath, where=where) or {}
+        rpath, where = f"{dpath}.repeat", f"{where}.repeat"
+        bounds = _get(repeat, "boundsPeriod", dict, resource=label, path=rpath, where=where)
+        if not bounds or "end" not in bounds:
+            continue
+        end = fhir_date(
+            bounds["end"],
+            resource=label,
+            field_name=f"{where}.boundsPeriod.end",
+            path=f"{rpath}.boundsPeriod.end",
+        )
+        if end is not None and end < today:
+            ended.append(end)
+    return ended
+
+
+def _one_per_drug(findings: list[MedicationFinding]) -> list[MedicationFinding]:
+    """Return one finding per intake drug; a drug with several current orders or statements
+    has an unknown daily dose.
+
+    Two orders for the same drug may be an old and a renewed prescription (adding them up
+    doubles the dose) or two doses meant to be taken together (a morning and an evening
+    order): the record does not say which, so the doses are never added up. The same resource
+    referenced twice is one order.
+    """
+    groups: dict[str, list[MedicationFinding]] = {}
+    for index, finding in enumerate(findings):
+        key = finding.rule.drug or f"{finding.resource} {index}"  # red-flag drugs: each its own
+        group = groups.setdefault(key, [])
+        if "/" in finding.resource and any(f.resource == finding.resource for f in group):
+            continue
+        group.append(finding)
+    result = []
+    for group in groups.values():
+        if len(group) == 1:
+            result.append(group[0])
+            continue
+        name = drug_table()[group[0].rule.drug].name.lower()
+        resources = ", ".join(f.resource for f in group)
+        starts = [f.taken_since for f in group if f.taken_since]
+        result.append(
+            replace(
+                group[0],
+                daily_dose=None,
+                dose_note=(
+                    f"flere aktuelle ordinationer af {name}: {resources}; "
+                    "døgndosis ikke lagt sammen"
+                ),
+                taken_since=min(starts) if starts else None,
+            )
+        )
+    return result
 
 
 def _medication_start_statement(resource: dict, *, label: str, path: str) -> date | None:
@@ -886,7 +1035,7 @@ def _medications(
     statements_found = found.get("MedicationStatement", [])
     taken = {m.rule.drug or m.atc for m in statements_found}
     orders = [m for m in found.get("MedicationRequest", []) if (m.rule.drug or m.atc) not in taken]
-    return statements_found + orders, notes
+    return _one_per_drug(statements_found + orders), notes
 
 
 def record_read(*, prefetch: Any, patient_id: str | None, today: date) -> Record:
@@ -950,6 +1099,8 @@ def _draft(record: Record, site: SiteFinding | None) -> IntakeDraft:
         data["pain_site"] = site.site
         if site.duration_weeks is not None:
             data["pain_duration_weeks"] = site.duration_weeks
+            if site.duration_at_least:
+                notes.append(f"præcis varighed ukendt ({site.duration_note})")
         else:
             notes.append(f"varighed ukendt ({site.duration_note})")
     else:

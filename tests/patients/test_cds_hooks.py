@@ -38,7 +38,9 @@ def test_discovery_offers_one_patient_view_service_with_its_prefetch_templates(c
     assert service["title"] and service["description"]
     assert service["prefetch"] == {
         "patient": "Patient/{{context.patientId}}",
-        "conditions": "Condition?patient={{context.patientId}}&clinical-status=active",
+        "conditions": (
+            "Condition?patient={{context.patientId}}&clinical-status=active,recurrence,relapse"
+        ),
         "medicationStatements": "MedicationStatement?patient={{context.patientId}}&status=active",
         "medicationRequests": "MedicationRequest?patient={{context.patientId}}&status=active",
     }
