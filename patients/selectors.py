@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from recommendations.integration.cards import CardKind
 from recommendations.models import Recommendation
 
 from .models import CardFeedback, CardOutcome
@@ -19,6 +18,7 @@ NO_REASON = "Ingen årsag angivet"
 @dataclass(frozen=True)
 class RecommendationFeedback:
     subject: str  # "<guideline>/<slug>"
+    title: str  # the recommendation's sentence, or the subject if it no longer exists
     accepted: int
     overridden: int
     reasons: list[tuple[str, int]]  # why it was overridden, most frequent first
@@ -35,8 +35,12 @@ class RecommendationFeedback:
 
 
 def card_feedback_summary() -> list[RecommendationFeedback]:
-    """Return per recommendation its accepted and overridden cards and the reasons (2 queries)."""
-    guideline_cards = CardFeedback.objects.filter(kind=CardKind.GUIDELINE)
+    """Return per recommendation its accepted and overridden cards and the reasons (3 queries).
+
+    Guideline cards and medication warnings about a recommendation both file their feedback
+    under "<guideline>/<slug>"; red-flag and other alert codes have no "/".
+    """
+    guideline_cards = CardFeedback.objects.filter(subject__contains="/")
     counts = (
         guideline_cards.values("subject")
         .annotate(
@@ -55,9 +59,17 @@ def card_feedback_summary() -> list[RecommendationFeedback]:
         label = row["reason_display"] or row["reason_code"] or NO_REASON
         per_subject = reasons.setdefault(row["subject"], {})
         per_subject[label] = per_subject.get(label, 0) + row["n"]
+    counts = list(counts)
+    titles = {
+        f"{guideline}/{slug}": title
+        for guideline, slug, title in Recommendation.objects.filter(
+            slug__in={row["subject"].split("/", 1)[1] for row in counts}
+        ).values_list("guideline__slug", "slug", "title")
+    }
     return [
         RecommendationFeedback(
             subject=row["subject"],
+            title=titles.get(row["subject"], row["subject"]),
             accepted=row["accepted"],
             overridden=row["overridden"],
             reasons=sorted(reasons.get(row["subject"], {}).items(), key=lambda item: -item[1]),

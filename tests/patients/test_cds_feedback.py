@@ -2,10 +2,13 @@
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.utils import timezone
+from django.utils.html import escape
 
 from patients.cds import UNKNOWN_REASON_DISPLAY
 from patients.models import CardFeedback
-from recommendations.integration.cards import OverrideReason
+from recommendations.integration.cards import CardKind, OverrideReason
+from recommendations.models import Recommendation
 from recommendations.permissions import EDITORS_GROUP, editors_group_sync
 from tests import fhir_records as fhir
 
@@ -157,12 +160,39 @@ def test_editors_see_per_recommendation_how_often_its_card_was_overridden_and_wh
 
     assert response.status_code == 200
     text = response.content.decode()
-    row = text[text.index("acute-low-back-pain/paracetamol</a>") :]
+    # Each row names the recommendation by its sentence, not its slug.
+    title = Recommendation.objects.get(guideline__slug="acute-low-back-pain", slug="paracetamol")
+    row = text[text.index(f"{escape(title.title)}</a>") :]
     row = row[: row.index("</tr>")]
     assert "<td>1</td>" in row and "<td>2</td>" in row  # accepted once, overridden twice
     assert "67 %" in row
     assert "Ikke relevant for denne patient (1)" in row
     assert "Patienten ønsker anden behandling (1)" in row
+
+
+def test_overridden_medication_warnings_count_for_the_recommendation_they_name(client, editor):
+    # A medication warning's feedback is filed under the recommendation the alert names.
+    now = timezone.now()
+    for n in range(2):
+        CardFeedback.objects.create(
+            card_uuid=f"00000000-0000-0000-0000-00000000000{n}",
+            kind=CardKind.MEDICATION,
+            subject="generalised-pain/opioids-without-dual-action",
+            outcome="overridden",
+            reason_code=OverrideReason.NOT_RELEVANT,
+            reason_display="Ikke relevant for denne patient",
+            outcome_at=now,
+            received_at=now,
+        )
+    client.force_login(editor)
+
+    text = client.get("/admin/patients/cardfeedback/").content.decode()
+
+    title = Recommendation.objects.get(slug="opioids-without-dual-action").title
+    row = text[text.index(f"{escape(title)}</a>") :]
+    row = row[: row.index("</tr>")]
+    assert "<td>0</td>" in row and "<td>2</td>" in row
+    assert "100 %" in row
 
 
 def test_editors_find_the_feedback_on_the_admin_index(client, editor):
