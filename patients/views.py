@@ -92,6 +92,11 @@ def _red_flag_groups(flags: list) -> list[dict]:
     }
     for flag in flags:
         categories = [code for code in labels if code in flag.categories]
+        if not categories:  # never hide a red flag: one without a known category still shows
+            groups.setdefault(
+                "other", {"code": "other", "label": _("Øvrige"), "flags": [], "see_also": []}
+            )
+            categories = ["other"]
         primary, *others = categories
         groups[primary]["flags"].append({"flag": flag, "also": [labels[c] for c in others]})
         for other in others:

@@ -7,7 +7,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Guideline, Recommendation, RecommendationDraft, RedFlag, StartBackItem
+from .models import (
+    Guideline,
+    Recommendation,
+    RecommendationDraft,
+    RedFlag,
+    RedFlagCategory,
+    StartBackItem,
+)
 
 CHANGE_REASON_LABEL = _("Begrundelse for ændringen")
 PUBLISH_PERMISSION = "recommendations.publish_recommendation"
@@ -179,7 +186,25 @@ class RedFlagEditForm(LiveContentForm):
         fields = services.RED_FLAG_TEXT_FIELDS
         field_classes = _text_fields(RedFlag, services.RED_FLAG_TEXT_FIELDS)
 
+    def clean_categories(self):
+        # The intake form groups the flags by these codes: an empty list or a misspelt code
+        # would leave a flag without its group.
+        categories = self.cleaned_data.get("categories")
+        allowed = RedFlagCategory.values
+        if (
+            not isinstance(categories, list)
+            or not categories
+            or any(code not in allowed for code in categories)
+        ):
+            raise ValidationError(
+                RED_FLAG_CATEGORIES_ERROR % {"allowed": ", ".join(f'"{c}"' for c in allowed)}
+            )
+        return categories
 
+
+RED_FLAG_CATEGORIES_ERROR = _(
+    'Kategorier: angiv en liste med mindst én af %(allowed)s, fx ["tumour", "infection"].'
+)
 LINK_OTHER_GUIDELINE_ERROR = _(
     "Anbefaling: vælg en anbefaling fra høringsrundens retningslinje (%(guideline)s). "
     "«%(recommendation)s» hører til en anden retningslinje."

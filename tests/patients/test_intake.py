@@ -451,3 +451,15 @@ def test_the_printout_has_the_date_and_a_summary_of_what_was_entered(client):
         "<dt>STarT Back</dt><dd>Ikke udfyldt</dd>",
     ]:
         assert shown in summary
+
+
+def test_a_red_flag_without_a_known_category_is_still_on_the_form(client):
+    # A content slip must never hide a red flag from the clinician.
+    from recommendations.models import RedFlag
+
+    RedFlag.objects.filter(code="fever").update(categories=["no_such_category"])
+
+    response = client.get("/intake/")
+
+    assert response.status_code == 200
+    assert 'value="fever"' in response.content.decode()

@@ -1,7 +1,9 @@
 """Defects found by the review of the editorial workflow (issue 5), each held fixed by a test."""
 
+import json
 import logging
 
+import pytest
 from django.contrib.auth.models import User
 
 from recommendations.models import AuditAction, AuditEvent, RedFlag, StartBackItem
@@ -227,3 +229,26 @@ def test_a_correct_password_from_a_user_without_admin_access_is_logged_as_refuse
     assert f"login_refused_no_admin_access user_id={bob.pk} username='bob'" in caplog.text
     assert "username='ed3'" in caplog.text
     assert "correct horse" not in caplog.text
+
+
+@pytest.mark.parametrize("categories", [[], ["tumor"], "tumour"])
+def test_a_red_flag_keeps_at_least_one_known_category(content, categories):
+    # The intake form groups red flags by category: none, or a misspelt one, would lose it.
+    from recommendations.admin_forms import RedFlagEditForm
+
+    flag = RedFlag.objects.get(code="fever")
+    data = {
+        "label": flag.label,
+        "categories": json.dumps(categories),
+        "level": flag.level,
+        "source": flag.source,
+        "source_ref": flag.source_ref,
+        "change_reason": "Kategori rettet.",
+    }
+    form = RedFlagEditForm(data=data, instance=flag)
+
+    assert not form.is_valid()
+    # An empty list is Django's "påkrævet"; a wrong code or type names what is allowed.
+    assert form.errors["categories"][0] in {"Dette felt er påkrævet."} or (
+        "Kategorier: angiv en liste med mindst én af" in form.errors["categories"][0]
+    )
