@@ -525,10 +525,18 @@ def _quantum(cut: Decimal) -> Decimal:
     return Decimal(1).scaleb(min(-2, cut.adjusted() - 2))
 
 
+def _leftover_max(cut: Decimal) -> Decimal:
+    """Return the largest leftover that joins the last step instead of being a step of its own.
+
+    A leftover within the plan's resolution (33.3333333 mg at 33.3333 %) is float noise, and
+    one under a hundredth of the chosen cut (0.01 mcg/h after ten cuts of 11.22) is no step a
+    patient could take: either would be four weeks on a dose a hair below the one before.
+    """
+    return max(_quantum(cut), cut / 100)
+
+
 def _reductions(*, start: Decimal, target: Decimal, cut: Decimal) -> int:
-    # A leftover no larger than the plan's resolution (33.3333333 mg at 33.3333 %) is float
-    # noise, not a step: it would give a 4-week step of 0.01 mg.
-    span = start - target - _quantum(cut)
+    span = start - target - _leftover_max(cut)
     return max(1, int((span / cut).to_integral_value(rounding=ROUND_CEILING)))
 
 
@@ -657,10 +665,10 @@ def cut_exceeds(actual: Decimal | float, chosen: Decimal | float) -> bool:
     """Return whether a step's cut is larger than the chosen cut beyond the plan's resolution.
 
     Rounding each dose up to hundredths can add a hundredth to a cut, and the last step takes
-    a leftover of up to a hundredth more (`_reductions`): two quanta of slack.
+    a leftover of up to `_leftover_max` more.
     """
     actual, chosen = _dec(actual), _dec(chosen)
-    return actual > chosen + 2 * _quantum(chosen)
+    return actual > chosen + _quantum(chosen) + _leftover_max(chosen)
 
 
 def _rounding_cost_notes(
