@@ -6,9 +6,12 @@ from drf_spectacular.utils import inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .parsers import TOO_DEEP
+
 NON_FIELD = "non_field_errors"
 THROTTLED_ERROR = "For mange kald fra denne adresse. Prøv igen om {wait} sekunder."
-TOO_DEEP_ERROR = "Kroppen er ikke gyldig JSON: den er indlejret for dybt."
+# The body's message for JSON nested too deeply (parsers.JSONParser raises the ParseError).
+TOO_DEEP_ERROR = f"Kroppen er ikke gyldig JSON: {TOO_DEEP}"
 TOO_BIG_ERROR = "Kroppen er for stor: højst {limit} bytes."
 
 # The error shape in the OpenAPI document, for every documented 4xx/503 response.
@@ -44,22 +47,9 @@ def errors_flatten(detail, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or "detail": [str(detail)]}
 
 
-def _raised_by_json_decoder(exc: BaseException) -> bool:
-    """Return whether `exc` was raised while decoding JSON (not by our own code)."""
-    tb = exc.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_globals.get("__name__", "").startswith("json."):
-            return True
-        tb = tb.tb_next
-    return False
-
-
 def exception_handler(exc, context):
     """Return DRF's response for `exc`, re-shaped as {"errors": {...}}."""
-    if isinstance(exc, RecursionError) and _raised_by_json_decoder(exc):
-        # json gives up on deeply nested arrays/objects with RecursionError, not a ParseError.
-        exc = exceptions.ParseError({"body": [TOO_DEEP_ERROR]})
-    elif isinstance(exc, RequestDataTooBig):
+    if isinstance(exc, RequestDataTooBig):
         # Django's own 400 for this is an HTML page; the API answers in its JSON shape.
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         exc = exceptions.ParseError({"body": [TOO_BIG_ERROR.format(limit=limit)]})
