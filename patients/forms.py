@@ -92,10 +92,9 @@ def medication_rows(post: QueryDict) -> list[dict[str, str]]:
     return rows
 
 
-def intake_data_from_form(post: QueryDict) -> tuple[dict, dict[str, list[str]]]:
-    """Return (intake data in the API's shape, errors only the form can detect)."""
+def intake_data_from_form(post: QueryDict) -> dict:
+    """Return the posted form as intake data in the API's shape, for the one serializer."""
     data: dict = {}
-    errors: dict[str, list[str]] = {}
     for name in ("age", "pain_duration_weeks"):
         if post.get(name, "").strip():
             value = _number(post[name])
@@ -137,4 +136,4 @@ def intake_data_from_form(post: QueryDict) -> tuple[dict, dict[str, list[str]]]:
         data["startback"] = [int(a) if a in ("0", "1") else a for a in agree] + [
             STARTBACK_ITEM9_SCORES.get(bother, bother)
         ]
-    return data, errors
+    return data

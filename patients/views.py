@@ -15,7 +15,7 @@ from recommendations.content import startback_notice
 from recommendations.evaluation import intake_evaluate, red_flag_alerts_for
 from recommendations.models import RedFlagCategory
 from recommendations.rules import Evaluation
-from recommendations.rules.drugs import MME_NOT_FOR_SWITCHING, MME_THRESHOLDS, drug_table
+from recommendations.rules.drugs import MME_ALERT_CODES, MME_NOT_FOR_SWITCHING, drug_table
 from recommendations.rules.intake import PainSite, WorkStatus
 from recommendations.selectors import red_flag_list, startback_items
 from recommendations.views import HtmxHttpRequest
@@ -52,8 +52,6 @@ ERROR_SLOTS = (
     "opioid_treatment_months",
     "startback",
 )
-
-MME_ALERT_CODES = frozenset(code for code, _limit, _advice in MME_THRESHOLDS)
 
 
 def _field_errors(errors: dict[str, list[str]]) -> dict[str, str]:
@@ -238,32 +236,32 @@ def intake_render(
 
 
 def _evaluate_into(context: dict, post, *, live: bool) -> None:
-    data, errors = intake_data_from_form(post)
+    data = intake_data_from_form(post)
     missing = [name for name in REQUIRED_FIELDS if name not in data]
     if live and missing:
         # While the clinician is still typing, an empty required field is not an error yet.
         context["missing"] = missing
+    errors: dict[str, list[str]] = {}
     try:
         evaluation = intake_evaluate(data=data)
     except ValidationError as error:
-        errors = {**errors_flatten(error.detail), **errors}
+        errors = errors_flatten(error.detail)
         if live:
             errors = {name: msgs for name, msgs in errors.items() if name not in missing}
         # Red-flag alerts depend on the ticked flags alone: shown while another field is wrong
-        # or blank, by the same rules function the evaluator uses.
+        # or still blank, by the rules function the evaluator itself uses for them.
         context["flag_alerts"] = red_flag_alerts_for(data["red_flags"])
     else:
-        if not errors:
-            context["evaluation"] = evaluation
-            context["flag_alerts"] = [
-                alert for alert in evaluation.alerts if alert.code in evaluation.intake.red_flags
-            ]
-            context["taper_offers"] = _taper_offers(evaluation)
-            # An MME threshold alert already states the not-for-switching caveat: say it once.
-            context["mme_caveat_in_alerts"] = any(
-                alert.code in MME_ALERT_CODES for alert in evaluation.alerts
-            )
-            context["intake_summary"] = _intake_summary(evaluation, context["red_flag_labels"])
-            if evaluation.facts.startback is not None:
-                context["startback_note"] = startback_prognostic_note()
+        context["evaluation"] = evaluation
+        context["flag_alerts"] = [
+            alert for alert in evaluation.alerts if alert.code in evaluation.intake.red_flags
+        ]
+        context["taper_offers"] = _taper_offers(evaluation)
+        # An MME threshold alert already states the not-for-switching caveat: say it once.
+        context["mme_caveat_in_alerts"] = any(
+            alert.code in MME_ALERT_CODES for alert in evaluation.alerts
+        )
+        context["intake_summary"] = _intake_summary(evaluation, context["red_flag_labels"])
+        if evaluation.facts.startback is not None:
+            context["startback_note"] = startback_prognostic_note()
     context["errors"] = errors

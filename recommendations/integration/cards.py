@@ -15,7 +15,7 @@ from django.db.models import TextChoices
 
 from ..rules import Evaluation, RedFlagRule
 from ..rules.conditions import VALUE_LABELS
-from ..rules.drugs import MME_THRESHOLDS, drug_names
+from ..rules.drugs import MME_ALERT_CODES, MME_INCOMPLETE_CODE, drug_names
 from .fhir_mapping import ConditionFinding, IntakeDraft, MedicationFinding, Record
 
 SUMMARY_MAX = 139  # CDS Hooks: "<140-character summary"
@@ -30,10 +30,6 @@ NOT_IN_RECORDS = (
     "udfyld dem i NKR-vurderingen."
 )
 LEVEL_RANK = {"info": 0, "warning": 1, "critical": 2}
-# The evaluator's alerts that state a daily morphine equivalent (rules/evaluate.py), and the one
-# saying that equivalent leaves out opioids whose dose the record does not give.
-MME_ALERT_CODES = frozenset(code for code, _threshold, _advice in MME_THRESHOLDS)
-MME_INCOMPLETE_CODE = "mme_incomplete"
 RATIONALE_MAX = 240  # characters of a recommendation's rationale on a card; the page has all
 RATIONALE_LINK_LABEL = "hele begrundelsen"
 HEADING_MAX = 80  # a rationale's paragraph ending in ":" and shorter than this is a heading
@@ -276,9 +272,7 @@ def _red_flag_cards(record: Record, ctx: CardContext, prefill_url: str) -> list[
     return cards
 
 
-def _medication_card(
-    record: Record, results: Sequence[DraftResult], ctx: CardContext
-) -> list[Card]:
+def _medication_card(results: Sequence[DraftResult], ctx: CardContext) -> list[Card]:
     alerts, seen = [], set()
     for result in results:
         if result.evaluation is None:
@@ -599,7 +593,7 @@ def cards_build(*, record: Record, results: Sequence[DraftResult], ctx: CardCont
     return [
         *critical,
         *others,
-        *_medication_card(record, results, ctx),
+        *_medication_card(results, ctx),
         *guideline_cards,
         # A red-flag card already says why the guidelines wait: no second card for it.
         *([] if guideline_cards or red_flags else _not_in_scope_card(record, results, ctx)),

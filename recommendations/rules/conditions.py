@@ -13,7 +13,7 @@ recommendation instead of silently never applying.
 from collections.abc import Mapping
 from typing import Any
 
-from .drugs import drug_table
+from .drugs import drug_table, name_in_sentence
 from .intake import AGE_GROUPS, STARTBACK_RISKS, PainSite, WorkStatus
 
 # Fact name -> Danish wording used when a condition is described to a clinician.
@@ -285,14 +285,6 @@ def _grouped(condition: Mapping) -> str:
     return f"({text})" if ("all" in condition or "any" in condition) else text
 
 
-def _lower_name(name: str) -> str:
-    """Return a drug name for mid-sentence: "morfin", "andet NSAID", but "SSRI" kept."""
-    first, _, rest = name.partition(" ")
-    if first.isupper():
-        return name
-    return " ".join(filter(None, [first.lower(), rest]))
-
-
 def _value_text(value: Any, *, last: str = ", ") -> str:
     """Return a value as a Dane reads it: Danish labels and drug names, 26,5 not 26.5."""
     if isinstance(value, (list, tuple, set, frozenset)):
@@ -304,7 +296,7 @@ def _value_text(value: Any, *, last: str = ", ") -> str:
         return str(int(value)) if value.is_integer() else f"{value:g}".replace(".", ",")
     if isinstance(value, str):
         drug = drug_table().get(value)
-        return _lower_name(drug.name) if drug else VALUE_LABELS.get(value, value)
+        return name_in_sentence(drug.name) if drug else VALUE_LABELS.get(value, value)
     return str(value)
 
 

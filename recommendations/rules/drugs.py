@@ -21,6 +21,10 @@ MME_THRESHOLDS = (
     ("mme_90", MME_THRESHOLD_TAPER, "nedtrap nu"),
     ("mme_50", MME_THRESHOLD_CONSIDER, "overvej nedtrapning"),
 )
+# The alerts that state a daily MME, and the one saying it leaves out opioids whose dose is
+# unknown (API.md codes; the intake page and the CDS cards read them by these names).
+MME_ALERT_CODES = frozenset(code for code, _limit, _advice in MME_THRESHOLDS)
+MME_INCOMPLETE_CODE = "mme_incomplete"
 
 
 @dataclass(frozen=True)
@@ -44,9 +48,17 @@ def drug_table() -> dict[str, Drug]:
     return {item["code"]: Drug(**item) for item in data["drugs"]}
 
 
+def name_in_sentence(name: str) -> str:
+    """Return a drug name for mid-sentence: "morfin", "andet NSAID", but "SSRI" kept."""
+    first, _, rest = name.partition(" ")
+    if first.isupper():
+        return name
+    return " ".join(filter(None, [first.lower(), rest]))
+
+
 def drug_names(codes) -> str:
     """Return the drugs' names as within a Danish sentence: "oxycodon, morfin"."""
-    return ", ".join(drug_table()[code].name.lower() for code in codes)
+    return ", ".join(name_in_sentence(drug_table()[code].name) for code in codes)
 
 
 def opioid_codes() -> frozenset[str]:

@@ -11,6 +11,7 @@ from typing import Any
 from ..grading import strength_css, strength_label, strength_symbol
 from .conditions import condition_holds, condition_reasons
 from .drugs import (
+    MME_INCOMPLETE_CODE,
     MME_NOT_FOR_SWITCHING,
     MME_THRESHOLDS,
     drug_names,
@@ -254,7 +255,7 @@ def _mme_alerts(facts: Facts) -> list[Alert]:
     if facts.mme_unknown_drugs:
         alerts.append(
             Alert(
-                "mme_incomplete",
+                MME_INCOMPLETE_CODE,
                 "info",
                 f"Morfinækvivalenten omfatter ikke {drug_names(facts.mme_unknown_drugs)}: "
                 "døgndosis ukendt.",
