@@ -325,6 +325,11 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlew
 OTP_REQUIRED_FOR_STAFF = envbool("OTP_REQUIRED_FOR_STAFF", "0")
 OTP_TOTP_ISSUER = "nkr"
 
+# Tests create many users; real hashing costs about half a second each and no test is about the
+# hash's strength. Production keeps Django's default (PBKDF2).
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 # Throttle counts (and nothing else yet): a database table shared by every worker and server
 # (`manage.py createcachetable`, run by make run/serve); tests count in memory.
 CACHES = {
