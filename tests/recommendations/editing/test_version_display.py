@@ -1,6 +1,10 @@
 """How versions are shown: the admin's draft comparison, the public history, seeded versions."""
 
-from recommendations.models import Recommendation
+import importlib
+
+from django.apps import apps
+
+from recommendations.models import Recommendation, VersionOrigin
 from recommendations.services import recommendation_publish
 
 from .helpers import change_url, open_form, save
@@ -61,3 +65,38 @@ def test_the_changes_page_does_not_date_the_2018_change_to_the_seeding_day(clien
     page = client.get("/guidelines/generalised-pain/changes/").content.decode()
     assert "indlæst fra kilden" in page.lower()
     assert "Ændret efter høringen i 2018" in page
+
+
+# A version's origin is a field of the version, not read out of the editor's words.
+
+
+def test_an_editors_version_is_published_whatever_its_reason_says(client, alice_client, alice, cbt):
+    reason = "Høringsudkast rettet efter seed_content-fejl."
+    save(alice_client, cbt, open_form(alice_client, cbt), title="Ny titel efter høring.")
+    recommendation_publish(recommendation=cbt, user=alice, change_reason=reason)
+
+    page = client.get("/guidelines/generalised-pain/cbt/history/").content.decode()
+    version_3 = page.split('id="version-3"')[1].split('id="version-2"')[0]
+
+    assert reason in version_3
+    assert "Udgivet " in version_3
+    assert "Høringsudkast (ikke udgivet)" not in version_3 and "Indlæst" not in version_3
+
+
+def test_the_migration_fills_the_origin_of_existing_versions_from_their_reasons(cbt):
+    migration = importlib.import_module("recommendations.migrations.0007_version_origin")
+    records = Recommendation.history.filter(id=cbt.pk)
+    records.update(origin=VersionOrigin.PUBLISHED)  # as the field's default left them
+    edited = records.order_by("history_id").last()
+    edited.pk = None
+    edited.history_change_reason = "Rettet af en redaktør."
+    edited.save()
+
+    migration.origin_from_change_reason(apps, schema_editor=None)
+
+    origins = [(r.version, r.origin) for r in records.order_by("history_id")]
+    assert origins == [
+        (1, VersionOrigin.HEARING_DRAFT),
+        (2, VersionOrigin.SEEDED),
+        (2, VersionOrigin.PUBLISHED),
+    ]
