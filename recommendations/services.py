@@ -432,7 +432,6 @@ def recommendation_edit_check(
     )
 
 
-@transaction.atomic
 def recommendation_draft_save(
     *,
     recommendation: Recommendation,
@@ -441,14 +440,40 @@ def recommendation_draft_save(
     edit_token: str,
     change_reason: str = "",
 ) -> RecommendationDraft:
-    """Save the editor's text as the recommendation's draft, unless someone saved meanwhile."""
+    """Save the editor's text as the recommendation's draft, unless someone saved meanwhile.
+
+    Raises EditConflictError after the save's transaction has ended, so the refusal and the
+    refused text stay in the audit trail.
+    """
     _require_perm(user, "change_recommendation")
     data = normalised_text({key: data[key] for key in RecommendationDraft.FIELDS})
+    saved = _draft_save(
+        recommendation=recommendation,
+        user=user,
+        data=data,
+        edit_token=edit_token,
+        change_reason=change_reason,
+    )
+    if isinstance(saved, EditConflict):
+        raise EditConflictError(saved)
+    return saved
+
+
+@transaction.atomic
+def _draft_save(
+    *,
+    recommendation: Recommendation,
+    user: AbstractBaseUser,
+    data: dict[str, Any],
+    edit_token: str,
+    change_reason: str,
+) -> RecommendationDraft | EditConflict:
+    """Save the draft, or return the conflict (its refusal recorded) with nothing else saved."""
     conflict = recommendation_edit_check(
         recommendation=recommendation, user=user, edit_token=edit_token, text=data
     )
     if conflict:
-        raise EditConflictError(conflict)
+        return conflict
     rec = _locked(recommendation)
     draft = _draft_of(rec) or RecommendationDraft(
         recommendation=rec, created_by=user, base_version=rec.version

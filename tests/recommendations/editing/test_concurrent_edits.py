@@ -90,6 +90,22 @@ def test_the_service_refuses_a_stale_edit_token(cbt, alice, erik):
     assert refused.value.conflict.current["title"] == ALICE_TEXT
 
 
+def test_the_service_keeps_the_refused_text_in_the_audit_trail_when_it_refuses(cbt, alice, erik):
+    stale = recommendation_edit_token(recommendation=cbt)
+    data = recommendation_editable_values(recommendation=cbt)
+    recommendation_draft_save(
+        recommendation=cbt, user=alice, data={**data, "title": ALICE_TEXT}, edit_token=stale
+    )
+
+    with pytest.raises(EditConflictError):
+        recommendation_draft_save(
+            recommendation=cbt, user=erik, data={**data, "title": ERIK_TEXT}, edit_token=stale
+        )
+
+    event = cbt.audit_events.get(action=AuditAction.EDIT_REFUSED)
+    assert (event.username, event.text["title"]) == ("erik", ERIK_TEXT)
+
+
 # Concurrent edits: nothing lost, the message matches the page, browser line breaks.
 
 CRLF_RATIONALE_NOTE = "Første afsnit.\r\n\r\nAndet afsnit."
