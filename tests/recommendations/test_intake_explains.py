@@ -111,8 +111,8 @@ def test_a_red_flag_whose_label_ends_in_a_full_stop_gets_one_full_stop():
     evaluation = evaluation_of({**intake(), "red_flags": ["night_pain"]})
 
     (alert,) = [a for a in evaluation.alerts if a.code == "night_pain"]
-    assert ".." not in alert.message
-    assert "stillingsskift. Udred" in alert.message
+    assert "stillingsskift.." not in alert.message
+    assert "påvirkes af stillingsskift. Kilden" in alert.message
 
 
 def test_the_medication_warning_names_the_current_drug_and_the_recommendation_against_it():
