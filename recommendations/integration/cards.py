@@ -118,11 +118,33 @@ class CardContext:
 # --- Text helpers --------------------------------------------------------------------------
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
+# Renderers turn bare addresses into links (GFM's autolinks, markdown-it's linkify): "www.",
+# "https://" and bare domains ("evil.dk") all need a "." between letters or a ":" before "/".
+# Escaped, those characters render the same and no longer make a link. cmark-gfm links an
+# e-mail address even when escaped, so a word with "@" is shown as code, which none links.
+_LINK_DOT = re.compile(r"(?<=\w)\.(?=[^\W\d_])")
+_LINK_COLON = re.compile(r":(?=/)")
+_BACKTICKS = re.compile(r"`+")
+
+
+def _code(word: str) -> str:
+    """Return a Markdown code span showing `word` as it is (CommonMark code spans)."""
+    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(word)), default=0) + 1)
+    pad = " " if word.startswith("`") or word.endswith("`") else ""
+    return f"{fence}{pad}{word}{pad}{fence}"
+
+
+def _md_word(word: str) -> str:
+    if "@" in word:
+        return _code(word)
+    word = _MARKDOWN_SPECIAL.sub(r"\\\1", word)
+    return _LINK_COLON.sub(r"\\:", _LINK_DOT.sub(r"\\.", word))
 
 
 def md(text: str) -> str:
-    """Return text safe inside Markdown: record and content text can hold * _ [ ] < >."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    """Return text safe inside Markdown: record and content text can hold * _ [ ] < > and
+    addresses that a renderer would make links of."""
+    return " ".join(_md_word(word) for word in str(text).split())
 
 
 def fit(text: str, limit: int = SUMMARY_MAX) -> str:
