@@ -84,7 +84,7 @@ def test_an_editors_version_is_published_whatever_its_reason_says(client, alice_
 
 
 def test_the_migration_fills_the_origin_of_existing_versions_from_their_reasons(cbt):
-    migration = importlib.import_module("recommendations.migrations.0007_version_origin")
+    migration = importlib.import_module("recommendations.migrations.0008_version_origin")
     records = Recommendation.history.filter(id=cbt.pk)
     records.update(origin=VersionOrigin.PUBLISHED)  # as the field's default left them
     edited = records.order_by("history_id").last()

@@ -28,7 +28,7 @@ def origin_from_change_reason(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recommendations', '0006_drop_unused_applies_when_text'),
+        ('recommendations', '0007_throttle_count'),
     ]
 
     operations = [
