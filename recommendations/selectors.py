@@ -177,6 +177,7 @@ def _rules_content_build() -> RulesContent:
             url=g.get_absolute_url(),
             scope=g.scope,
             recommendations=by_guideline.get(g.id, []),
+            source_short=g.source_short,
         )
         for g in Guideline.objects.order_by("order")
     ]
@@ -206,6 +207,7 @@ class PublishedVersion:
     source: str
     strength_source: str
     change_reason: str
+    origin: str  # models.VersionOrigin
     published_at: datetime
 
     @property
@@ -237,6 +239,7 @@ def _versions(records) -> list[PublishedVersion]:
             source=record.source,
             strength_source=record.strength_source,
             change_reason=first.change_reason if first else (record.history_change_reason or ""),
+            origin=first.origin if first else record.origin,
             published_at=first.published_at
             if first
             else (record.published_at or record.history_date),
@@ -292,6 +295,7 @@ class GuidelineTextChange:
 
     published_at: datetime
     change_reason: str
+    origin: str  # models.VersionOrigin
     fields: list[FieldDiff]  # only the fields that changed, each as a word diff
     kind = "guideline"
 
@@ -315,6 +319,7 @@ def _guideline_text_changes(guideline: Guideline) -> list[GuidelineTextChange]:
                 GuidelineTextChange(
                     published_at=after.history_date,
                     change_reason=after.history_change_reason or "",
+                    origin=after.origin,
                     fields=diffs,
                 )
             )

@@ -4,23 +4,21 @@ The caller hands in the content (a snapshot of guidelines, recommendations and r
 the same function serves the intake page, the API and the tests, and runs in microseconds.
 """
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..grading import strength_css, strength_label, strength_symbol
-from .conditions import condition_holds, condition_reasons
-from .drugs import (
-    MME_INCOMPLETE_CODE,
-    MME_NOT_FOR_SWITCHING,
-    MME_THRESHOLDS,
-    drug_names,
-    drug_table,
-)
+from .alerts import alert_kind, mme_alert_reached
+from .conditions import condition_holds, condition_reasons, condition_shown_when
+from .drugs import MME_NOT_FOR_SWITCHING, drug_names, drug_table, name_in_sentence
 from .facts import MME_NO_FACTOR, Facts, fact_values, facts_derive
 from .intake import Intake
 
 LEVEL_ORDER = {"critical": 0, "warning": 1, "info": 2}
+# Said once per guideline (GuidelineResult.applies_to_all), never as a card's only reason: a
+# recommendation without a condition of its own names the patient's facts that put them in scope.
 APPLIES_TO_ALL = "Gælder alle patienter i retningslinjens målgruppe"
 EXCEPTION_LABEL = "Undtagelse"
 
@@ -48,6 +46,7 @@ class GuidelineRule:
     url: str
     scope: Sequence[Mapping]
     recommendations: Sequence[RecommendationRule]
+    source_short: str = ""  # publisher and year, named as the source of a medication alert
 
 
 @dataclass(frozen=True)
@@ -69,6 +68,8 @@ class Alert:
     level: str
     message: str
     recommendation: str | None = None
+    source: str = ""  # where the wording and any threshold come from (API.md)
+    text_kind: str = ""  # verbatim, translation, summary or nkr_wording (fixtures/alerts.json)
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,25 @@ class AppliedRecommendation:
 
 
 @dataclass(frozen=True)
+class NotShownRecommendation:
+    """A recommendation of an in-scope guideline that does not apply, and what would show it."""
+
+    guideline: str
+    slug: str
+    title: str
+    strength: str
+    direction: str
+    label: str
+    symbol: str
+    url: str
+    shown_when: list[str]
+
+    @property
+    def grade_css(self) -> str:
+        return strength_css(self.strength, self.direction)
+
+
+@dataclass(frozen=True)
 class GuidelineResult:
     slug: str
     title: str
@@ -101,6 +121,10 @@ class GuidelineResult:
     in_scope: bool
     reasons: list[str]
     recommendations: list[AppliedRecommendation]
+    not_shown: list[NotShownRecommendation] = field(default_factory=list)
+    # Slugs of the applying recommendations that hold for everyone in scope (no condition).
+    applies_to_all: list[str] = field(default_factory=list)
+    source_short: str = ""
 
 
 @dataclass(frozen=True)
@@ -109,6 +133,8 @@ class Evaluation:
     facts: Facts
     alerts: list[Alert]
     guidelines: list[GuidelineResult]
+    # Plain Danish for the patient record (rules/journal.py); set by the service, which has a date.
+    journal_note: str = ""
 
     @property
     def in_scope(self) -> list[GuidelineResult]:
@@ -149,14 +175,31 @@ def _scope(guideline: GuidelineRule, facts: Mapping[str, Any]) -> tuple[bool, li
     met, unmet = [], []
     for criterion in guideline.scope:
         holds = condition_holds(criterion["condition"], facts)
-        (met if holds else unmet).append(criterion["met" if holds else "unmet"].format_map(shown))
+        text = criterion["met" if holds else "unmet"].format_map(shown)
+        (met if holds else unmet).append(_singular_units(text))
     return (not unmet, met if not unmet else unmet)
+
+
+# The scope texts put a fact's number before a plural unit ("har varet {weeks} uger"); one of
+# a unit reads in the singular in Danish ("1 uge", "1 måned"; "år" is the same in both).
+_SINGULAR = re.compile(r"(?<![\d,])1 (uger|måneder)\b")
+
+
+def _singular_units(text: str) -> str:
+    return _SINGULAR.sub(lambda m: "1 " + {"uger": "uge", "måneder": "måned"}[m.group(1)], text)
+
+
+def _scope_facts(guideline: GuidelineRule, facts: Mapping[str, Any]) -> list[str]:
+    """Return the patient's own facts that put them in the guideline's scope."""
+    return [
+        r for criterion in guideline.scope for r in condition_reasons(criterion["condition"], facts)
+    ]
 
 
 def _applied(
     guideline: GuidelineRule, rec: RecommendationRule, facts: Mapping[str, Any]
 ) -> AppliedRecommendation:
-    because = condition_reasons(rec.applies_when, facts) or [APPLIES_TO_ALL]
+    because = condition_reasons(rec.applies_when, facts) or _scope_facts(guideline, facts)
     notes = []
     if rec.exception and condition_holds(rec.exception["when"], facts):
         # The seed's exception (e.g. a flare of known somatic disease) is not a reason the
@@ -180,6 +223,34 @@ def _applied(
     )
 
 
+def _not_shown(
+    guideline: GuidelineRule, rec: RecommendationRule, facts: Mapping[str, Any]
+) -> NotShownRecommendation:
+    return NotShownRecommendation(
+        guideline=guideline.slug,
+        slug=rec.slug,
+        title=rec.title,
+        strength=rec.strength,
+        direction=rec.direction,
+        label=strength_label(rec.strength, rec.direction, rec.certainty),
+        symbol=strength_symbol(rec.strength, rec.direction),
+        url=rec.url,
+        shown_when=condition_shown_when(rec.applies_when, facts),
+    )
+
+
+def _alert(kind, *, code: str | None = None, recommendation=None, source_values=None, **values):
+    """Return an alert of a kind declared in fixtures/alerts.json, its wording filled in."""
+    return Alert(
+        code=code or kind.code,
+        level=kind.level,
+        message=kind.text(**values),
+        recommendation=recommendation,
+        source=kind.source.format(**(source_values or {})),
+        text_kind=kind.text_kind,
+    )
+
+
 def red_flag_alerts(codes: Iterable[str], red_flags: Mapping[str, RedFlagRule]) -> list[Alert]:
     """Return one alert per ticked red flag, in table order; codes not in the table are skipped.
 
@@ -190,18 +261,18 @@ def red_flag_alerts(codes: Iterable[str], red_flags: Mapping[str, RedFlagRule]) 
     alerts = []
     for code in sorted((c for c in set(codes) if c in red_flags), key=order.__getitem__):
         flag = red_flags[code]
-        action = (
-            "Akut henvisning."
-            if flag.level == "critical"
-            else "Udred for specifik patologi, før retningslinjen anvendes."
-        )
-        alerts.append(Alert(code, flag.level, f"Rødt flag: {flag.label}. {action}"))
+        kind = alert_kind(f"red_flag_{flag.level}")
+        # The table's labels may end in a full stop of their own ("... stillingsskift.").
+        alerts.append(_alert(kind, code=code, label=flag.label.rstrip().rstrip(".")))
     alerts.sort(key=lambda alert: LEVEL_ORDER[alert.level])
     return alerts
 
 
 def _medication_alerts(
-    intake: Intake, applied: list[AppliedRecommendation], rules: Mapping[str, RecommendationRule]
+    intake: Intake,
+    applied: list[AppliedRecommendation],
+    rules: Mapping[str, RecommendationRule],
+    sources: Mapping[str, str],
 ) -> list[Alert]:
     alerts, seen = [], set()
     for med in intake.medications:
@@ -211,14 +282,14 @@ def _medication_alerts(
             rule = rules[f"{rec.guideline}/{rec.slug}"]
             if rec.direction == "against" and med.drug in rule.drugs:
                 seen.add(med.drug)
-                name = drug_table()[med.drug].name
                 alerts.append(
-                    Alert(
-                        "current_medication_advised_against",
-                        "warning",
-                        f"Patienten får {name}, som en anbefaling, der gælder patienten, "
-                        f"fraråder ({rec.label.lower()}): {rec.title}",
-                        f"{rec.guideline}/{rec.slug}",
+                    _alert(
+                        alert_kind("current_medication_advised_against"),
+                        recommendation=f"{rec.guideline}/{rec.slug}",
+                        source_values={"guideline_source": sources[rec.guideline]},
+                        drug=name_in_sentence(drug_table()[med.drug].name),
+                        label=rec.label.lower(),
+                        title=rec.title,
                     )
                 )
                 break
@@ -230,36 +301,15 @@ def _mme_alerts(facts: Facts) -> list[Alert]:
     mme = facts.daily_mme
     # With a dose unknown the total is that of the known doses: the patient takes at least
     # that much, so a threshold reached is still reached, and the alert says "mindst".
-    at_least = "mindst " if facts.mme_unknown_drugs else ""
-    for code, threshold, advice in MME_THRESHOLDS:
-        if mme is not None and mme >= threshold:
-            alerts.append(
-                Alert(
-                    code,
-                    "warning",
-                    f"Dagligt morfinækvivalent {at_least}{_display(float(mme))} mg er {threshold} "
-                    f"mg eller mere (amerikansk tærskel, CDC 2022: {advice}). "
-                    f"{MME_NOT_FOR_SWITCHING}",
-                )
-            )
-            break
+    if kind := mme_alert_reached(mme):
+        at_least = "mindst " if facts.mme_unknown_drugs else ""
+        alert = _alert(kind, at_least=at_least, mme=_display(float(mme)))
+        alerts.append(replace(alert, message=f"{alert.message} {MME_NOT_FOR_SWITCHING}"))
     if any(item.not_computed == MME_NO_FACTOR for item in facts.mme_items):
-        alerts.append(
-            Alert(
-                "mme_not_computed",
-                "info",
-                "Buprenorphin indgår ikke i morfinækvivalenten: CDC 2022 omregner det ikke "
-                "(partiel agonist med loftseffekt).",
-            )
-        )
+        alerts.append(_alert(alert_kind("mme_not_computed")))
     if facts.mme_unknown_drugs:
         alerts.append(
-            Alert(
-                MME_INCOMPLETE_CODE,
-                "info",
-                f"Morfinækvivalenten omfatter ikke {drug_names(facts.mme_unknown_drugs)}: "
-                "døgndosis ukendt.",
-            )
+            _alert(alert_kind("mme_incomplete"), drugs=drug_names(facts.mme_unknown_drugs))
         )
     return alerts
 
@@ -271,13 +321,16 @@ def evaluate(intake: Intake, content: RulesContent) -> Evaluation:
     results, applied_all, rules = [], [], {}
     for guideline in content.guidelines:
         in_scope, reasons = _scope(guideline, values)
-        applied = []
+        applied, not_shown = [], []
         if in_scope:
             for rec in guideline.recommendations:
                 rules[f"{guideline.slug}/{rec.slug}"] = rec
                 if condition_holds(rec.applies_when, values):
                     applied.append(_applied(guideline, rec, values))
+                else:
+                    not_shown.append(_not_shown(guideline, rec, values))
         applied_all.extend(applied)
+        unconditional = {rec.slug for rec in guideline.recommendations if rec.applies_when is None}
         results.append(
             GuidelineResult(
                 guideline.slug,
@@ -287,11 +340,16 @@ def evaluate(intake: Intake, content: RulesContent) -> Evaluation:
                 in_scope,
                 reasons,
                 applied,
+                not_shown=not_shown,
+                applies_to_all=[rec.slug for rec in applied if rec.slug in unconditional],
+                source_short=guideline.source_short,
             )
         )
     alerts = (
         red_flag_alerts(intake.red_flags, content.red_flags)
-        + _medication_alerts(intake, applied_all, rules)
+        + _medication_alerts(
+            intake, applied_all, rules, {g.slug: g.source_short for g in content.guidelines}
+        )
         + _mme_alerts(facts)
     )
     alerts.sort(key=lambda alert: LEVEL_ORDER[alert.level])

@@ -2,8 +2,8 @@
 
 On PostgreSQL the pg_trgm extension (typo matching) is created, with a GIN index on the
 stored tsvector and a trigram GIN index on the case-folded text; SQLite gets neither (its
-search is the Python fallback). Editors may view, add and change synonyms: the "Redaktører" group is
-synced to today's permissions, keeping patients.view_cardfeedback (patients.0002).
+search is the Python fallback). Editors may view, add and change synonyms: the "Redaktører"
+group is synced to today's permissions, keeping patients.view_cardfeedback (patients.0002).
 `seed_content` fills the index (docs/architecture.md, "Search").
 """
 
@@ -84,7 +84,7 @@ def editors_synonyms_revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("recommendations", "0006_drop_unused_applies_when_text"),
+        ("recommendations", "0008_version_origin"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("patients", "0002_editors_see_card_feedback"),
     ]
@@ -122,6 +122,18 @@ class Migration(migrations.Migration):
                     "id",
                     models.BigIntegerField(
                         auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("published", "Udgivet"),
+                            ("seeded", "Indlæst fra kilden"),
+                            ("hearing_draft", "Høringsudkast (ikke udgivet)"),
+                        ],
+                        default="published",
+                        max_length=16,
                     ),
                 ),
                 ("created_at", models.DateTimeField(blank=True, editable=False)),
