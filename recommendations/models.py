@@ -55,27 +55,43 @@ class RedFlagCategory(models.TextChoices):
     RADICULOPATHY = "radiculopathy", _("Radikulopati/neuropati")
 
 
-# seed_content puts SEEDED_MARK in the change reason of every version it writes, and starts a
-# hearing draft's reason with HEARING_DRAFT_MARK (services). A seeded text is dated when it
-# was loaded, not when its source published it, and a hearing draft was never the text readers
-# had: the pages must not call either "udgivet" on that date.
-SEEDED_MARK = "seed_content"
-HEARING_DRAFT_MARK = "Høringsudkast"
+class VersionOrigin(models.TextChoices):
+    """How a version came to be.
+
+    A seeded text is dated when it was loaded, not when its source published it, and a hearing
+    draft was never the text readers had: the pages must not call either "udgivet" on that date.
+    """
+
+    PUBLISHED = "published", _("Udgivet")
+    SEEDED = "seeded", _("Indlæst fra kilden")
+    HEARING_DRAFT = "hearing_draft", _("Høringsudkast (ikke udgivet)")
 
 
-def version_origin(change_reason: str) -> str:
-    """Return how a version came to be: "hearing_draft", "seeded" or "published"."""
-    if change_reason.startswith(HEARING_DRAFT_MARK):
-        return "hearing_draft"
-    if SEEDED_MARK in change_reason:
-        return "seeded"
-    return "published"
+class VersionRecord(models.Model):
+    """What a history record of published content (a version) holds besides its fields.
+
+    Every save is published unless the service that saves says otherwise (seed_content).
+    """
+
+    origin = models.CharField(
+        max_length=16, choices=VersionOrigin.choices, default=VersionOrigin.PUBLISHED
+    )
+
+    class Meta:
+        abstract = True
 
 
-def _history() -> HistoricalRecords:
-    """Return django-simple-history's record of every change: who, when, what and why."""
+def _history(*, versions: bool = True) -> HistoricalRecords:
+    """Return django-simple-history's record of every change: who, when, what and why.
+
+    Records of published content are versions and say how they came to be (VersionRecord);
+    a draft's records are not.
+    """
     # Change reasons can be a paragraph (naming the hearing responses), not 100 characters.
-    return HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    return HistoricalRecords(
+        history_change_reason_field=models.TextField(null=True),
+        bases=[VersionRecord] if versions else [models.Model],
+    )
 
 
 class Timestamped(models.Model):
@@ -274,7 +290,7 @@ class RecommendationDraft(Timestamped):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    history = _history()
+    history = _history(versions=False)
 
     class Meta:
         verbose_name = _("kladde")

@@ -309,6 +309,7 @@ class PublishedVersion:
     source: str
     strength_source: str
     change_reason: str
+    origin: str  # models.VersionOrigin
     published_at: datetime
 
     @property
@@ -340,6 +341,7 @@ def _versions(records) -> list[PublishedVersion]:
             source=record.source,
             strength_source=record.strength_source,
             change_reason=first.change_reason if first else (record.history_change_reason or ""),
+            origin=first.origin if first else record.origin,
             published_at=first.published_at
             if first
             else (record.published_at or record.history_date),
@@ -395,6 +397,7 @@ class GuidelineTextChange:
 
     published_at: datetime
     change_reason: str
+    origin: str  # models.VersionOrigin
     fields: list[FieldDiff]  # only the fields that changed, each as a word diff
     kind = "guideline"
 
@@ -418,6 +421,7 @@ def _guideline_text_changes(guideline: Guideline) -> list[GuidelineTextChange]:
                 GuidelineTextChange(
                     published_at=after.history_date,
                     change_reason=after.history_change_reason or "",
+                    origin=after.origin,
                     fields=diffs,
                 )
             )

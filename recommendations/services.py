@@ -21,8 +21,6 @@ from .content import (
     startback_content_load,
 )
 from .models import (
-    HEARING_DRAFT_MARK,
-    SEEDED_MARK,
     AuditAction,
     Guideline,
     HearingResponse,
@@ -32,6 +30,7 @@ from .models import (
     RecommendationDraft,
     RedFlag,
     StartBackItem,
+    VersionOrigin,
 )
 
 
@@ -49,18 +48,30 @@ def _fingerprint(values: dict[str, Any]) -> str:
     ).hexdigest()
 
 
-# Every version seed_content writes has SEEDED_MARK in its change reason, and a hearing draft's
-# starts with HEARING_DRAFT_MARK (models.version_origin reads them for the pages).
+# Every version seed_content writes says so in its change reason, and a hearing draft's reason
+# starts with HEARING_DRAFT_MARK; the pages read the version's origin, which the seed sets.
+SEEDED_MARK = "seed_content"
+HEARING_DRAFT_MARK = "Høringsudkast"
 SEED_REASON = "Indlæst fra retningslinjens kilde (seed_content)."
 SEED_UPDATE_REASON = "Opdateret fra retningslinjens kilde (seed_content)."
 
 
-def _save_seeded(obj: models.Model, values: dict, *, fingerprint: str, reason: str) -> None:
+def _save_seeded(
+    obj: models.Model,
+    values: dict,
+    *,
+    fingerprint: str,
+    reason: str,
+    origin: VersionOrigin = VersionOrigin.SEEDED,
+) -> None:
     for key, value in values.items():
         setattr(obj, key, value)
     obj.seeded_fingerprint = fingerprint
     obj._change_reason = reason  # django-simple-history stores it with the history record
     obj.save()
+    # The version just recorded says it was loaded, not published (models.VersionOrigin).
+    latest = obj.history.order_by("-history_id").values("history_id")[:1]
+    obj.history.filter(history_id__in=latest).update(origin=origin)
 
 
 def _upsert(
@@ -112,18 +123,18 @@ def _recommendation_upsert(
     rec = Recommendation.objects.filter(guideline=guideline, slug=slug).first()
     new = _fingerprint(fields)
 
-    def publish(values: dict, reason: str) -> None:
+    def publish(values: dict, reason: str, origin: VersionOrigin = VersionOrigin.SEEDED) -> None:
         rec.version += 1
         rec.published_at = timezone.now()
-        _save_seeded(rec, values, fingerprint=new, reason=reason)
+        _save_seeded(rec, values, fingerprint=new, reason=reason, origin=origin)
         audit.audit_record(
             action=AuditAction.SEEDED, recommendation=rec, version=rec.version, change_reason=reason
         )
 
     if rec is None:
         rec = Recommendation(guideline=guideline, slug=slug, version=0)
-        for overrides, reason in earlier:
-            publish({**fields, **overrides}, reason)
+        for overrides, reason in earlier:  # the hearing drafts the source cites
+            publish({**fields, **overrides}, reason, VersionOrigin.HEARING_DRAFT)
         publish(fields, final_reason)
         report.created.append(name)
     elif has_draft or _fingerprint({key: getattr(rec, key) for key in fields}) != (
@@ -421,7 +432,6 @@ def recommendation_edit_check(
     )
 
 
-@transaction.atomic
 def recommendation_draft_save(
     *,
     recommendation: Recommendation,
@@ -430,14 +440,40 @@ def recommendation_draft_save(
     edit_token: str,
     change_reason: str = "",
 ) -> RecommendationDraft:
-    """Save the editor's text as the recommendation's draft, unless someone saved meanwhile."""
+    """Save the editor's text as the recommendation's draft, unless someone saved meanwhile.
+
+    Raises EditConflictError after the save's transaction has ended, so the refusal and the
+    refused text stay in the audit trail.
+    """
     _require_perm(user, "change_recommendation")
     data = normalised_text({key: data[key] for key in RecommendationDraft.FIELDS})
+    saved = _draft_save(
+        recommendation=recommendation,
+        user=user,
+        data=data,
+        edit_token=edit_token,
+        change_reason=change_reason,
+    )
+    if isinstance(saved, EditConflict):
+        raise EditConflictError(saved)
+    return saved
+
+
+@transaction.atomic
+def _draft_save(
+    *,
+    recommendation: Recommendation,
+    user: AbstractBaseUser,
+    data: dict[str, Any],
+    edit_token: str,
+    change_reason: str,
+) -> RecommendationDraft | EditConflict:
+    """Save the draft, or return the conflict (its refusal recorded) with nothing else saved."""
     conflict = recommendation_edit_check(
         recommendation=recommendation, user=user, edit_token=edit_token, text=data
     )
     if conflict:
-        raise EditConflictError(conflict)
+        return conflict
     rec = _locked(recommendation)
     draft = _draft_of(rec) or RecommendationDraft(
         recommendation=rec, created_by=user, base_version=rec.version
