@@ -16,6 +16,7 @@ from rest_framework.views import APIView, exception_handler
 
 from .. import selectors
 from ..integration.plan_definition import plan_definition_build
+from .errors import ErrorSerializer
 from .openapi import GUIDELINE_SLUG
 
 # FHIR R4 issue-type codes (valueset-issue-type) for the statuses this endpoint answers.
@@ -73,6 +74,8 @@ class GuidelinePlanDefinition(APIView):
         responses={
             (200, "application/fhir+json"): OpenApiTypes.OBJECT,
             (404, "application/fhir+json"): OperationOutcomeSerializer,
+            # An id that is no slug never reaches this view: the API's own 404 answers it.
+            (404, "application/json"): ErrorSerializer,
             (429, "application/fhir+json"): OperationOutcomeSerializer,
         },
         description="Retningslinjen som FHIR R4 PlanDefinition efter HL7 CPG-on-FHIR: én action "
