@@ -23,7 +23,7 @@ def test_clinician_builds_a_plan_sees_the_chart_and_prints_it_for_the_patient(pa
         page.get_by_role("button", name="Udskriv plan til patienten").click()
     patient = popup.value
     expect(patient.get_by_role("heading", level=1)).to_have_text(
-        "Din plan for nedtrapning af Oxycodon"
+        "Din plan for nedtrapning af oxycodon"
     )
     expect(patient.get_by_role("heading", name="Hvis du får abstinenser")).to_be_visible()
     expect(patient.locator("svg.taper-chart__svg")).to_be_visible()
