@@ -61,6 +61,16 @@ def envjson(name: str, default: str) -> object:
         raise ImproperlyConfigured(f"{name} must be JSON: {error}") from None
 
 
+# Bounds on waiting for PostgreSQL (nkr/postgresql/base.py). The server ends a statement
+# after DATABASE_STATEMENT_TIMEOUT ms; the client stops waiting a second later (the server's
+# own cancel has had time to arrive, so only a hung database is cut off client-side), and the
+# reuse check of a kept connection waits one second. With the 2 s connect timeout a request
+# to a hung database gets its 503 within about 3 s.
+DATABASE_STATEMENT_TIMEOUT_MS = envint("DATABASE_STATEMENT_TIMEOUT", "3000")
+DATABASE_WAIT_TIMEOUT = DATABASE_STATEMENT_TIMEOUT_MS / 1000 + 1
+DATABASE_HEALTH_CHECK_TIMEOUT = 1.0
+
+
 def database_from_url(url: str) -> dict:
     """Return a Django DATABASES entry for a postgres:// or sqlite:/// URL."""
     parts = urlsplit(url)
@@ -78,7 +88,8 @@ def database_from_url(url: str) -> dict:
         }
     if parts.scheme in {"postgres", "postgresql"}:
         return {
-            "ENGINE": "django.db.backends.postgresql",
+            # Django's backend with every wait for the server bounded (a hung database).
+            "ENGINE": "nkr.postgresql",
             "NAME": unquote(parts.path.lstrip("/")),
             "USER": unquote(parts.username or ""),
             "PASSWORD": unquote(parts.password or ""),
@@ -88,9 +99,20 @@ def database_from_url(url: str) -> dict:
             # does not hand the next request a dead connection.
             "CONN_MAX_AGE": int(os.getenv("CONN_MAX_AGE", "60")),
             "CONN_HEALTH_CHECKS": True,
-            # Give up on an unreachable database after a few seconds (503) rather than
-            # waiting for the operating system's TCP timeout; the URL may set its own.
-            "OPTIONS": {"connect_timeout": "5"} | options,
+            # A database that hangs must cost a request at most a few seconds (a 503 with
+            # Retry-After, docs/operations.md): give up connecting after 2 s (libpq's least),
+            # let the server end any statement after DATABASE_STATEMENT_TIMEOUT, and have the
+            # kernel probe an idle connection so a dead peer is dropped. The URL may override.
+            "OPTIONS": {
+                "connect_timeout": "2",
+                "keepalives": "1",
+                "keepalives_idle": "30",
+                "keepalives_interval": "5",
+                "keepalives_count": "3",
+                "tcp_user_timeout": "30000",
+                "options": f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}",
+            }
+            | options,
             "TEST": {"NAME": f"test_{unquote(parts.path.lstrip('/'))}"},
         }
     raise ImproperlyConfigured(

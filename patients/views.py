@@ -15,7 +15,8 @@ from recommendations.content import startback_notice
 from recommendations.evaluation import intake_evaluate, red_flag_alerts_for
 from recommendations.models import RedFlagCategory
 from recommendations.rules import Evaluation
-from recommendations.rules.drugs import MME_ALERT_CODES, MME_NOT_FOR_SWITCHING, drug_table
+from recommendations.rules.alerts import mme_alert_codes
+from recommendations.rules.drugs import MME_NOT_FOR_SWITCHING, drug_table
 from recommendations.rules.intake import PainSite, WorkStatus
 from recommendations.selectors import red_flag_list, startback_items
 from recommendations.views import HtmxHttpRequest
@@ -259,7 +260,7 @@ def _evaluate_into(context: dict, post, *, live: bool) -> None:
         context["taper_offers"] = _taper_offers(evaluation)
         # An MME threshold alert already states the not-for-switching caveat: say it once.
         context["mme_caveat_in_alerts"] = any(
-            alert.code in MME_ALERT_CODES for alert in evaluation.alerts
+            alert.code in mme_alert_codes() for alert in evaluation.alerts
         )
         context["intake_summary"] = _intake_summary(evaluation, context["red_flag_labels"])
         if evaluation.facts.startback is not None:

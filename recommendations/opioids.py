@@ -18,14 +18,8 @@ from pathlib import Path
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
-from .rules.drugs import (
-    MME_NOT_FOR_SWITCHING,
-    MME_THRESHOLD_CONSIDER,
-    MME_THRESHOLD_TAPER,
-    MME_THRESHOLDS,
-    Drug,
-    drug_table,
-)
+from .rules.alerts import AlertKind, mme_alert_kinds, mme_alert_reached
+from .rules.drugs import MME_NOT_FOR_SWITCHING, Drug, drug_table
 from .rules.facts import daily_mme_total, mme_items
 from .rules.intake import DoseUnit, Medication
 from .taper_calendar import weekend_notes, working_day_on_or_after
@@ -164,19 +158,15 @@ BUPRENORPHINE_MME_NOTE = (
     "{name} er vist uden MME: CDC 2022 omregner ikke buprenorphin (partiel agonist med "
     "loftseffekt), og det indgår ikke i den samlede døgndosis."
 )
+# The opioid dose alerts are the evaluator's (fixtures/alerts.json): the calculator names the
+# one reached in the same words, with its source, and says what the markers are (CONTENT.md
+# "Opioid dose alerts": information for a conversation, never an order to taper).
 US_THRESHOLDS_NOTE = (
-    f"Tærsklerne {MME_THRESHOLD_CONSIDER} og {MME_THRESHOLD_TAPER} MME/døgn er amerikanske "
-    f"(CDC 2022): {MME_THRESHOLD_CONSIDER} MME/døgn eller mere: overvej nedtrapning; "
-    f"{MME_THRESHOLD_TAPER} MME/døgn eller mere: nedtrap nu."
+    "Markørerne {limits} MME/døgn er fra amerikanske retningslinjer (CDC) og er information "
+    "til en samtale med patienten om gavn og risiko, ikke en ordre."
 )
-US_THRESHOLD_REACHED_NOTE = (
-    "Den samlede døgndosis på {mme} MME er {threshold} MME/døgn eller mere (amerikansk tærskel, "
-    "CDC 2022: {advice})."
-)
+DOSE_ALERT_NOTE = "{message} (Kilde: {source})"
 NON_OPIOIDS_NOTE = "Indgår ikke i beregningen, da de ikke er opioider: {names}."
-
-# US CDC 2022 thresholds, highest first: only the highest one reached is named.
-_MME_THRESHOLDS = tuple((limit, advice) for _code, limit, advice in MME_THRESHOLDS)
 
 
 class DoseStepKind(TextChoices):
@@ -228,8 +218,9 @@ class MmeRow:
 class MmeTable:
     items: tuple[MmeRow, ...]
     daily_mme: float | None
-    threshold: int | None  # the highest US CDC threshold reached, if any
+    threshold: int | None  # the highest US dose marker reached, if any
     notes: tuple[str, ...]
+    dose_alert: AlertKind | None = None  # the evaluator's opioid dose alert for this total
 
 
 @dataclass(frozen=True)
@@ -321,25 +312,25 @@ def mme_table(*, medications: Sequence[Medication]) -> MmeTable:
         for item in items
     )
     total = daily_mme_total(items)
-    threshold = next(
-        (limit for limit, _advice in _MME_THRESHOLDS if total is not None and total >= limit),
-        None,
-    )
+    dose_alert = mme_alert_reached(total)
     notes = [MME_NOT_FOR_SWITCHING]
     for name in dict.fromkeys(row.name for row in rows if row.factor is None):
         notes.append(BUPRENORPHINE_MME_NOTE.format(name=name))
-    if threshold is not None:
-        advice = dict(_MME_THRESHOLDS)[threshold]
-        notes.append(
-            US_THRESHOLD_REACHED_NOTE.format(
-                mme=number_display(total), threshold=threshold, advice=advice
-            )
-        )
-    notes.append(US_THRESHOLDS_NOTE)
+    if dose_alert is not None:
+        message = dose_alert.text(at_least="", mme=number_display(total))
+        notes.append(DOSE_ALERT_NOTE.format(message=message, source=dose_alert.source))
+    limits = " og ".join(str(kind.mme_at_least) for kind in reversed(mme_alert_kinds()))
+    notes.append(US_THRESHOLDS_NOTE.format(limits=limits))
     others = [drugs[m.drug].name for m in medications if not drugs[m.drug].is_opioid]
     if others:
         notes.append(NON_OPIOIDS_NOTE.format(names=", ".join(dict.fromkeys(others))))
-    return MmeTable(items=rows, daily_mme=total, threshold=threshold, notes=tuple(notes))
+    return MmeTable(
+        items=rows,
+        daily_mme=total,
+        threshold=dose_alert.mme_at_least if dose_alert else None,
+        notes=tuple(notes),
+        dose_alert=dose_alert,
+    )
 
 
 # --- Practical dose steps --------------------------------------------------------------------

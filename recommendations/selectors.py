@@ -279,6 +279,7 @@ def _rules_content_build() -> RulesContent:
             url=g.get_absolute_url(),
             scope=g.scope,
             recommendations=by_guideline.get(g.id, []),
+            source_short=g.source_short,
         )
         for g in Guideline.objects.order_by("order")
     ]

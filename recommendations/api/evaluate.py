@@ -22,6 +22,9 @@ class AlertSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=["critical", "warning", "info"])
     message = serializers.CharField()
     recommendation = serializers.CharField(allow_null=True)
+    source = serializers.CharField(
+        help_text="Hvor advarslens ordlyd og eventuelle tærskel kommer fra."
+    )
 
 
 class AppliedRecommendationSerializer(serializers.Serializer):

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from django.db.models import TextChoices
 
 from ..rules import Evaluation, RedFlagRule
+from ..rules.alerts import MME_INCOMPLETE_CODE, alert_kind, mme_alert_codes
 from ..rules.conditions import VALUE_LABELS
-from ..rules.drugs import MME_ALERT_CODES, MME_INCOMPLETE_CODE, drug_names
+from ..rules.drugs import drug_names
 from .fhir_mapping import ConditionFinding, IntakeDraft, MedicationFinding, Record
 
 SUMMARY_MAX = 139  # CDS Hooks: "<140-character summary"
@@ -240,12 +241,13 @@ def _red_flag_cards(record: Record, ctx: CardContext, prefill_url: str) -> list[
             continue
         critical = any(flag.level == "critical" for flag in flags)
         what = finding.label  # a diagnosis or a drug: both name themselves with their code
+        # The action is this project's reading of the table, shown beside the seed's own words
+        # (fixtures/alerts.json, the same wording as the intake's red-flag alerts).
+        kind = alert_kind("red_flag_critical" if critical else "red_flag_warning")
         if critical:
             summary = f"AKUT: {what} i journalen er et rødt flag – vurdér akut henvisning"
-            action = "Akut henvisning."
         else:
             summary = f"Rødt flag i journalen: {what} – udred for specifik patologi"
-            action = "Udred for specifik patologi, før retningslinjen anvendes."
         detail = "\n".join(
             [
                 f"**Rødt flag i journalen:** {md(what)}, {md(finding.resource)}.",
@@ -253,8 +255,9 @@ def _red_flag_cards(record: Record, ctx: CardContext, prefill_url: str) -> list[
                 f"{RED_FLAG_TABLE} nævner:",
                 *(f"- {md(flag.label)}" for flag in flags),
                 "",
-                f"**{action}** Journalens diagnose er ikke en undersøgelse: bekræft ved "
-                "anamnese og undersøgelse.",
+                f"Kilden: {md(kind.seed_words)}. **nkr's læsning: {md(kind.action)}.** "
+                "Journalens diagnose er ikke en undersøgelse: bekræft ved anamnese og "
+                "undersøgelse.",
             ]
         )
         cards.append(
@@ -281,7 +284,7 @@ def _medication_card(results: Sequence[DraftResult], ctx: CardContext) -> list[C
         for alert in result.evaluation.alerts:
             if alert.code in ctx.red_flags or (alert.code, alert.message) in seen:
                 continue  # red flags have their own cards, with the record finding named
-            if alert.code == MME_INCOMPLETE_CODE and not codes & MME_ALERT_CODES:
+            if alert.code == MME_INCOMPLETE_CODE and not codes & mme_alert_codes():
                 # An unknown dose is a gap in the record, which every guideline card states
                 # (_mme_line): here it is said only beside the MME alert it qualifies.
                 continue
@@ -296,7 +299,7 @@ def _medication_card(results: Sequence[DraftResult], ctx: CardContext) -> list[C
         summary = f"{len(alerts)} advarsler om patientens aktuelle medicin"
     lines = []
     for alert in alerts:
-        line = f"- {md(alert.message)}"
+        line = f"- {md(alert.message)} (Kilde: {md(alert.source)})"
         if alert.recommendation:
             guideline, slug = alert.recommendation.split("/", 1)
             line += f" [Se anbefalingen]({ctx.absolute(f'/guidelines/{guideline}/{slug}/')})"

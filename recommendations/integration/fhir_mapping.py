@@ -395,7 +395,7 @@ def _duration_lower_bound(
 @dataclass
 class _Context:
     today: date
-    patient_id: str | None
+    patient_id: str
     contained: dict[str, dict] = field(default_factory=dict)
     included: dict[str, dict] = field(default_factory=dict)  # "Medication/x" -> resource
 
@@ -493,7 +493,7 @@ def _status_code(resource: dict, key: str, *, label: str, path: str) -> str | No
 
 def _check_subject(resource: dict, key: str, *, label: str, path: str, ctx: _Context) -> None:
     subject = _get(resource, key, dict, resource=label, path=path)
-    if not subject or ctx.patient_id is None:
+    if not subject:
         return
     reference = _get(subject, "reference", str, resource=label, path=f"{path}.{key}", where=key)
     if reference and "Patient/" in reference:
@@ -553,7 +553,7 @@ def _patient(resource: Any, ctx: _Context) -> tuple[int | None, str]:
         )
     label = _label(resource, "Patient")
     rid = resource.get("id")
-    if ctx.patient_id is not None and isinstance(rid, str) and rid != ctx.patient_id:
+    if rid is not None and rid != ctx.patient_id:
         raise FhirError(
             f"{path}.id", PATIENT_ID_ERROR.format(resource=label, got=rid, expected=ctx.patient_id)
         )
@@ -1038,7 +1038,7 @@ def _medications(
     return _one_per_drug(statements_found + orders), notes
 
 
-def record_read(*, prefetch: Any, patient_id: str | None, today: date) -> Record:
+def record_read(*, prefetch: Any, patient_id: str, today: date) -> Record:
     """Return what the prefetched FHIR says about the patient; raise FhirError if malformed."""
     if not isinstance(prefetch, dict):
         raise FhirError("prefetch", PREFETCH_NOT_AN_OBJECT_ERROR)

@@ -12,19 +12,6 @@ MME_NOT_FOR_SWITCHING = (
     "Omregningsfaktorerne anslår den samlede opioideksponering og må ikke bruges til at "
     "omregne doser ved skift mellem opioider."
 )
-MME_THRESHOLD_CONSIDER = 50  # CDC 2022 (US): 50 MME/day or more, consider tapering
-MME_THRESHOLD_TAPER = 90  # CDC 2022 (US): 90 MME/day or more, taper now
-# The US thresholds with CONTENT.md's wording of CDC's advice ("consider tapering", "taper
-# now"), highest first: only the highest one reached is named. One definition for the intake
-# alerts and the MME calculator, so the two never word the same threshold differently.
-MME_THRESHOLDS = (
-    ("mme_90", MME_THRESHOLD_TAPER, "nedtrap nu"),
-    ("mme_50", MME_THRESHOLD_CONSIDER, "overvej nedtrapning"),
-)
-# The alerts that state a daily MME, and the one saying it leaves out opioids whose dose is
-# unknown (API.md codes; the intake page and the CDS cards read them by these names).
-MME_ALERT_CODES = frozenset(code for code, _limit, _advice in MME_THRESHOLDS)
-MME_INCOMPLETE_CODE = "mme_incomplete"
 
 
 @dataclass(frozen=True)

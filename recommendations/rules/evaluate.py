@@ -5,18 +5,13 @@ the same function serves the intake page, the API and the tests, and runs in mic
 """
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..grading import strength_css, strength_label, strength_symbol
+from .alerts import alert_kind, mme_alert_reached
 from .conditions import condition_holds, condition_reasons
-from .drugs import (
-    MME_INCOMPLETE_CODE,
-    MME_NOT_FOR_SWITCHING,
-    MME_THRESHOLDS,
-    drug_names,
-    drug_table,
-)
+from .drugs import MME_NOT_FOR_SWITCHING, drug_names, drug_table
 from .facts import MME_NO_FACTOR, Facts, fact_values, facts_derive
 from .intake import Intake
 
@@ -48,6 +43,7 @@ class GuidelineRule:
     url: str
     scope: Sequence[Mapping]
     recommendations: Sequence[RecommendationRule]
+    source_short: str = ""  # publisher and year, named as the source of a medication alert
 
 
 @dataclass(frozen=True)
@@ -69,6 +65,8 @@ class Alert:
     level: str
     message: str
     recommendation: str | None = None
+    source: str = ""  # where the wording and any threshold come from (API.md)
+    text_kind: str = ""  # verbatim, translation, summary or nkr_wording (fixtures/alerts.json)
 
 
 @dataclass(frozen=True)
@@ -180,6 +178,18 @@ def _applied(
     )
 
 
+def _alert(kind, *, code: str | None = None, recommendation=None, source_values=None, **values):
+    """Return an alert of a kind declared in fixtures/alerts.json, its wording filled in."""
+    return Alert(
+        code=code or kind.code,
+        level=kind.level,
+        message=kind.text(**values),
+        recommendation=recommendation,
+        source=kind.source.format(**(source_values or {})),
+        text_kind=kind.text_kind,
+    )
+
+
 def red_flag_alerts(codes: Iterable[str], red_flags: Mapping[str, RedFlagRule]) -> list[Alert]:
     """Return one alert per ticked red flag, in table order; codes not in the table are skipped.
 
@@ -190,18 +200,17 @@ def red_flag_alerts(codes: Iterable[str], red_flags: Mapping[str, RedFlagRule]) 
     alerts = []
     for code in sorted((c for c in set(codes) if c in red_flags), key=order.__getitem__):
         flag = red_flags[code]
-        action = (
-            "Akut henvisning."
-            if flag.level == "critical"
-            else "Udred for specifik patologi, før retningslinjen anvendes."
-        )
-        alerts.append(Alert(code, flag.level, f"Rødt flag: {flag.label}. {action}"))
+        kind = alert_kind(f"red_flag_{flag.level}")
+        alerts.append(_alert(kind, code=code, label=flag.label))
     alerts.sort(key=lambda alert: LEVEL_ORDER[alert.level])
     return alerts
 
 
 def _medication_alerts(
-    intake: Intake, applied: list[AppliedRecommendation], rules: Mapping[str, RecommendationRule]
+    intake: Intake,
+    applied: list[AppliedRecommendation],
+    rules: Mapping[str, RecommendationRule],
+    sources: Mapping[str, str],
 ) -> list[Alert]:
     alerts, seen = [], set()
     for med in intake.medications:
@@ -211,14 +220,14 @@ def _medication_alerts(
             rule = rules[f"{rec.guideline}/{rec.slug}"]
             if rec.direction == "against" and med.drug in rule.drugs:
                 seen.add(med.drug)
-                name = drug_table()[med.drug].name
                 alerts.append(
-                    Alert(
-                        "current_medication_advised_against",
-                        "warning",
-                        f"Patienten får {name}, som en anbefaling, der gælder patienten, "
-                        f"fraråder ({rec.label.lower()}): {rec.title}",
-                        f"{rec.guideline}/{rec.slug}",
+                    _alert(
+                        alert_kind("current_medication_advised_against"),
+                        recommendation=f"{rec.guideline}/{rec.slug}",
+                        source_values={"guideline_source": sources[rec.guideline]},
+                        drug=drug_table()[med.drug].name,
+                        label=rec.label.lower(),
+                        title=rec.title,
                     )
                 )
                 break
@@ -230,36 +239,15 @@ def _mme_alerts(facts: Facts) -> list[Alert]:
     mme = facts.daily_mme
     # With a dose unknown the total is that of the known doses: the patient takes at least
     # that much, so a threshold reached is still reached, and the alert says "mindst".
-    at_least = "mindst " if facts.mme_unknown_drugs else ""
-    for code, threshold, advice in MME_THRESHOLDS:
-        if mme is not None and mme >= threshold:
-            alerts.append(
-                Alert(
-                    code,
-                    "warning",
-                    f"Dagligt morfinækvivalent {at_least}{_display(float(mme))} mg er {threshold} "
-                    f"mg eller mere (amerikansk tærskel, CDC 2022: {advice}). "
-                    f"{MME_NOT_FOR_SWITCHING}",
-                )
-            )
-            break
+    if kind := mme_alert_reached(mme):
+        at_least = "mindst " if facts.mme_unknown_drugs else ""
+        alert = _alert(kind, at_least=at_least, mme=_display(float(mme)))
+        alerts.append(replace(alert, message=f"{alert.message} {MME_NOT_FOR_SWITCHING}"))
     if any(item.not_computed == MME_NO_FACTOR for item in facts.mme_items):
-        alerts.append(
-            Alert(
-                "mme_not_computed",
-                "info",
-                "Buprenorphin indgår ikke i morfinækvivalenten: CDC 2022 omregner det ikke "
-                "(partiel agonist med loftseffekt).",
-            )
-        )
+        alerts.append(_alert(alert_kind("mme_not_computed")))
     if facts.mme_unknown_drugs:
         alerts.append(
-            Alert(
-                MME_INCOMPLETE_CODE,
-                "info",
-                f"Morfinækvivalenten omfatter ikke {drug_names(facts.mme_unknown_drugs)}: "
-                "døgndosis ukendt.",
-            )
+            _alert(alert_kind("mme_incomplete"), drugs=drug_names(facts.mme_unknown_drugs))
         )
     return alerts
 
@@ -291,7 +279,9 @@ def evaluate(intake: Intake, content: RulesContent) -> Evaluation:
         )
     alerts = (
         red_flag_alerts(intake.red_flags, content.red_flags)
-        + _medication_alerts(intake, applied_all, rules)
+        + _medication_alerts(
+            intake, applied_all, rules, {g.slug: g.source_short for g in content.guidelines}
+        )
         + _mme_alerts(facts)
     )
     alerts.sort(key=lambda alert: LEVEL_ORDER[alert.level])

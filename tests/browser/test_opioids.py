@@ -59,7 +59,7 @@ def test_the_mme_calculator_totals_live(page):
     page.locator("#med-1-dose").fill("10")
     expect(page.locator(".mme-total")).to_have_text("60 MME")
     expect(page.locator("#mme-results")).to_contain_text("ikke omregnet")
-    expect(page.locator("#mme-results")).to_contain_text("amerikanske (CDC 2022)")
+    expect(page.locator("#mme-results")).to_contain_text("amerikanske retningslinjer (CDC)")
 
 
 def test_the_taper_page_fits_a_phone_screen(new_page):

@@ -116,7 +116,9 @@ def test_a_cauda_equina_diagnosis_gives_a_critical_card_first_and_keeps_acute_ad
     first = cards[0]
     assert first["indicator"] == "critical"
     assert first["summary"].startswith("AKUT: Cauda equina-syndrom (G83.4)")
-    assert "Akut henvisning." in first["detail"]
+    # The seed's own words beside the project's reading of them (CONTENT.md, Provenance).
+    assert "»skærpet opmærksomhed ... og dermed yderligere udredning«" in first["detail"]
+    assert "nkr's læsning: akut henvisning." in first["detail"]
     assert "Cauda equina syndrom - saddel anæstesi" in first["detail"]
     assert first["source"]["label"].endswith("Tabel 1. Røde flag")
     # Red flags put the patient outside the acute low back pain guideline.

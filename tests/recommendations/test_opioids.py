@@ -125,30 +125,35 @@ def test_the_notes_say_not_for_switching_and_label_the_thresholds_as_us():
     notes = mme_table(medications=[Medication("morphine", 10, "mg")]).notes
     assert MME_NOT_FOR_SWITCHING in notes
     assert "må ikke bruges til at omregne doser ved skift" in notes[0]
-    assert US_THRESHOLDS_NOTE in notes
-    assert "amerikanske (CDC 2022)" in US_THRESHOLDS_NOTE
+    assert US_THRESHOLDS_NOTE.format(limits="50 og 90") in notes
+    assert "amerikanske retningslinjer (CDC)" in US_THRESHOLDS_NOTE
 
 
 @pytest.mark.parametrize(
     ("morphine_mg", "threshold"), [(49.99, None), (50, 50), (89, 50), (90, 90), (300, 90)]
 )
-def test_the_highest_us_threshold_reached_is_named(morphine_mg, threshold):
+def test_the_highest_us_dose_marker_reached_is_named_with_its_source(morphine_mg, threshold):
     table = mme_table(medications=[Medication("morphine", morphine_mg, "mg")])
     assert table.threshold == threshold
-    reached = [note for note in table.notes if "amerikansk tærskel" in note]
+    reached = [note for note in table.notes if "(Kilde: CDC 2022" in note]
     assert len(reached) == (0 if threshold is None else 1)
     if threshold:
-        assert f"{threshold} MME/døgn eller mere" in reached[0]
+        assert f"er {threshold} mg eller mere" in reached[0]
 
 
 @pytest.mark.parametrize(
-    ("morphine_mg", "advice"),
-    [(60, "CDC 2022: overvej nedtrapning)"), (90, "CDC 2022: nedtrap nu)")],
+    ("morphine_mg", "source", "words"),
+    [
+        (60, "CDC 2022, anbefaling 4 (USA)", "vurdér gavn og risiko sammen med patienten"),
+        (90, "CDC 2022, anbefaling 5 (USA)", "det blev fjernet i 2022"),
+    ],
 )
-def test_the_threshold_reached_words_cdcs_advice_as_content_md_quotes_it(morphine_mg, advice):
-    # CONTENT.md: 50 MME/day or more "consider tapering", 90 or more "taper now".
+def test_the_dose_marker_reached_is_worded_as_the_evaluators_alert(morphine_mg, source, words):
+    # CONTENT.md "Opioid dose alerts": the calculator and the intake say the same thing.
     table = mme_table(medications=[Medication("morphine", morphine_mg, "mg")])
-    assert any(advice in note for note in table.notes)
+    (note,) = [note for note in table.notes if source in note]
+    assert words in note
+    assert "nedtrap nu" not in " ".join(table.notes)
 
 
 def test_non_opioids_are_left_out_and_named():

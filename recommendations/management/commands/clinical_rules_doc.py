@@ -8,13 +8,9 @@ from django.core.management.base import BaseCommand
 from recommendations.content import guidelines_content_load, red_flags_content_load
 from recommendations.grading import strength_label, strength_symbol
 from recommendations.rules import facts
+from recommendations.rules.alerts import alert_kinds
 from recommendations.rules.conditions import condition_describe
-from recommendations.rules.drugs import (
-    MME_NOT_FOR_SWITCHING,
-    MME_THRESHOLD_CONSIDER,
-    MME_THRESHOLD_TAPER,
-    drug_table,
-)
+from recommendations.rules.drugs import MME_NOT_FOR_SWITCHING, drug_table
 
 DOC_PATH = Path(settings.BASE_DIR) / "docs" / "clinical-rules.md"
 
@@ -37,16 +33,13 @@ test fails when this file and the rules disagree. Conditions are data in the fix
 
 ## Alerts
 
-- One per ticked red flag, with its level (`critical`: urgent referral; `warning`:
-  investigate for specific pathology first). Critical alerts come first.
-- `current_medication_advised_against`: one per current medication that an applying
-  recommendation advises against (the recommendation's `drugs` list).
-- `mme_50` / `mme_90`: daily MME of {MME_THRESHOLD_CONSIDER} / {MME_THRESHOLD_TAPER} or more
-  (only the higher), labelled as US CDC 2022 thresholds; worded "mindst" (at least) when an
-  opioid's dose is unknown.
-- `mme_not_computed` (info): buprenorphine is not converted (CDC 2022).
-- `mme_incomplete` (info): the daily MME leaves out the named opioids, whose daily dose is
-  unknown (a patient's record only).
+Declared once in `fixtures/alerts.json` (code, level, Danish wording, source, text kind); the
+evaluator, the pages, the MME calculator and the CDS cards read it, and so does this table.
+Red flags: one alert per ticked flag, code = the flag's code, critical first. Medication: one
+per current medication that an applying recommendation advises against (its `drugs` list).
+Opioid dose: only the highest reached (`mme_90` replaces `mme_50`), worded "mindst" (at least)
+when an opioid's dose is unknown; information for a conversation, never an order to taper
+(CONTENT.md "Opioid dose alerts").
 
 {MME_NOT_FOR_SWITCHING}
 """
@@ -55,6 +48,15 @@ test fails when this file and the rules disagree. Conditions are data in the fix
 def clinical_rules_markdown() -> str:
     """Return the clinical rules document, built from the content and the rules module."""
     lines = [INTRO]
+    lines += ["| kind | code | level | from MME/day | text kind | source | wording |"]
+    lines += ["|---|---|---|---|---|---|---|"]
+    for kind in alert_kinds().values():
+        at_least = "–" if kind.mme_at_least is None else str(kind.mme_at_least)
+        lines.append(
+            f"| `{kind.kind}` | `{kind.code}` | {kind.level} | {at_least} | {kind.text_kind} "
+            f"| {kind.source} | {kind.wording()} |"
+        )
+    lines.append("")
     lines += ["## MME factors", "", "| drug | unit | factor | source |", "|---|---|---|---|"]
     for drug in drug_table().values():
         if drug.is_opioid:
