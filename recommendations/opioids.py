@@ -253,8 +253,23 @@ class TaperStep:
         )
 
 
+class PlanDates:
+    """The dates every taper plan has: its steps' and its follow-ups'."""
+
+    steps: tuple
+    follow_ups: tuple[date, ...]
+
+    @property
+    def end_date(self) -> date:
+        return self.steps[-1].date
+
+    def next_follow_up(self, *, today: date) -> date | None:
+        """Return the first follow-up on or after `today` (a plan may start in the past)."""
+        return next((day for day in self.follow_ups if day >= today), None)
+
+
 @dataclass(frozen=True)
-class TaperPlan:
+class TaperPlan(PlanDates):
     drug: str
     drug_name: str
     unit: str
@@ -273,14 +288,6 @@ class TaperPlan:
     steps: tuple[TaperStep, ...]
     follow_ups: tuple[date, ...]
     notes: tuple[str, ...]
-
-    @property
-    def end_date(self) -> date:
-        return self.steps[-1].date
-
-    def next_follow_up(self, *, today: date) -> date | None:
-        """Return the first follow-up on or after `today` (a plan may start in the past)."""
-        return next((day for day in self.follow_ups if day >= today), None)
 
 
 def number_display(value: float | Decimal | None) -> str:

@@ -18,6 +18,7 @@ from .opioids import (
     MME_NOT_FOR_SWITCHING,
     TOO_MANY_STEPS_ERROR,
     Pause,
+    PlanDates,
     TaperPlan,
     TaperPlanError,
     _dec,
@@ -68,7 +69,7 @@ class CombinedStep:
 
 
 @dataclass(frozen=True)
-class CombinedTaperPlan:
+class CombinedTaperPlan(PlanDates):
     plans: tuple[TaperPlan, ...]  # each drug's own plan, in taper order
     shape: str
     start_date: date
@@ -81,14 +82,6 @@ class CombinedTaperPlan:
     steps: tuple[CombinedStep, ...]
     follow_ups: tuple[date, ...]
     notes: tuple[str, ...]
-
-    @property
-    def end_date(self) -> date:
-        return self.steps[-1].date
-
-    def next_follow_up(self, *, today: date) -> date | None:
-        """Return the first follow-up on or after `today` (a plan may start in the past)."""
-        return next((day for day in self.follow_ups if day >= today), None)
 
 
 def taper_plan_combined_build(

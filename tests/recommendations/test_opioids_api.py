@@ -579,7 +579,8 @@ def test_hold_pause_after_a_step_adds_a_pause_and_moves_the_later_steps(client):
     assert "Pause: 1 ekstra interval" in text
     # Step 4 moves from 30 March to 27 April.
     assert (
-        '27. april 2026</td>\n        <td class="num" data-label="Døgndosis (mg/døgn)">42</td>' in text
+        '27. april 2026</td>\n        <td class="num" data-label="Døgndosis (mg/døgn)">42</td>'
+        in text
     )
 
 
