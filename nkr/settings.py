@@ -258,8 +258,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "recommendations.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
     # Anonymous calls per client address; 429 with Retry-After beyond the rate. The counts live
-    # in the cache below, shared by every gunicorn worker and server. The test suite makes
-    # many calls from one address: its own high default (one test checks a low rate).
+    # in Redis or the database (THROTTLE_STORE below), shared by every worker and server. The
+    # test suite makes many calls from one address: its own high default (one test checks a
+    # low rate).
     "DEFAULT_THROTTLE_CLASSES": ["recommendations.api.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": envrate("API_THROTTLE_RATE", "100000/min" if TESTING else "120/min"),
@@ -347,18 +348,37 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlew
 OTP_REQUIRED_FOR_STAFF = envbool("OTP_REQUIRED_FOR_STAFF", "0")
 OTP_TOTP_ISSUER = "nkr"
 
-# Throttle counts (and nothing else yet): a database table shared by every worker and server
-# (`manage.py createcachetable`, run by make run/serve); tests count in memory.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    if TESTING
-    else {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "nkr_cache",
-        # Culling drops a third of the counts: keep room for many client addresses.
-        "OPTIONS": {"MAX_ENTRIES": 20000},
+# Shared state lives in PostgreSQL or in Redis, never in one process, so any number of servers
+# can stand behind a load balancer (docs/operations.md). With REDIS_URL the caches and the API
+# throttle counts go to Redis; without it, the caches are a database table (`manage.py
+# createcachetable`, run by make run/serve) and the throttle counts a table counted atomically.
+# Sessions, login lockouts and used CDS Hooks JWT ids are always in the database.
+REDIS_URL = os.getenv("REDIS_URL", "").strip()
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"REDIS_URL must start with redis://, rediss:// or unix://, not {REDIS_URL!r}"
+    )
+if TESTING:
+    # The suite runs in one process; tests of the shared stores choose them explicitly.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "nkr",
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "nkr_cache",
+            # Culling drops a third of the entries: keep room for every page's cached answer.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+THROTTLE_STORE = "memory" if TESTING else "redis" if REDIS_URL else "database"
 
 LOGGING = {
     "version": 1,

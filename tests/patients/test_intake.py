@@ -76,7 +76,7 @@ def test_a_child_sees_the_childrens_recommendations_with_because_and_rationale(c
     # The rationale folds away, with ids so a live update can keep it open (static/nkr/nkr.js).
     summary = '<summary id="why-child-msk-pain-secondary-analgesics-summary">Begrundelse</summary>'
     assert summary in text
-    assert "Patienten får Paracetamol" in text
+    assert "Patienten får paracetamol" in text
     assert 'href="/guidelines/child-msk-pain/secondary-analgesics/"' in text
 
 
