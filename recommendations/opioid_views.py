@@ -212,7 +212,7 @@ def _taper_values(post: QueryDict | None, today: date) -> dict[str, str | bool]:
 
 def _more_opioid_rows(post: QueryDict | None) -> list[dict]:
     """Return the opioids after the first (`med-1-*` ...), as typed, after adding or removing."""
-    count = _row_count(post, "medication_rows", 1, MEDICATION_ROWS_MAX)
+    count = posted_row_count(post, "medication_rows", 1, MEDICATION_ROWS_MAX)
     rows = [
         {
             "index": i,
@@ -224,9 +224,9 @@ def _more_opioid_rows(post: QueryDict | None) -> list[dict]:
     ]
     if post and "add_medication" in post and len(rows) + 1 < MEDICATION_ROWS_MAX:
         rows.append({"index": 0, "drug": "", "daily_dose": "", "error": ""})
-    remove = post.get("remove_medication", "") if post else ""
-    if remove.isdigit() and 1 <= int(remove) <= len(rows):
-        rows.pop(int(remove) - 1)
+    remove = posted_index(post.get("remove_medication") if post else None)
+    if remove is not None and 1 <= remove <= len(rows):
+        rows.pop(remove - 1)
     for number, row in enumerate(rows, start=1):
         row["index"] = number
     return rows
