@@ -54,7 +54,8 @@ def test_discovery_allows_browser_based_cds_clients(client):
 
 def test_discovery_needs_no_database_queries(client, django_assert_num_queries):
     with django_assert_num_queries(0):
-        client.get("/cds-services")
+        response = client.get("/cds-services")
+    assert response.status_code == 200
 
 
 # --- The four patients ---------------------------------------------------------------------
