@@ -83,7 +83,8 @@ def test_a_lockout_is_logged_without_the_password(client, alice, settings, caplo
     with caplog.at_level(logging.INFO, logger="nkr.audit"):
         fail(client, "alice", settings.AXES_FAILURE_LIMIT)
 
-    assert "login_locked_out username='alice'" in caplog.text
+    assert "login_locked_out username='********************'" in caplog.text
+    assert "alice" not in caplog.text, "the username as typed may be a password"
     assert "wrong" not in caplog.text
 
 
