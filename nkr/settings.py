@@ -348,6 +348,11 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlew
 OTP_REQUIRED_FOR_STAFF = envbool("OTP_REQUIRED_FOR_STAFF", "0")
 OTP_TOTP_ISSUER = "nkr"
 
+# Tests create many users; real hashing costs about half a second each and no test is about the
+# hash's strength. Production keeps Django's default (PBKDF2).
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 # Shared state lives in PostgreSQL or in Redis, never in one process, so any number of servers
 # can stand behind a load balancer (docs/operations.md). With REDIS_URL the caches and the API
 # throttle counts go to Redis; without it, the caches are a database table (`manage.py

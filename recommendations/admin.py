@@ -17,6 +17,7 @@ from .admin_forms import (
     HearingResponseLinkFormSet,
     RecommendationEditForm,
     RedFlagEditForm,
+    SearchSynonymEditForm,
     StartBackItemEditForm,
 )
 from .diff import COMPARED_FIELDS, versions_diff
@@ -29,6 +30,7 @@ from .models import (
     Recommendation,
     RecommendationDraft,
     RedFlag,
+    SearchSynonym,
     StartBackItem,
 )
 from .rules.conditions import condition_describe
@@ -369,6 +371,28 @@ class StartBackItemAdmin(LiveContentAdmin):
     # Keele's English wording and its source stay as the fixture has them.
     fields = ["number", "text_en", *services.STARTBACK_TEXT_FIELDS, "source", "change_reason"]
     readonly_fields = ["number", "text_en", "source"]
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """Search synonyms: live at once, with a reason; the search index is rebuilt on save."""
+
+    form = SearchSynonymEditForm
+    list_display = ["term", "target", "kind", "atc_code", "source_checked"]
+    list_filter = ["kind", "source_checked"]
+    search_fields = ["term", "target"]
+    fields = [*services.SEARCH_SYNONYM_FIELDS, "change_reason"]
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # seed_content would bring a seeded one back; correct it instead
+
+    def save_model(self, request, obj, form, change) -> None:
+        services.search_synonym_save(
+            synonym=obj,
+            user=request.user,
+            data=form.cleaned_data,
+            change_reason=form.cleaned_data["change_reason"],
+        )
 
 
 class HearingResponseLinkInline(admin.TabularInline):

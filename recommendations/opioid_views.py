@@ -20,6 +20,7 @@ from rest_framework.exceptions import ValidationError
 from . import selectors
 from .api.errors import errors_flatten
 from .api.opioids import mme_table_from_data, taper_plan_from_data
+from .forms import posted_index, posted_row_count
 from .opioids import (
     INTERVAL_WEEKS_LONG_USE,
     INTERVAL_WEEKS_MAX,
@@ -67,12 +68,6 @@ def _number(text: str) -> str | float:
         return text
 
 
-def _row_count(post: QueryDict | None, name: str, minimum: int, maximum: int) -> int:
-    raw = post.get(name, "") if post else ""
-    count = int(raw) if raw.isdigit() else minimum
-    return max(minimum, min(count, maximum))
-
-
 def _opioids() -> list:
     return [drug for drug in drug_table().values() if drug.is_opioid]
 
@@ -94,7 +89,7 @@ def _row_errors(errors: dict[str, list[str]], rows: list[dict], index_map: list[
 
 
 def _medication_rows(post: QueryDict | None) -> list[dict]:
-    count = _row_count(post, "medication_rows", MEDICATION_ROWS_MIN, MEDICATION_ROWS_MAX)
+    count = posted_row_count(post, "medication_rows", MEDICATION_ROWS_MIN, MEDICATION_ROWS_MAX)
     rows = [
         {
             "drug": post.get(f"med-{i}-drug", "") if post else "",
@@ -105,9 +100,9 @@ def _medication_rows(post: QueryDict | None) -> list[dict]:
     ]
     if post and "add_medication" in post and len(rows) < MEDICATION_ROWS_MAX:
         rows.append({"drug": "", "daily_dose": "", "error": ""})
-    remove = post.get("remove_medication", "") if post else ""
-    if remove.isdigit() and int(remove) < len(rows):
-        rows.pop(int(remove))
+    remove = posted_index(post.get("remove_medication") if post else None)
+    if remove is not None and remove < len(rows):
+        rows.pop(remove)
     while len(rows) < MEDICATION_ROWS_MIN:
         rows.append({"drug": "", "daily_dose": "", "error": ""})
     return rows
@@ -251,7 +246,7 @@ def taper_chart(plan: TaperPlan) -> TaperChart:
 
 
 def _pause_rows(post: QueryDict | None) -> list[dict]:
-    count = _row_count(post, "pause_rows", 0, PAUSE_ROWS_MAX)
+    count = posted_row_count(post, "pause_rows", 0, PAUSE_ROWS_MAX)
     rows = [
         {
             "after_step": post.get(f"pause-{i}-after", "") if post else "",
@@ -263,7 +258,7 @@ def _pause_rows(post: QueryDict | None) -> list[dict]:
     add = post.get("add_pause") if post else None
     if add is not None and len(rows) < PAUSE_ROWS_MAX:
         # "Hold pause efter trin k" in the plan posts k; "Tilføj pause" posts an empty row.
-        after = add if add.isdigit() else ""
+        after = add if posted_index(add) is not None else ""
         rows.append(
             {
                 "after_step": after,
@@ -271,9 +266,9 @@ def _pause_rows(post: QueryDict | None) -> list[dict]:
                 "error": "",
             }
         )
-    remove = post.get("remove_pause", "") if post else ""
-    if remove.isdigit() and int(remove) < len(rows):
-        rows.pop(int(remove))
+    remove = posted_index(post.get("remove_pause") if post else None)
+    if remove is not None and remove < len(rows):
+        rows.pop(remove)
     return rows
 
 

@@ -19,7 +19,6 @@ import re
 from collections.abc import Callable
 from functools import wraps
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token

@@ -17,6 +17,7 @@ from ..rules import Evaluation, RedFlagRule
 from ..rules.alerts import MME_INCOMPLETE_CODE, alert_kind, mme_alert_codes
 from ..rules.conditions import VALUE_LABELS
 from ..rules.drugs import drug_names
+from ..rules.evaluate import APPLIES_TO_ALL
 from .fhir_mapping import ConditionFinding, IntakeDraft, MedicationFinding, Record
 
 Finding = ConditionFinding | MedicationFinding
@@ -445,12 +446,21 @@ def _guideline_cards(
                 "ud fra journalens oplysninger:",
                 "",
             ]
+            everyone = [rec for rec in recs if rec.slug in guideline.applies_to_all]
+            if everyone:
+                # Said once per guideline, not as the only reason on each of its lines.
+                lines += [
+                    f"*{APPLIES_TO_ALL}* (anbefalinger uden *Fordi*): "
+                    f"{md('; '.join(everyone[0].because))}.",
+                    "",
+                ]
             for rec in recs:
                 lines.append(
                     f"- {rec.symbol} **{md(rec.label)}:** "
                     f"[{md(rec.title)}]({ctx.absolute(rec.url)})  "
                 )
-                lines.append(f"  *Fordi:* {md('; '.join(rec.because))}  ")
+                if rec not in everyone:
+                    lines.append(f"  *Fordi:* {md('; '.join(rec.because))}  ")
                 if excerpt := rationale_excerpt(rec.rationale):
                     lines.append(
                         f"  *Begrundelse:* {md(excerpt)} "

@@ -235,5 +235,7 @@ def test_the_changes_page_query_count_does_not_grow_with_its_changes(
 
     # One more: the content version that cached answers are keyed by (published_cache.py).
     with django_assert_max_num_queries(CHANGES_BUDGET + 1):
-        page = client.get("/guidelines/generalised-pain/changes/").content.decode()
+        response = client.get("/guidelines/generalised-pain/changes/")
+    assert response.status_code == 200
+    page = response.content.decode()
     assert page.count('class="change change--guideline"') == 3

@@ -5,6 +5,7 @@ import time
 
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -219,3 +220,24 @@ def test_a_failed_attempt_is_kept_without_the_password_or_the_code(client, alice
 
     assert "my secret guess" not in kept
     assert "123456" not in kept
+
+
+# Logins refused after a correct password.
+
+
+def test_a_correct_password_from_a_user_without_admin_access_is_logged_as_refused(
+    client, bob, editors_group, caplog
+):
+    not_staff_editor = User.objects.create_user("ed3", password="correct horse 42")
+    not_staff_editor.groups.add(editors_group)
+    with caplog.at_level(logging.INFO, logger="nkr.audit"):
+        for username in ("bob", "ed3"):
+            page = client.post(
+                "/admin/login/?next=/admin/",
+                {"username": username, "password": "correct horse 42", "next": "/admin/"},
+            )
+            assert page.status_code == 200, "refused: the form comes back"
+
+    assert f"login_refused_no_admin_access user_id={bob.pk} username='bob'" in caplog.text
+    assert "username='ed3'" in caplog.text
+    assert "correct horse" not in caplog.text

@@ -65,7 +65,7 @@ def test_a_cached_answer_costs_one_query_the_content_version(
     assert again.status_code == 200
     assert again.content.replace(b"\n", b"") != b""
     # The same answer, but for the reader's own CSRF token.
-    token = re.compile(rb'[A-Za-z0-9]{64}')
+    token = re.compile(rb"[A-Za-z0-9]{64}")
     assert token.sub(b"T", again.content) == token.sub(b"T", first.content)
 
 
@@ -117,9 +117,8 @@ def test_each_reader_gets_their_own_csrf_token_in_a_cached_page(content):
         return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
     assert token(first_page) != token(second_page)
-    answer = second.post(
-        "/i18n/setlang/", {"language": "en", "next": PAGE, "csrfmiddlewaretoken": token(second_page)}
-    )
+    form = {"language": "en", "next": PAGE, "csrfmiddlewaretoken": token(second_page)}
+    answer = second.post("/i18n/setlang/", form)
     assert answer.status_code == 302
 
 
