@@ -27,6 +27,8 @@ RED_FLAG_GUIDELINE = "acute-low-back-pain"  # Tabel 1. Røde flag is part of thi
 RED_FLAG_TABLE = "Tabel 1. Røde flag"
 SOURCE_LABEL = "nkr: nationale kliniske retningslinjer om smerter"
 PREFILL_LABEL = "Åbn NKR-vurderingen udfyldt med journalens oplysninger"
+TAPERING_GUIDELINE = "opioid-tapering"
+TAPER_PLANNER_LABEL = "Lav en nedtrapningsplan i nkr's nedtrapningsplanlægger"
 NOT_IN_RECORDS = (
     "Komplekse problemstillinger, funktion og deltagelse, arbejdssituation, træningsvaner, "
     "effekt af ikke-medicinsk behandling, søvn, røde flag ud over journalens diagnoser og "
@@ -36,6 +38,16 @@ NOT_IN_RECORDS = (
 LEVEL_RANK = {"info": 0, "warning": 1, "critical": 2}
 RATIONALE_MAX = 240  # characters of a recommendation's rationale on a card; the page has all
 RATIONALE_LINK_LABEL = "hele begrundelsen"
+# Why a card has no link to a recommendation page (every other card links each one it names).
+NO_RECOMMENDATION = "**Ingen anbefaling at henvise til:** {why}"
+WHY_RED_FLAG = (
+    "et rødt flag er ikke en anbefaling, men står i {table} i retningslinjen for nyopståede "
+    "lænderygsmerter ([se retningslinjen]({url}))."
+)
+WHY_ALERT = "advarslen hører ikke til en anbefaling; den bygger på kilden, der er nævnt."
+WHY_INCOMPLETE = "ingen anbefaling er vurderet, før oplysningerne er udfyldt."
+WHY_NOT_IN_SCOPE = "patienten er ikke i nogen af retningslinjernes målgruppe."
+WHY_NO_PAIN_CODE = "ingen retningslinje er vurderet uden en smertediagnose."
 HEADING_MAX = 80  # a rationale's paragraph ending in ":" and shorter than this is a heading
 # Record entries named in one line of a card: the rest are counted, so a record that repeats
 # an entry hundreds of times still gets a card of a few kilobytes (the gaps listed are bounded
@@ -114,6 +126,7 @@ class CardContext:
     absolute: Callable[[str], str]  # site path -> absolute URL
     red_flags: Mapping[str, RedFlagRule]
     red_flag_source: tuple[str, str] | None = None  # (guideline title, page path)
+    taper_planner: str = ""  # the taper planner's path
 
 
 # --- Text helpers --------------------------------------------------------------------------
@@ -252,6 +265,18 @@ def _facts_block(
     return "\n".join(parts)
 
 
+def _tool_links(guideline: str, ctx: "CardContext") -> tuple[dict, ...]:
+    """Return links to nkr's tools for a guideline's card: the taper planner for tapering.
+
+    The planner opens empty: the dose is entered there, so no patient fact goes into a URL.
+    """
+    if guideline != TAPERING_GUIDELINE or not ctx.taper_planner:
+        return ()
+    return (
+        {"label": TAPER_PLANNER_LABEL, "url": ctx.absolute(ctx.taper_planner), "type": "absolute"},
+    )
+
+
 def _prefill_link(url: str) -> tuple[dict, ...]:
     return ({"label": PREFILL_LABEL, "url": url, "type": "absolute"},) if url else ()
 
@@ -308,6 +333,10 @@ def _red_flag_cards(record: Record, ctx: CardContext, prefill_url: str) -> list[
                 f"Kilden: {md(kind.seed_words)}. **nkr's læsning: {md(kind.action)}.** "
                 "Journalens diagnose er ikke en undersøgelse: bekræft ved anamnese og "
                 "undersøgelse.",
+                "",
+                NO_RECOMMENDATION.format(
+                    why=WHY_RED_FLAG.format(table=RED_FLAG_TABLE, url=source["url"])
+                ),
             ]
         )
         cards.append(
@@ -353,6 +382,8 @@ def _medication_card(results: Sequence[DraftResult], ctx: CardContext) -> list[C
         if alert.recommendation:
             guideline, slug = alert.recommendation.split("/", 1)
             line += f" [Se anbefalingen]({ctx.absolute(f'/guidelines/{guideline}/{slug}/')})"
+        else:
+            line += f"  \n  {NO_RECOMMENDATION.format(why=WHY_ALERT)}"
         lines.append(line)
     return [
         Card(
@@ -485,7 +516,7 @@ def _guideline_cards(
                     indicator="info",
                     detail="\n".join(lines),
                     source={"label": guideline.title, "url": ctx.absolute(guideline.url)},
-                    links=_prefill_link(result.prefill_url),
+                    links=(*_prefill_link(result.prefill_url), *_tool_links(guideline.slug, ctx)),
                     subjects=tuple(f"{rec.guideline}/{rec.slug}" for rec in recs),
                     guideline=guideline.slug,
                 )
@@ -520,6 +551,8 @@ def _incomplete_cards(
                 "kliniske retningslinjer.** Åbn NKR-vurderingen (linket), udfyld det, der "
                 "mangler, og se de anbefalinger, der gælder.",
                 *(["", "**Vurderingen afviste:**", *problems] if problems else []),
+                "",
+                NO_RECOMMENDATION.format(why=WHY_INCOMPLETE),
                 "",
                 _facts_block(record, draft, ctx),
             ]
@@ -573,6 +606,8 @@ def _not_in_scope_card(
         "Journalens oplysninger kan være ufuldstændige: kontrollér og udfyld dem i "
         "NKR-vurderingen (linket).",
         "",
+        NO_RECOMMENDATION.format(why=WHY_NOT_IN_SCOPE),
+        "",
         _facts_block(record, first.draft, ctx, first.evaluation),
     ]
     return [
@@ -622,6 +657,8 @@ def _no_pain_code_card(record: Record, ctx: CardContext, prefill_url: str) -> li
             "",
             "Har patienten smerter, så åbn NKR-vurderingen (linket), udfyld smerternes "
             "lokalisation og varighed, og se de anbefalinger, der gælder.",
+            "",
+            NO_RECOMMENDATION.format(why=WHY_NO_PAIN_CODE),
         ]
     )
     return [
