@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -268,7 +268,13 @@ class RecommendationAdmin(admin.ModelAdmin):
     def _publisher_get(self, request: HttpRequest, object_id: str) -> Recommendation:
         if not request.user.has_perm(PUBLISH_PERMISSION):
             raise PermissionDenied(PUBLISH_PERMISSION)
-        return get_object_or_404(Recommendation.objects.select_related("guideline"), pk=object_id)
+        # The URL takes any path segment, as Django's own admin URLs do: "abc" is no id (404),
+        # where the query would have raised ValueError (a 500).
+        try:
+            pk = Recommendation._meta.pk.to_python(object_id)
+        except ValidationError:
+            raise Http404(object_id) from None
+        return get_object_or_404(Recommendation.objects.select_related("guideline"), pk=pk)
 
     def _change_url(self, rec: Recommendation) -> str:
         return reverse("admin:recommendations_recommendation_change", args=[rec.pk])

@@ -28,6 +28,7 @@ from ..intake_input import (
     MedicationSerializer,
     OpioidCodeField,
     RefuseUnknownFields,
+    StrictBooleanField,
     StrictFloatField,
 )
 from ..opioids import (
@@ -72,7 +73,6 @@ TREATMENT_MONTHS_REQUIRED_ERROR = (
 )
 START_DATE_ERROR = "Startdato skal være en dato, fx 2026-03-01 eller 01-03-2026."
 START_DATE_RANGE_ERROR = "Startdato skal ligge inden for to år fra i dag ({first} til {last})."
-BOOLEAN_ERROR = "Skal være true eller false."
 PAUSES_MAX_ERROR = f"Højst {MAX_STEPS} pauser."
 PAUSE_STEP_NUMBER_ERROR = (
     f"En pause skal ligge efter et trin: trinnummeret er et helt tal fra 1 til {MAX_STEPS - 1}."
@@ -240,9 +240,8 @@ class TaperPlanInputSerializer(_StrictSerializer):
         error_messages={"invalid": START_DATE_ERROR, "datetime": START_DATE_ERROR},
         help_text="Standard: næste hverdag efter i dag.",
     )
-    weekdays_only = serializers.BooleanField(
+    weekdays_only = StrictBooleanField(
         default=True,
-        error_messages={"invalid": BOOLEAN_ERROR, "null": BOOLEAN_ERROR},
         help_text="Ingen trin eller opfølgning i en weekend: en startdato lørdag eller søndag "
         "flyttes til mandagen efter (standard true).",
     )
@@ -267,9 +266,8 @@ class TaperPlanInputSerializer(_StrictSerializer):
         help_text="I stedet for drug/daily_dose/unit: flere opioider, trappet ned ét ad gangen "
         "i den angivne rækkefølge, mens de andre holdes.",
     )
-    round_doses = serializers.BooleanField(
+    round_doses = StrictBooleanField(
         default=False,
-        error_messages={"invalid": BOOLEAN_ERROR, "null": BOOLEAN_ERROR},
         help_text="Rund op til praktiske doser (tabletstyrker, plasterstyrker).",
     )
     pauses = PauseSerializer(
