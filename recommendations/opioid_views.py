@@ -20,7 +20,15 @@ from rest_framework.exceptions import ValidationError
 from . import selectors
 from .api.errors import errors_flatten
 from .api.opioids import mme_table_from_data, taper_plan_from_data
-from .forms import posted_index, posted_row_count
+from .forms import (
+    MEDICATION_ROWS_MAX,
+    MEDICATION_ROWS_MIN,
+    posted_index,
+    posted_number,
+    posted_row_count,
+)
+from .htmx import HtmxHttpRequest
+from .numbers import danish_number
 from .opioids import (
     INTERVAL_WEEKS_LONG_USE,
     INTERVAL_WEEKS_MAX,
@@ -34,14 +42,12 @@ from .opioids import (
 )
 from .rules.drugs import drug_table
 from .rules.intake import DoseUnit
-from .views import HtmxHttpRequest
 
 MME_TEMPLATE = "recommendations/opioid_mme.html"
 TAPER_TEMPLATE = "recommendations/opioid_taper.html"
 TAPER_PRINT_TEMPLATE = "recommendations/opioid_taper_print.html"
 TAPER_GUIDELINE = "opioid-tapering"
 
-MEDICATION_ROWS_MIN, MEDICATION_ROWS_MAX = 2, 20
 PAUSE_ROWS_MAX = 20
 TAPER_FIELDS = (
     "drug",
@@ -57,15 +63,6 @@ TAPER_NUMBER_FIELDS = ("daily_dose", "treatment_months", "reduction_percent", "t
 # Error slots next to the taper form's fields; htmx refreshes all of them out of band.
 TAPER_ERROR_SLOTS = (*TAPER_FIELDS, "round_doses", "pauses", "unit", "non_field_errors")
 _ROW_ERROR = re.compile(r"^(?P<list>medications|pauses)\[(?P<index>\d+)\](?:\.(?P<field>\w+))?$")
-
-
-def _number(text: str) -> str | float:
-    """Return a Danish-typed number ("12,5") as a float; anything else unchanged for the error."""
-    cleaned = text.strip().replace(",", ".")
-    try:
-        return float(cleaned)
-    except ValueError:
-        return text
 
 
 def _opioids() -> list:
@@ -128,7 +125,7 @@ def opioid_mme(request: HtmxHttpRequest) -> HttpResponse:
             medications.append(
                 {
                     "drug": drug,
-                    "daily_dose": _number(dose) if dose else None,
+                    "daily_dose": posted_number(dose) if dose else None,
                     "unit": info.unit if info else DoseUnit.MG,
                 }
             )
@@ -225,7 +222,7 @@ def taper_chart(plan: TaperPlan) -> TaperChart:
     y_ticks = []
     value = 0.0
     while value <= y_max + 1e-9:
-        y_ticks.append(ChartTick(y_of(value), f"{value:g}".replace(".", ",")))
+        y_ticks.append(ChartTick(y_of(value), danish_number(value)))
         value += step
     every = max(1, -(-len(plan.steps) // 6))
     x_ticks = [ChartTick(p.x, p.date) for p in points[::every]]
@@ -297,7 +294,7 @@ def _taper_data(values: dict, pauses: list[dict]) -> tuple[dict, list[int]]:
     for name in TAPER_FIELDS:
         text = str(values[name]).strip()
         if text:
-            data[name] = _number(text) if name in TAPER_NUMBER_FIELDS else text
+            data[name] = posted_number(text) if name in TAPER_NUMBER_FIELDS else text
     data["round_doses"] = bool(values["round_doses"])
     data["pauses"], index_map = [], []
     for index, row in enumerate(pauses):

@@ -6,21 +6,17 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
-from django_htmx.middleware import HtmxDetails
 
 from . import audit, selectors
 from .diff import COMPARED_FIELDS, versions_diff
 from .forms import VersionCompareForm
+from .htmx import HtmxHttpRequest
 from .middleware import DATABASE_ERRORS, database_unavailable_response, wants_json
 from .rules.conditions import condition_describe
 
 SEARCH_MAX_LENGTH = 200
 API_NOT_FOUND_ERROR = "Adressen findes ikke i API'et (se /api/docs/)."
 API_SERVER_ERROR = "Der opstod en fejl på serveren. Prøv igen om lidt."
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 def home(request: HtmxHttpRequest) -> HttpResponse:

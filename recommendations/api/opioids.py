@@ -16,10 +16,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ..intake_input import (
+    BOOLEAN_ERROR,
     DOSE_ERROR,
     DOSE_MAX,
     DRUG_ERROR,
     LIST_ERROR,
+    MEDICATIONS_MAX,
     OPIOID_MONTHS_ERROR,
     OPIOID_MONTHS_MAX,
     REQUIRED_ERROR,
@@ -59,17 +61,15 @@ from ..rules.drugs import drug_table
 from .errors import ErrorSerializer
 
 START_DATE_RANGE_DAYS = 730  # a plan starts within two years of today, either way
-MEDICATIONS_MAX = 20
 
 MEDICATIONS_EMPTY_ERROR = "Angiv mindst ét lægemiddel med døgndosis."
-MEDICATIONS_MAX_ERROR = f"Højst {MEDICATIONS_MAX} lægemidler ad gangen."
+MME_MEDICATIONS_MAX_ERROR = f"Højst {MEDICATIONS_MAX} lægemidler ad gangen."
 TREATMENT_MONTHS_REQUIRED_ERROR = (
     "Angiv hvor mange måneder opioid har været brugt; det afgør standardintervallet "
     "(hver 4. uge ved et år eller mere, ellers hver uge)."
 )
 START_DATE_ERROR = "Startdato skal være en dato, fx 2026-03-01 eller 01-03-2026."
 START_DATE_RANGE_ERROR = "Startdato skal ligge inden for to år fra i dag ({first} til {last})."
-BOOLEAN_ERROR = "Skal være true eller false."
 PAUSES_MAX_ERROR = f"Højst {MAX_STEPS} pauser."
 PAUSE_STEP_NUMBER_ERROR = (
     f"En pause skal ligge efter et trin: trinnummeret er et helt tal fra 1 til {MAX_STEPS - 1}."
@@ -114,7 +114,7 @@ class MmeInputSerializer(_StrictSerializer):
             "null": LIST_ERROR,
             "required": REQUIRED_ERROR,
             "empty": MEDICATIONS_EMPTY_ERROR,
-            "max_length": MEDICATIONS_MAX_ERROR,
+            "max_length": MME_MEDICATIONS_MAX_ERROR,
         },
     )
 
