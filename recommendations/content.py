@@ -20,12 +20,14 @@ from .models import (
     Direction,
     Disposition,
     HearingStatus,
+    RecommendationDraft,
     RedFlagCategory,
     RedFlagLevel,
     Strength,
 )
-from .rules.conditions import FACT_LABELS, condition_validate
+from .rules.conditions import condition_validate
 from .rules.drugs import drug_table
+from .rules.fact_registry import FACT_BY_NAME
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -124,7 +126,7 @@ def _placeholders_check(text: str, *, where: str) -> None:
         names = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
     except ValueError as error:
         raise ContentError(f"{where}: {error}") from error
-    unknown = sorted(set(names) - set(FACT_LABELS))
+    unknown = sorted(set(names) - set(FACT_BY_NAME))
     _require(not unknown, where, f"unknown placeholders {unknown}; allowed: facts by name")
 
 
