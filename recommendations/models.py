@@ -250,7 +250,8 @@ class RecommendationDraft(Timestamped):
     """An editor's unpublished revision of a recommendation; readers never see it.
 
     At most one per recommendation. Publishing copies `FIELDS` into the recommendation and
-    deletes the draft; its history (every saved text) stays.
+    deletes the draft; its history (every saved text) stays. `FIELDS` is the one list of a
+    recommendation's texts: the fixtures, the versions and the editing forms read it.
     """
 
     FIELDS = (
