@@ -5,6 +5,7 @@ editors can revise it and readers can search it.
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -81,7 +82,7 @@ class VersionRecord(models.Model):
         abstract = True
 
 
-def _history(*, versions: bool = True) -> HistoricalRecords:
+def _history(*, versions: bool = True, excluded_fields: tuple[str, ...] = ()) -> HistoricalRecords:
     """Return django-simple-history's record of every change: who, when, what and why.
 
     Records of published content are versions and say how they came to be (VersionRecord);
@@ -91,7 +92,19 @@ def _history(*, versions: bool = True) -> HistoricalRecords:
     return HistoricalRecords(
         history_change_reason_field=models.TextField(null=True),
         bases=[VersionRecord] if versions else [models.Model],
+        excluded_fields=list(excluded_fields),
     )
+
+
+# Derived from the content and the search synonyms by search_index.search_index_refresh, never
+# typed by anyone: kept out of the history, which records what editors and the seed wrote.
+SEARCH_INDEX_FIELDS = (
+    "search_terms",
+    "search_extra",
+    "search_text",
+    "search_aliases",
+    "search_vector",
+)
 
 
 class Timestamped(models.Model):
@@ -168,8 +181,17 @@ class Recommendation(Timestamped):
     # Hash of the content as seed_content last wrote it: a different hash now means an editor
     # changed it, and the seed must not overwrite that.
     seeded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    # The search index (docs/architecture.md, "Search"): the guideline's titles, the drugs'
+    # names and the synonyms whose target the text names (weight B), synonyms found only in
+    # the rationale (weight D), everything case-folded for substring and typo matching, the
+    # synonyms as {term: {target, kind, atc_code}} to explain a hit, and PostgreSQL's vector.
+    search_terms = models.TextField(blank=True, editable=False)
+    search_extra = models.TextField(blank=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
+    search_aliases = models.JSONField(default=dict, blank=True, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
     # One record per published version (services set the user and the change reason).
-    history = _history()
+    history = _history(excluded_fields=SEARCH_INDEX_FIELDS)
 
     class Meta:
         ordering = ["guideline__order", "order"]
@@ -222,6 +244,49 @@ class RedFlag(Timestamped):
 
     def __str__(self) -> str:
         return self.label
+
+
+class SynonymKind(models.TextChoices):
+    """What a search synonym is (fixtures/search_synonyms.json, docs/content.md)."""
+
+    TRADE_NAME = "trade_name", _("Handelsnavn")
+    DRUG_CLASS = "drug_class", _("Lægemiddelgruppe")
+    LAY = "lay", _("Hverdagsord")
+    ENGLISH = "english", _("Engelsk")
+    CONDITION = "condition", _("Tilstand")
+
+
+class SearchSynonym(Timestamped):
+    """A word a GP types (a trade name, a lay or English word) and the content's own word.
+
+    Search finds a recommendation whose text names `target` when the query says `term`.
+    """
+
+    term = models.CharField(_("søgeord"), max_length=100, help_text=_("Med små bogstaver"))
+    target = models.CharField(
+        _("indholdets ord"), max_length=100, help_text=_("Ordet, som anbefalingernes tekst bruger")
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=SynonymKind.choices)
+    atc_code = models.CharField(_("ATC-kode"), max_length=7, blank=True)
+    source = models.TextField(_("kilde"))
+    source_checked = models.BooleanField(
+        _("kilden er kontrolleret"),
+        default=False,
+        help_text=_("Sæt kun flueben, når opslaget er kontrolleret i den nævnte kilde"),
+    )
+    seeded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    history = _history()
+
+    class Meta:
+        ordering = ["kind", "term", "target"]
+        verbose_name = _("søgesynonym")
+        verbose_name_plural = _("søgesynonymer")
+        constraints = [
+            models.UniqueConstraint(fields=["term", "target"], name="unique_synonym_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.target}"
 
 
 class StartBackItem(models.Model):

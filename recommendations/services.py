@@ -18,6 +18,7 @@ from .content import (
     guidelines_content_load,
     hearings_content_load,
     red_flags_content_load,
+    search_synonyms_content_load,
     startback_content_load,
 )
 from .models import (
@@ -29,9 +30,11 @@ from .models import (
     Recommendation,
     RecommendationDraft,
     RedFlag,
+    SearchSynonym,
     StartBackItem,
     VersionOrigin,
 )
+from .search_index import search_index_refresh
 
 
 @dataclass
@@ -258,6 +261,7 @@ def content_seed(*, fixtures_dir: Path = FIXTURES_DIR) -> SeedReport:
     red_flags = red_flags_content_load(fixtures_dir)
     startback = startback_content_load(fixtures_dir)
     hearings = hearings_content_load(fixtures_dir, guidelines)
+    synonyms = search_synonyms_content_load(fixtures_dir)
     revisions = _hearing_revisions(hearings)
     drafted = set(RecommendationDraft.objects.values_list("recommendation_id", flat=True))
     report = SeedReport()
@@ -299,6 +303,12 @@ def content_seed(*, fixtures_dir: Path = FIXTURES_DIR) -> SeedReport:
             report=report,
         )
     _hearings_seed(hearings, report)
+    for synonym in synonyms:
+        synonym = dict(synonym)
+        lookup = {"term": synonym.pop("term"), "target": synonym.pop("target")}
+        name = f"search-synonym/{lookup['term']}→{lookup['target']}"
+        _upsert(SearchSynonym, lookup=lookup, fields=synonym, name=name, report=report)
+    search_index_refresh()
     audit.logger.info(
         "seed_content created=%d updated=%d unchanged=%d skipped=%d",
         len(report.created),
@@ -513,6 +523,8 @@ def _publish(
     rec._history_user = user
     rec._change_reason = reason
     rec.save()
+    # Readers search the published text: the index follows it in the same transaction.
+    search_index_refresh()
     audit.audit_record(
         action=action, recommendation=rec, user=user, version=rec.version, change_reason=reason
     )
@@ -599,6 +611,8 @@ RED_FLAG_TEXT_FIELDS = ("label", "categories", "level", "source", "source_ref")
 
 def content_subject(obj: models.Model) -> str:
     """Return the name the audit trail and seed_content use for a text without drafts."""
+    if isinstance(obj, SearchSynonym):
+        return f"search-synonym/{obj.term}→{obj.target}"
     if isinstance(obj, StartBackItem):
         return f"startback/{obj.number}"
     if isinstance(obj, RedFlag):
@@ -609,7 +623,7 @@ def content_subject(obj: models.Model) -> str:
 @transaction.atomic
 def live_content_update(
     *,
-    obj: Guideline | StartBackItem | RedFlag,
+    obj: Guideline | StartBackItem | RedFlag | SearchSynonym,
     user: AbstractBaseUser,
     data: dict[str, Any],
     change_reason: str,
@@ -632,6 +646,8 @@ def live_content_update(
     obj._history_user = user
     obj._change_reason = reason
     obj.save()
+    if isinstance(obj, Guideline):
+        search_index_refresh()  # its titles are part of every recommendation's document
     audit.audit_record(
         action=AuditAction.CONTENT_CHANGED,
         subject=content_subject(obj),
@@ -652,3 +668,36 @@ def guideline_update(
         data={key: data[key] for key in GUIDELINE_TEXT_FIELDS},
         change_reason=change_reason,
     )
+
+
+SEARCH_SYNONYM_FIELDS = ("term", "target", "kind", "atc_code", "source", "source_checked")
+
+
+@transaction.atomic
+def search_synonym_save(
+    *, synonym: SearchSynonym, user: AbstractBaseUser, data: dict[str, Any], change_reason: str
+) -> SearchSynonym:
+    """Add or change a search synonym (live at once), with a reason, and rebuild the index."""
+    if synonym.pk is None:
+        _require_perm(user, "add_searchsynonym")
+        for key in SEARCH_SYNONYM_FIELDS:
+            setattr(synonym, key, data[key])
+        synonym._history_user = user
+        synonym._change_reason = _reason(change_reason)
+        synonym.save()
+        audit.audit_record(
+            action=AuditAction.CONTENT_CHANGED,
+            subject=content_subject(synonym),
+            user=user,
+            change_reason=synonym._change_reason,
+            text={key: data[key] for key in SEARCH_SYNONYM_FIELDS},
+        )
+    else:
+        live_content_update(
+            obj=synonym,
+            user=user,
+            data={key: data[key] for key in SEARCH_SYNONYM_FIELDS},
+            change_reason=change_reason,
+        )
+    search_index_refresh()
+    return synonym
