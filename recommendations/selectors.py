@@ -267,21 +267,6 @@ class PublishedChange:
         return self.recommendation.published_at
 
 
-# The guideline's own texts as readers see them on its page, in reading order. An editor
-# changes the first ones (services.GUIDELINE_TEXT_FIELDS); seed_content may change any.
-GUIDELINE_COMPARED_FIELDS = (
-    "title",
-    "short_title",
-    "population",
-    "population_summary",
-    "population_source",
-    "source",
-    "source_short",
-    "note",
-    "note_source",
-)
-
-
 @dataclass(frozen=True)
 class GuidelineTextChange:
     """A change to the guideline's own texts (live at once: guidelines have no drafts)."""
@@ -297,7 +282,7 @@ def _guideline_text_changes(guideline: Guideline) -> list[GuidelineTextChange]:
     """Return each saved change to the guideline's texts, from its history (one query)."""
     fields = [
         (name, capfirst(Guideline._meta.get_field(name).verbose_name))
-        for name in GUIDELINE_COMPARED_FIELDS
+        for name in Guideline.TEXT_FIELDS
     ]
     records = list(Guideline.history.filter(id=guideline.pk).order_by("history_date", "history_id"))
     changes = []
