@@ -260,6 +260,11 @@ class RedFlag(Timestamped):
     def __str__(self) -> str:
         return self.label
 
+    @property
+    def category_labels(self) -> list[str]:
+        """Return the table columns this flag is listed under, as the page names them."""
+        return [str(RedFlagCategory(code).label) for code in self.categories]
+
 
 class SynonymKind(models.TextChoices):
     """What a search synonym is (fixtures/search_synonyms.json, docs/content.md)."""
