@@ -309,6 +309,19 @@ class SearchSynonym(Timestamped):
         return f"{self.term} → {self.target}"
 
 
+class SearchTerm(models.Model):
+    """A word of the searchable content (search_index.py): where a typo finds the word meant.
+
+    Derived, rebuilt with the index; on PostgreSQL trigram-indexed, so a typo is compared with
+    a few thousand short words, not with every recommendation's whole text.
+    """
+
+    word = models.CharField(max_length=100, unique=True)
+
+    def __str__(self) -> str:
+        return self.word
+
+
 class StartBackItem(models.Model):
     """One STarT Back question; wording is data so an editor can enter STarT-dk."""
 

@@ -104,7 +104,10 @@ def recommendation_search(
     *, q: str, queryset: QuerySet[Recommendation] | None = None
 ) -> SearchOutcome:
     """Return what the query finds (ranked) and what to tell the reader; one query."""
-    return search(Recommendation.objects.all() if queryset is None else queryset, q)
+    if queryset is None:
+        # The results page shows sentences, not rationales: leave the long texts unread.
+        queryset = Recommendation.objects.defer("rationale", "search_extra")
+    return search(queryset, q)
 
 
 def red_flag_list() -> QuerySet[RedFlag]:
