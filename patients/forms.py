@@ -16,17 +16,11 @@ from recommendations.forms import (
 )
 from recommendations.intake_input import STARTBACK_ITEMS
 from recommendations.rules.drugs import drug_table
+from recommendations.rules.fact_registry import TICKED_FACTS
 
 REQUIRED_FIELDS = ("age", "pain_site", "pain_duration_weeks")
-BOOLEAN_FIELDS = (
-    "neuropathic_pain",
-    "radicular_signs",
-    "complex_problems",
-    "activity_limitation",
-    "nonpharmacological_insufficient",
-    "sleep_problems",
-    "somatic_disease_flare",
-)
+# The checkboxes: the yes/no facts the clinician ticks (rules/fact_registry.py).
+BOOLEAN_FIELDS = TICKED_FACTS
 # A partly answered questionnaire blocks nothing: the score is simply not computed, and the
 # page says so (on a live update and on a plain submit alike).
 STARTBACK_PARTIAL_NOTICE = (

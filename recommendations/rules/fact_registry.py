@@ -98,13 +98,13 @@ FACTS: tuple[Fact, ...] = (
         "nedsat aktivitet og deltagelse i dagligdagen",
         _given("activity_limitation"),
     ),
+    Fact("sleep_problems", BOOLEAN, "søvnproblemer", _given("sleep_problems")),
     Fact(
         "nonpharmacological_insufficient",
         BOOLEAN,
         "ikke-medicinsk behandling har ikke hjulpet tilstrækkeligt",
         _given("nonpharmacological_insufficient"),
     ),
-    Fact("sleep_problems", BOOLEAN, "søvnproblemer", _given("sleep_problems")),
     Fact(
         "somatic_disease_flare",
         BOOLEAN,
@@ -190,6 +190,10 @@ FACTS: tuple[Fact, ...] = (
     ),
 )
 FACT_BY_NAME: dict[str, Fact] = {fact.name: fact for fact in FACTS}
+# The yes/no facts the clinician ticks (false unless ticked), in the intake form's order.
+TICKED_FACTS: tuple[str, ...] = tuple(
+    fact.name for fact in FACTS if fact.type == BOOLEAN and not fact.derived and not fact.nullable
+)
 
 
 def fact_values(intake: Intake, facts: Facts) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from ..numbers import danish_number
 from .conditions import VALUE_LABELS
 from .drugs import drug_table, name_in_sentence
 from .evaluate import Evaluation, RedFlagRule
-from .fact_registry import FACT_BY_NAME
+from .fact_registry import FACT_BY_NAME, TICKED_FACTS
 
 JOURNAL_NOTE_MAX = 2000
 # A recommendation's sentence is cut, to the first of these lengths that fits, only when the
@@ -22,16 +22,6 @@ MONTHS = (
     "januar februar marts april maj juni juli august september oktober november december"
 ).split()
 ALERT_WORDS = {"critical": "AKUT", "warning": "Advarsel", "info": "Bemærk"}
-# Yes/no facts named in the note when ticked, in the form's order.
-TICKED_FACTS = (
-    "neuropathic_pain",
-    "radicular_signs",
-    "complex_problems",
-    "activity_limitation",
-    "sleep_problems",
-    "nonpharmacological_insufficient",
-    "somatic_disease_flare",
-)
 
 
 def _plural(count: float, one: str, many: str) -> str:
