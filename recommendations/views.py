@@ -6,12 +6,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
-from django_htmx.middleware import HtmxDetails
 
 from . import audit, selectors
 from .diff import COMPARED_FIELDS, versions_diff
 from .forms import VersionCompareForm
 from .guideline_sections import guideline_layout, sections_with_recommendations
+from .htmx import HtmxHttpRequest
 from .middleware import DATABASE_ERRORS, database_unavailable_response, wants_json
 from .published_cache import published_page
 from .rules.conditions import condition_describe
@@ -21,10 +21,6 @@ SEARCH_MAX_LENGTH = 200
 SEARCH_EXAMPLES = ("paracetamol", "træning", "opioider", "rygsmerter")
 API_NOT_FOUND_ERROR = "Adressen findes ikke i API'et (se /api/docs/)."
 API_SERVER_ERROR = "Der opstod en fejl på serveren. Prøv igen om lidt."
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 @published_page
