@@ -24,6 +24,7 @@ from .models import (
     RedFlagLevel,
     Strength,
     SynonymKind,
+    VersionOrigin,
 )
 from .rules.conditions import FACT_LABELS, condition_validate
 from .rules.drugs import drug_table
@@ -46,6 +47,7 @@ _GUIDELINE_KEYS = {
     "trace",
     "scope",
     "recommendations",
+    "seeded_fingerprint",
 }
 _RECOMMENDATION_KEYS = {
     "slug",
@@ -64,6 +66,11 @@ _RECOMMENDATION_KEYS = {
     "drugs",
     "applies_when",
 }
+# Written by export_content (content that travels between databases): the published versions,
+# oldest first, and the fingerprint of what the seed once wrote, so an editor's change stays
+# recognised as one in the database it is loaded into.
+_EXPORT_KEYS = {"versions", "seeded_fingerprint"}
+_VERSION_KEYS = {"version", "published_at", "change_reason", "origin"}
 # Keys kept verbatim in Recommendation.extra: the seed's exception text, notes shown beside it,
 # and `trace`: internal build references (seed lines, CONTENT.md decisions) kept for review,
 # not shown as the reader's citation.
@@ -147,7 +154,12 @@ def guideline_content_load(path: Path) -> GuidelineContent:
         condition_validate(criterion["condition"], where=spot)
         for key in ("met", "unmet"):
             _placeholders_check(criterion[key], where=f"{spot} {key}")
-    fields = {key: data.get(key, "") for key in _GUIDELINE_KEYS - {"recommendations"}}
+    fields = {
+        key: data.get(key, "")
+        for key in _GUIDELINE_KEYS - {"recommendations", "seeded_fingerprint"}
+    }
+    if "seeded_fingerprint" in data:
+        fields["seeded_fingerprint"] = data["seeded_fingerprint"]
     fields["scope"] = data.get("scope", [])
     recommendations = [
         _recommendation_fields(item, where=f"{data['slug']}/{item.get('slug', '?')}")
@@ -160,7 +172,13 @@ def guideline_content_load(path: Path) -> GuidelineContent:
 
 def _recommendation_fields(item: dict[str, Any], *, where: str) -> dict[str, Any]:
     # applies_when_text is a human note in the file; the page describes the condition itself.
-    unknown = set(item) - _RECOMMENDATION_KEYS - _RECOMMENDATION_EXTRA_KEYS - {"applies_when_text"}
+    unknown = (
+        set(item)
+        - _RECOMMENDATION_KEYS
+        - _RECOMMENDATION_EXTRA_KEYS
+        - _EXPORT_KEYS
+        - {"applies_when_text"}
+    )
     _require(not unknown, where, f"unknown keys {sorted(unknown)}")
     _require(item.get("strength") in Strength.values, where, f"strength {item.get('strength')!r}")
     _require(
@@ -188,7 +206,22 @@ def _recommendation_fields(item: dict[str, Any], *, where: str) -> dict[str, Any
     fields["checklist"] = fields["checklist"] or []
     fields["drugs"] = fields["drugs"] or []
     fields["extra"] = {key: item[key] for key in _RECOMMENDATION_EXTRA_KEYS if key in item}
+    if "seeded_fingerprint" in item:
+        fields["seeded_fingerprint"] = item["seeded_fingerprint"]
+    if "versions" in item:
+        fields["versions"] = _versions_check(item["versions"], where=where)
     return fields
+
+
+def _versions_check(versions: Any, *, where: str) -> list[dict[str, Any]]:
+    """Return an exported recommendation's published versions, checked: 1, 2, ... in order."""
+    _require(isinstance(versions, list) and bool(versions), where, "'versions' must be a list")
+    for number, version in enumerate(versions, start=1):
+        spot = f"{where} versions[{number - 1}]"
+        _require(version.get("version") == number, spot, f"expected version {number}")
+        _require(_VERSION_KEYS <= set(version), spot, f"needs {sorted(_VERSION_KEYS)}")
+        _require(version["origin"] in VersionOrigin.values, spot, f"origin {version['origin']!r}")
+    return versions
 
 
 def guidelines_content_load(directory: Path = FIXTURES_DIR) -> list[GuidelineContent]:
@@ -345,7 +378,15 @@ def hearings_content_load(
     ]
 
 
-_SYNONYM_KEYS = {"term", "target", "kind", "atc_code", "source", "source_checked"}
+_SYNONYM_KEYS = {
+    "term",
+    "target",
+    "kind",
+    "atc_code",
+    "source",
+    "source_checked",
+    "seeded_fingerprint",
+}
 
 
 def search_synonyms_content_load(directory: Path = FIXTURES_DIR) -> list[dict[str, Any]]:

@@ -1,7 +1,8 @@
 """Reads of guideline content. Views and the API call these; none of them query on their own."""
 
+import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import pairwise
 
 from django.db import connection
@@ -9,7 +10,9 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 from django.utils.text import capfirst
+from django.utils.timezone import is_aware, make_aware
 
 from .diff import FieldDiff, versions_diff
 from .grading import strength_label
@@ -20,6 +23,7 @@ from .models import (
     HearingRound,
     Recommendation,
     RedFlag,
+    SearchSynonym,
     StartBackItem,
 )
 from .rules import RulesContent
@@ -112,35 +116,69 @@ def startback_items() -> QuerySet[StartBackItem]:
     return StartBackItem.objects.all()
 
 
-# The rules snapshot per process, with the content token it was built from. Evaluating an
-# intake then costs one small query instead of reading every rationale text again.
-_RULES_CACHE: dict[str, tuple[tuple, RulesContent]] = {}
+# Every model whose text a reader sees on a page or in the read API. Each keeps a history
+# record of every save and delete (django-simple-history), so its newest record says when and
+# whether the published content changed. Drafts are not among them: readers never see one.
+PUBLISHED_MODELS = (
+    Guideline,
+    Recommendation,
+    RedFlag,
+    StartBackItem,
+    HearingRound,
+    HearingResponse,
+    HearingResponseLink,
+    SearchSynonym,  # search answers in the read API depend on them
+)
 
 
-def content_token() -> tuple:
-    """Return a value that changes whenever guideline content is saved, added or deleted.
+@dataclass(frozen=True)
+class ContentVersion:
+    """The published content's version: `token` changes with every change, anywhere."""
 
-    Every content write goes through save() (services and the admin), which stamps
-    updated_at; counts catch deletions. One query, on any database.
+    token: str
+    changed_at: datetime | None  # the newest change (Last-Modified)
+
+
+def content_version() -> ContentVersion:
+    """Return the published content's version, read from the database (one indexed query).
+
+    Shared by every server, so caches keyed by it show a publish everywhere at once. The
+    newest history id and date of each model: ids catch every save and delete, and the dates
+    tell a database restored from a backup from the one it replaced.
     """
     tables = [
-        connection.ops.quote_name(model._meta.db_table)
-        for model in (Guideline, Recommendation, RedFlag)
+        connection.ops.quote_name(model.history.model._meta.db_table) for model in PUBLISHED_MODELS
     ]
     # SQL from strings (ruff S608, bandit B608) is safe here: the table names come from model
     # metadata, quoted, never from input, and there are no values to bind.
     parts = ", ".join(
-        f"(SELECT MAX(updated_at) FROM {t}), (SELECT COUNT(*) FROM {t})"  # noqa: S608 # nosec B608
+        f"(SELECT MAX(history_id) FROM {t}), (SELECT MAX(history_date) FROM {t})"  # noqa: S608 # nosec B608
         for t in tables
     )
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {parts}")
-        return tuple(str(value) for value in cursor.fetchone())
+        values = cursor.fetchone()
+    dates = [_as_datetime(value) for value in values[1::2] if value is not None]
+    token = hashlib.sha256(repr(values).encode()).hexdigest()[:32]
+    return ContentVersion(token=token, changed_at=max(dates, default=None))
+
+
+def _as_datetime(value: datetime | str) -> datetime:
+    # SQLite hands raw SQL its timestamps as text (UTC).
+    if isinstance(value, datetime):
+        return value
+    parsed = parse_datetime(value)
+    return parsed if is_aware(parsed) else make_aware(parsed, UTC)
+
+
+# The rules snapshot per process, with the content version it was built from. Evaluating an
+# intake then costs one small query instead of reading every rationale text again.
+_RULES_CACHE: dict[str, tuple[str, RulesContent]] = {}
 
 
 def rules_content() -> RulesContent:
     """Return the published content as the rules module's snapshot, rebuilt when it changes."""
-    token = content_token()
+    token = content_version().token
     cached = _RULES_CACHE.get("rules")
     if cached is not None and cached[0] == token:
         return cached[1]

@@ -27,6 +27,8 @@ RED_FLAG_GUIDELINE = "acute-low-back-pain"  # Tabel 1. Røde flag is part of thi
 RED_FLAG_TABLE = "Tabel 1. Røde flag"
 SOURCE_LABEL = "nkr: nationale kliniske retningslinjer om smerter"
 PREFILL_LABEL = "Åbn NKR-vurderingen udfyldt med journalens oplysninger"
+TAPERING_GUIDELINE = "opioid-tapering"
+TAPER_PLANNER_LABEL = "Lav en nedtrapningsplan i nkr's nedtrapningsplanlægger"
 NOT_IN_RECORDS = (
     "Komplekse problemstillinger, funktion og deltagelse, arbejdssituation, træningsvaner, "
     "effekt af ikke-medicinsk behandling, søvn, røde flag ud over journalens diagnoser og "
@@ -124,6 +126,7 @@ class CardContext:
     absolute: Callable[[str], str]  # site path -> absolute URL
     red_flags: Mapping[str, RedFlagRule]
     red_flag_source: tuple[str, str] | None = None  # (guideline title, page path)
+    taper_planner: str = ""  # the taper planner's path
 
 
 # --- Text helpers --------------------------------------------------------------------------
@@ -260,6 +263,18 @@ def _facts_block(
     if draft.notes:
         parts += ["", "**Ikke oplyst i journalen:**", *(f"- {md(note)}" for note in draft.notes)]
     return "\n".join(parts)
+
+
+def _tool_links(guideline: str, ctx: "CardContext") -> tuple[dict, ...]:
+    """Return links to nkr's tools for a guideline's card: the taper planner for tapering.
+
+    The planner opens empty: the dose is entered there, so no patient fact goes into a URL.
+    """
+    if guideline != TAPERING_GUIDELINE or not ctx.taper_planner:
+        return ()
+    return (
+        {"label": TAPER_PLANNER_LABEL, "url": ctx.absolute(ctx.taper_planner), "type": "absolute"},
+    )
 
 
 def _prefill_link(url: str) -> tuple[dict, ...]:
@@ -501,7 +516,7 @@ def _guideline_cards(
                     indicator="info",
                     detail="\n".join(lines),
                     source={"label": guideline.title, "url": ctx.absolute(guideline.url)},
-                    links=_prefill_link(result.prefill_url),
+                    links=(*_prefill_link(result.prefill_url), *_tool_links(guideline.slug, ctx)),
                     subjects=tuple(f"{rec.guideline}/{rec.slug}" for rec in recs),
                     guideline=guideline.slug,
                 )

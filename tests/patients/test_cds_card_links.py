@@ -7,6 +7,7 @@ import pytest
 
 from recommendations.integration.cards import (
     NO_RECOMMENDATION,
+    TAPER_PLANNER_LABEL,
     WHY_ALERT,
     WHY_INCOMPLETE,
     WHY_NO_PAIN_CODE,
@@ -107,3 +108,19 @@ def test_a_card_without_recommendations_says_why(client, ehr, record, why):
     cards = cards_for(client, ehr, record)
 
     assert any(NO_RECOMMENDATION.format(why=why) in card["detail"] for card in cards)
+
+
+def test_the_tapering_card_links_the_taper_planner_without_patient_facts_in_the_url(client, ehr):
+    cards = cards_for(client, ehr, fhir.adult_with_fibromyalgia_on_oxycodone)
+
+    tapering = next(c for c in cards if c["summary"].startswith("Nedtrapning af opioider"))
+    planner = [link for link in tapering["links"] if link["label"] == TAPER_PLANNER_LABEL]
+    assert planner == [
+        {
+            "label": TAPER_PLANNER_LABEL,
+            "url": "http://testserver/opioids/taper-plan/",
+            "type": "absolute",
+        }
+    ]
+    others = [c for c in cards if c is not tapering]
+    assert not any(link["label"] == TAPER_PLANNER_LABEL for c in others for link in c["links"])
