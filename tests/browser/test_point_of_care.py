@@ -188,6 +188,8 @@ def test_on_a_phone_a_live_update_leaves_the_result_one_tap_from_the_form(new_pa
     fill_generalised_pain_on_tramadol(page)
     # The live update (no submit): the result is filled in above the form.
     expect(page.locator("#results .alerts li").first).to_contain_text("Patienten får tramadol")
+    page.locator("#med-0-dose").blur()  # the field's change event: its update too is done
+    page.wait_for_load_state("networkidle")
 
     page.get_by_role("link", name="Se resultatet").click()  # one tap
     on_screen(page, "#results .alerts li")
