@@ -19,31 +19,26 @@ from .models import (
     Certainty,
     Direction,
     Disposition,
+    Guideline,
     HearingStatus,
+    RecommendationDraft,
     RedFlagCategory,
     RedFlagLevel,
     Strength,
     SynonymKind,
     VersionOrigin,
 )
-from .rules.conditions import FACT_LABELS, condition_validate
+from .rules.conditions import condition_validate
 from .rules.drugs import drug_table
+from .rules.fact_registry import FACT_BY_NAME
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
 _GUIDELINE_KEYS = {
     "slug",
     "order",
-    "title",
-    "short_title",
-    "population",
-    "population_summary",
-    "population_source",
-    "source",
-    "source_short",
+    *Guideline.TEXT_FIELDS,
     "source_ref",
-    "note",
-    "note_source",
     "trace",
     "scope",
     "recommendations",
@@ -52,16 +47,8 @@ _GUIDELINE_KEYS = {
 _RECOMMENDATION_KEYS = {
     "slug",
     "order",
-    "title",
-    "strength",
-    "direction",
-    "certainty",
-    "certainty_note",
-    "rationale",
-    "update_note",
-    "source",
+    *RecommendationDraft.FIELDS,
     "source_ref",
-    "strength_source",
     "checklist",
     "drugs",
     "applies_when",
@@ -132,7 +119,7 @@ def _placeholders_check(text: str, *, where: str) -> None:
         names = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
     except ValueError as error:
         raise ContentError(f"{where}: {error}") from error
-    unknown = sorted(set(names) - set(FACT_LABELS))
+    unknown = sorted(set(names) - set(FACT_BY_NAME))
     _require(not unknown, where, f"unknown placeholders {unknown}; allowed: facts by name")
 
 

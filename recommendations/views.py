@@ -6,11 +6,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
-from django_htmx.middleware import HtmxDetails
 
 from . import audit, selectors
 from .diff import COMPARED_FIELDS, versions_diff
 from .forms import VersionCompareForm
+from .guideline_sections import guideline_layout, sections_with_recommendations
+from .htmx import HtmxHttpRequest
 from .middleware import DATABASE_ERRORS, database_unavailable_response, wants_json
 from .published_cache import published_page
 from .rules.conditions import condition_describe
@@ -22,10 +23,6 @@ API_NOT_FOUND_ERROR = "Adressen findes ikke i API'et (se /api/docs/)."
 API_SERVER_ERROR = "Der opstod en fejl på serveren. Prøv igen om lidt."
 
 
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
 @published_page
 def home(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "recommendations/home.html", {"guidelines": selectors.guideline_list()})
@@ -34,7 +31,15 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 @published_page
 def guideline_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     guideline = selectors.guideline_get(slug=slug)
-    return render(request, "recommendations/guideline.html", {"guideline": guideline})
+    layout = guideline_layout(slug)
+    context = {
+        "guideline": guideline,
+        "layout": layout,
+        "groups": sections_with_recommendations(layout, guideline.recommendations.all()),
+        # The red-flag table belongs to the guideline whose source prints it (seed 003).
+        "red_flags": selectors.red_flag_list() if layout and layout.red_flags_table else None,
+    }
+    return render(request, "recommendations/guideline.html", context)
 
 
 LIST_ITEM_PREFIX = "- "
