@@ -74,12 +74,15 @@ clean:
 
 # Production server: settings from the environment (SECRET_KEY required, DEBUG off).
 WEB_CONCURRENCY ?= $(shell echo $$((2 * $$(nproc 2>/dev/null || echo 1) + 1)))
+# /metrics adds up every gunicorn worker's figures from this folder, emptied at each start.
+PROMETHEUS_MULTIPROC_DIR ?= /tmp/nkr-metrics-$(PORT)
 serve: $(BIN)/.installed-run
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py seed_content
 	$(BIN)/python manage.py collectstatic --no-input -v0
-	$(BIN)/python -m gunicorn nkr.wsgi -b $(HOST):$(PORT) -w $(WEB_CONCURRENCY) --access-logfile - --max-requests 2000 --max-requests-jitter 200
+	rm -rf $(PROMETHEUS_MULTIPROC_DIR) && mkdir -p $(PROMETHEUS_MULTIPROC_DIR)
+	PROMETHEUS_MULTIPROC_DIR=$(PROMETHEUS_MULTIPROC_DIR) $(BIN)/python -m gunicorn nkr.wsgi -b $(HOST):$(PORT) -w $(WEB_CONCURRENCY) --access-logfile - --max-requests 2000 --max-requests-jitter 200
 
 # Load benchmark on a fresh PostgreSQL database nkr_bench; figures, not a pass/fail test.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/nkr_bench

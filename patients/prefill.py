@@ -25,10 +25,11 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.views.decorators.cache import never_cache
 
-from recommendations.integration.cards import number
+from recommendations.forms import MEDICATION_ROWS_MIN
 from recommendations.integration.fhir_mapping import IntakeDraft
+from recommendations.numbers import danish_number
 
-from .forms import BOOLEAN_FIELDS, MEDICATION_ROWS_MIN
+from .forms import BOOLEAN_FIELDS
 from .services import token_use_register
 from .views import intake_render
 
@@ -89,7 +90,7 @@ def prefill_form_values(payload: dict) -> QueryDict:
     values = QueryDict(mutable=True)
     for name in ("age", "pain_duration_weeks", "opioid_treatment_months"):
         if data.get(name) is not None:
-            values[name] = number(data[name])
+            values[name] = danish_number(data[name])
     if data.get("pain_site"):
         values["pain_site"] = data["pain_site"]
     for name in BOOLEAN_FIELDS:
@@ -101,7 +102,7 @@ def prefill_form_values(payload: dict) -> QueryDict:
     for index, med in enumerate(medications):
         values[f"med-{index}-drug"] = med["drug"]
         dose = med.get("daily_dose")
-        values[f"med-{index}-dose"] = number(dose) if dose is not None else ""
+        values[f"med-{index}-dose"] = danish_number(dose) if dose is not None else ""
     return values
 
 

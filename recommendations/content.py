@@ -19,31 +19,26 @@ from .models import (
     Certainty,
     Direction,
     Disposition,
+    Guideline,
     HearingStatus,
+    RecommendationDraft,
     RedFlagCategory,
     RedFlagLevel,
     Strength,
     SynonymKind,
     VersionOrigin,
 )
-from .rules.conditions import FACT_LABELS, condition_validate
+from .rules.conditions import condition_validate
 from .rules.drugs import drug_table
+from .rules.fact_registry import FACT_BY_NAME
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
 _GUIDELINE_KEYS = {
     "slug",
     "order",
-    "title",
-    "short_title",
-    "population",
-    "population_summary",
-    "population_source",
-    "source",
-    "source_short",
+    *Guideline.TEXT_FIELDS,
     "source_ref",
-    "note",
-    "note_source",
     "trace",
     "scope",
     "recommendations",
@@ -52,16 +47,8 @@ _GUIDELINE_KEYS = {
 _RECOMMENDATION_KEYS = {
     "slug",
     "order",
-    "title",
-    "strength",
-    "direction",
-    "certainty",
-    "certainty_note",
-    "rationale",
-    "update_note",
-    "source",
+    *RecommendationDraft.FIELDS,
     "source_ref",
-    "strength_source",
     "checklist",
     "drugs",
     "applies_when",
@@ -132,7 +119,7 @@ def _placeholders_check(text: str, *, where: str) -> None:
         names = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
     except ValueError as error:
         raise ContentError(f"{where}: {error}") from error
-    unknown = sorted(set(names) - set(FACT_LABELS))
+    unknown = sorted(set(names) - set(FACT_BY_NAME))
     _require(not unknown, where, f"unknown placeholders {unknown}; allowed: facts by name")
 
 
@@ -222,6 +209,11 @@ def _versions_check(versions: Any, *, where: str) -> list[dict[str, Any]]:
         _require(_VERSION_KEYS <= set(version), spot, f"needs {sorted(_VERSION_KEYS)}")
         _require(version["origin"] in VersionOrigin.values, spot, f"origin {version['origin']!r}")
     return versions
+
+
+def guideline_slugs_in_fixtures(directory: Path = FIXTURES_DIR) -> list[str]:
+    """Return the slug of every guideline in fixtures/guidelines (each file's "slug")."""
+    return sorted(_read_json(path)["slug"] for path in directory.glob("guidelines/*.json"))
 
 
 def guidelines_content_load(directory: Path = FIXTURES_DIR) -> list[GuidelineContent]:

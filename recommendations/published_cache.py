@@ -19,7 +19,6 @@ import re
 from collections.abc import Callable
 from functools import wraps
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -27,6 +26,7 @@ from django.utils.http import http_date
 from django.utils.translation import get_language
 from rest_framework.renderers import JSONRenderer
 
+from .metrics import cache_get, cache_set
 from .selectors import ContentVersion, content_version
 
 # An entry outlives its version by little: a publish makes every key new.
@@ -96,7 +96,7 @@ def published_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 
 
 def _cached_page(request: HttpRequest, key: str, build: Callable[[], HttpResponse]):
-    stored = cache.get(f"page:{key}")
+    stored = cache_get(f"page:{key}")
     if stored is not None:
         return HttpResponse(stored.replace(CSRF_PLACEHOLDER, get_token(request)))
     response = build()
@@ -104,7 +104,7 @@ def _cached_page(request: HttpRequest, key: str, build: Callable[[], HttpRespons
         page = response.content.decode(response.charset)
         token = _CSRF_IN_PAGE.search(page)
         if token:
-            cache.set(f"page:{key}", page.replace(token.group(1), CSRF_PLACEHOLDER), CACHE_SECONDS)
+            cache_set(f"page:{key}", page.replace(token.group(1), CSRF_PLACEHOLDER), CACHE_SECONDS)
     return response
 
 
@@ -119,10 +119,10 @@ def published_answer(request, build: Callable[[], object]) -> HttpResponse:
     etag = f'"{key}"'
     response = _not_modified(request, etag, version)
     if response is None:
-        body = cache.get(f"api:{key}")
+        body = cache_get(f"api:{key}")
         if body is None:
             body = JSONRenderer().render(build())
-            cache.set(f"api:{key}", body, CACHE_SECONDS)
+            cache_set(f"api:{key}", body, CACHE_SECONDS)
         response = HttpResponse(body, content_type="application/json")
     _validators(response, etag, version)
     # Published guideline content, the same for everyone: any cache may keep it, but must ask

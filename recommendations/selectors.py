@@ -22,6 +22,7 @@ from .models import (
     HearingResponseLink,
     HearingRound,
     Recommendation,
+    RecommendationDraft,
     RedFlag,
     SearchSynonym,
     StartBackItem,
@@ -99,11 +100,35 @@ def recommendation_list(
     return recommendation_search(q=q, queryset=queryset).results
 
 
+# What the search results page shows and the search reads (search.py), nothing more.
+SEARCH_RESULT_FIELDS = (
+    "guideline",
+    "slug",
+    "order",
+    "title",
+    "strength",
+    "direction",
+    "certainty",
+    "search_aliases",
+    "search_terms",
+    "search_text",
+    "guideline__slug",
+    "guideline__order",
+    "guideline__title",
+    "guideline__short_title",
+    "guideline__population_summary",
+)
+
+
 def recommendation_search(
     *, q: str, queryset: QuerySet[Recommendation] | None = None
 ) -> SearchOutcome:
     """Return what the query finds (ranked) and what to tell the reader; one query."""
-    return search(Recommendation.objects.all() if queryset is None else queryset, q)
+    if queryset is None:
+        # The results page shows sentences, not rationales: read only what it and the search
+        # use (SEARCH_RESULT_FIELDS), not the long texts and JSON of every recommendation.
+        queryset = Recommendation.objects.only(*SEARCH_RESULT_FIELDS)
+    return search(queryset, q)
 
 
 def red_flag_list() -> QuerySet[RedFlag]:
@@ -267,15 +292,7 @@ def _versions(records) -> list[PublishedVersion]:
             guideline_id=record.guideline_id,
             slug=record.slug,
             version=record.version,
-            title=record.title,
-            strength=record.strength,
-            direction=record.direction,
-            certainty=record.certainty,
-            certainty_note=record.certainty_note,
-            rationale=record.rationale,
-            update_note=record.update_note,
-            source=record.source,
-            strength_source=record.strength_source,
+            **{name: getattr(record, name) for name in RecommendationDraft.FIELDS},
             change_reason=first.change_reason if first else (record.history_change_reason or ""),
             origin=first.origin if first else record.origin,
             published_at=first.published_at
@@ -312,21 +329,6 @@ class PublishedChange:
         return self.recommendation.published_at
 
 
-# The guideline's own texts as readers see them on its page, in reading order. An editor
-# changes the first ones (services.GUIDELINE_TEXT_FIELDS); seed_content may change any.
-GUIDELINE_COMPARED_FIELDS = (
-    "title",
-    "short_title",
-    "population",
-    "population_summary",
-    "population_source",
-    "source",
-    "source_short",
-    "note",
-    "note_source",
-)
-
-
 @dataclass(frozen=True)
 class GuidelineTextChange:
     """A change to the guideline's own texts (live at once: guidelines have no drafts)."""
@@ -342,7 +344,7 @@ def _guideline_text_changes(guideline: Guideline) -> list[GuidelineTextChange]:
     """Return each saved change to the guideline's texts, from its history (one query)."""
     fields = [
         (name, capfirst(Guideline._meta.get_field(name).verbose_name))
-        for name in GUIDELINE_COMPARED_FIELDS
+        for name in Guideline.TEXT_FIELDS
     ]
     records = list(Guideline.history.filter(id=guideline.pk).order_by("history_date", "history_id"))
     changes = []

@@ -6,11 +6,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
-from django_htmx.middleware import HtmxDetails
 
 from . import audit, selectors
 from .diff import COMPARED_FIELDS, versions_diff
 from .forms import VersionCompareForm
+from .guideline_sections import guideline_layout, sections_with_recommendations
+from .htmx import HtmxHttpRequest
 from .middleware import DATABASE_ERRORS, database_unavailable_response, wants_json
 from .published_cache import published_page
 from .rules.conditions import condition_describe
@@ -22,10 +23,6 @@ API_NOT_FOUND_ERROR = "Adressen findes ikke i API'et (se /api/docs/)."
 API_SERVER_ERROR = "Der opstod en fejl på serveren. Prøv igen om lidt."
 
 
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
 @published_page
 def home(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "recommendations/home.html", {"guidelines": selectors.guideline_list()})
@@ -34,7 +31,15 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 @published_page
 def guideline_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     guideline = selectors.guideline_get(slug=slug)
-    return render(request, "recommendations/guideline.html", {"guideline": guideline})
+    layout = guideline_layout(slug)
+    context = {
+        "guideline": guideline,
+        "layout": layout,
+        "groups": sections_with_recommendations(layout, guideline.recommendations.all()),
+        # The red-flag table belongs to the guideline whose source prints it (seed 003).
+        "red_flags": selectors.red_flag_list() if layout and layout.red_flags_table else None,
+    }
+    return render(request, "recommendations/guideline.html", context)
 
 
 LIST_ITEM_PREFIX = "- "
@@ -61,7 +66,15 @@ def rationale_blocks(text: str) -> list[tuple[str, str | list[str]]]:
 @published_page
 def recommendation_detail(request: HtmxHttpRequest, guideline_slug: str, slug: str) -> HttpResponse:
     rec = selectors.recommendation_get(guideline_slug=guideline_slug, slug=slug)
-    context = {
+    return render(request, RECOMMENDATION_TEMPLATE, recommendation_page_context(rec))
+
+
+RECOMMENDATION_TEMPLATE = "recommendations/recommendation.html"
+
+
+def recommendation_page_context(rec) -> dict:
+    """Return what the reader's recommendation page shows; the editor's preview uses it too."""
+    return {
         "rec": rec,
         "rationale_blocks": rationale_blocks(rec.rationale),
         "applies_when": condition_describe(rec.applies_when),
@@ -69,7 +82,6 @@ def recommendation_detail(request: HtmxHttpRequest, guideline_slug: str, slug: s
         # How the current text came to be ("indlæst fra kilden" is not "udgivet" that day).
         "current_version": next(iter(selectors.recommendation_versions(recommendation=rec)), None),
     }
-    return render(request, "recommendations/recommendation.html", context)
 
 
 def search(request: HtmxHttpRequest) -> HttpResponse:

@@ -20,6 +20,7 @@ from ..intake_input import (
     DOSE_MAX,
     DRUG_ERROR,
     LIST_ERROR,
+    MEDICATIONS_MAX,
     OPIOID_MONTHS_ERROR,
     OPIOID_MONTHS_MAX,
     REQUIRED_ERROR,
@@ -63,10 +64,9 @@ from ..taper_shapes import TaperShape
 from .errors import ErrorSerializer
 
 START_DATE_RANGE_DAYS = 730  # a plan starts within two years of today, either way
-MEDICATIONS_MAX = 20
 
 MEDICATIONS_EMPTY_ERROR = "Angiv mindst ét lægemiddel med døgndosis."
-MEDICATIONS_MAX_ERROR = f"Højst {MEDICATIONS_MAX} lægemidler ad gangen."
+MEDICATIONS_AT_ONCE_ERROR = f"Højst {MEDICATIONS_MAX} lægemidler ad gangen."
 TREATMENT_MONTHS_REQUIRED_ERROR = (
     "Angiv hvor mange måneder opioid har været brugt; det afgør standardintervallet "
     "(hver 4. uge ved et år eller mere, ellers hver uge)."
@@ -121,7 +121,7 @@ class MmeInputSerializer(_StrictSerializer):
             "null": LIST_ERROR,
             "required": REQUIRED_ERROR,
             "empty": MEDICATIONS_EMPTY_ERROR,
-            "max_length": MEDICATIONS_MAX_ERROR,
+            "max_length": MEDICATIONS_AT_ONCE_ERROR,
         },
     )
 
@@ -261,7 +261,7 @@ class TaperPlanInputSerializer(_StrictSerializer):
             "not_a_list": LIST_ERROR,
             "null": LIST_ERROR,
             "empty": MEDICATIONS_EMPTY_ERROR,
-            "max_length": MEDICATIONS_MAX_ERROR,
+            "max_length": MEDICATIONS_AT_ONCE_ERROR,
         },
         help_text="I stedet for drug/daily_dose/unit: flere opioider, trappet ned ét ad gangen "
         "i den angivne rækkefølge, mens de andre holdes.",

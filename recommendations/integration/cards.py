@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import TextChoices
 
+from ..numbers import danish_number
 from ..rules import Evaluation, RedFlagRule
 from ..rules.alerts import MME_INCOMPLETE_CODE, alert_kind, mme_alert_codes
 from ..rules.conditions import VALUE_LABELS
@@ -167,12 +168,6 @@ def fit(text: str, limit: int = SUMMARY_MAX) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def number(value: float) -> str:
-    """Return a number as a Dane writes it: 12 not 12.0, 12,5 not 12.5."""
-    value = float(value)
-    return str(int(value)) if value.is_integer() else f"{value:g}".replace(".", ",")
-
-
 def _date(value) -> str:
     return value.strftime("%d.%m.%Y")
 
@@ -200,7 +195,7 @@ def _medication_text(med: MedicationFinding) -> str:
     if med.daily_dose is None:
         return f"{md(med.name)}: døgndosis ukendt ({md(med.dose_note)})"
     unit = "mikrogram/time" if med.unit == "mcg/h" else "mg/døgn"
-    return f"{md(med.name)} {number(med.daily_dose)} {unit}"
+    return f"{md(med.name)} {danish_number(med.daily_dose)} {unit}"
 
 
 def record_lines(
@@ -216,7 +211,7 @@ def record_lines(
         duration = ""
         if weeks is not None:
             at_least = "mindst " if draft.site.duration_at_least else ""
-            duration = f" i {at_least}{number(weeks)} uger"
+            duration = f" i {at_least}{danish_number(weeks)} uger"
         sources = listed(_condition_text(c) for c in draft.site.conditions)
         lines.append(f"Smerter: {site}{duration} ({sources})")
     if record.radicular_signs:
@@ -233,7 +228,9 @@ def record_lines(
         lines.append("Medicin: " + "; ".join(_medication_text(m) for m in record.drugs))
     months = draft.data.get("opioid_treatment_months")
     if months is not None:
-        lines.append(f"Opioidbehandling: mindst {number(months)} måneder (første registrering)")
+        lines.append(
+            f"Opioidbehandling: mindst {danish_number(months)} måneder (første registrering)"
+        )
     return lines
 
 
@@ -249,7 +246,8 @@ def _mme_line(evaluation: Evaluation | None) -> str | None:
     drugs = drug_names(evaluation.facts.mme_unknown_drugs)
     mme = evaluation.facts.daily_mme
     if mme:
-        return f"Morfinækvivalent: mindst {number(mme)} mg/døgn; døgndosis ukendt for {md(drugs)}"
+        shown = danish_number(mme)
+        return f"Morfinækvivalent: mindst {shown} mg/døgn; døgndosis ukendt for {md(drugs)}"
     return f"Morfinækvivalent: ikke beregnet; døgndosis ukendt for {md(drugs)}"
 
 

@@ -10,7 +10,7 @@ from recommendations.content import guidelines_content_load
 from recommendations.integration.fhirpath import condition_fhirpath
 from recommendations.rules.conditions import condition_holds
 from recommendations.rules.drugs import drug_table
-from recommendations.rules.intake import AGE_GROUPS, STARTBACK_RISKS, PainSite, WorkStatus
+from recommendations.rules.intake import AgeGroup, PainSite, StartBackRisk, WorkStatus
 
 
 def content_conditions() -> list[tuple[str, dict]]:
@@ -38,7 +38,7 @@ def numbers(low: float, high: float):
 FACTS = st.fixed_dictionaries(
     {
         "age": st.integers(0, 120),
-        "age_group": st.sampled_from(sorted(AGE_GROUPS)),
+        "age_group": st.sampled_from(sorted(AgeGroup.values)),
         "pain_site": st.sampled_from(PainSite.values),
         "pain_duration_weeks": numbers(0, 2600),
         "chronic": st.booleans(),
@@ -57,7 +57,7 @@ FACTS = st.fixed_dictionaries(
         "daily_mme": st.none() | numbers(0, 500),
         "opioid_treatment_months": st.none() | numbers(0, 600),
         "long_term_opioid": st.booleans(),
-        "startback_risk": st.none() | st.sampled_from(sorted(STARTBACK_RISKS)),
+        "startback_risk": st.none() | st.sampled_from(sorted(StartBackRisk.values)),
     }
 )
 

@@ -7,7 +7,8 @@ import pytest
 
 from recommendations.rules.conditions import condition_holds, condition_shown_when
 from recommendations.rules.evaluate import APPLIES_TO_ALL
-from recommendations.rules.facts import fact_values, facts_derive
+from recommendations.rules.fact_registry import fact_values
+from recommendations.rules.facts import facts_derive
 from recommendations.rules.journal import JOURNAL_NOTE_MAX, journal_note
 
 from .test_rules import CONTENT, evaluation_of, guideline, intake, med
@@ -208,3 +209,14 @@ def test_a_journal_note_too_long_even_shortened_says_how_much_it_left_out():
     assert note.splitlines()[-1].startswith("… og ")
     assert "linjer mere (forkortet til 2000 tegn" in note
     assert "Patienten får oxycodon" in note  # alerts come first and are kept
+
+
+def test_our_own_sentence_on_psychosocial_support_reads_as_danish():
+    # The title is this project's summary (its source says so), unlike the seed's words quoted
+    # in the rationale, which stay verbatim ("smerte selvbehandlingsprogrammer").
+    (tapering,) = [g for g in CONTENT.guidelines if g.slug == "opioid-tapering"]
+    (support,) = [r for r in tapering.recommendations if r.slug == "psychosocial-support"]
+
+    assert "programmer for selvhåndtering af smerter" in support.title
+    assert "smerte selvbehandlingsprogrammer" not in support.title
+    assert "smerte selvbehandlingsprogrammer" in support.rationale
