@@ -100,13 +100,34 @@ def recommendation_list(
     return recommendation_search(q=q, queryset=queryset).results
 
 
+# What the search results page shows and the search reads (search.py), nothing more.
+SEARCH_RESULT_FIELDS = (
+    "guideline",
+    "slug",
+    "order",
+    "title",
+    "strength",
+    "direction",
+    "certainty",
+    "search_aliases",
+    "search_terms",
+    "search_text",
+    "guideline__slug",
+    "guideline__order",
+    "guideline__title",
+    "guideline__short_title",
+    "guideline__population_summary",
+)
+
+
 def recommendation_search(
     *, q: str, queryset: QuerySet[Recommendation] | None = None
 ) -> SearchOutcome:
     """Return what the query finds (ranked) and what to tell the reader; one query."""
     if queryset is None:
-        # The results page shows sentences, not rationales: leave the long texts unread.
-        queryset = Recommendation.objects.defer("rationale", "search_extra")
+        # The results page shows sentences, not rationales: read only what it and the search
+        # use (SEARCH_RESULT_FIELDS), not the long texts and JSON of every recommendation.
+        queryset = Recommendation.objects.only(*SEARCH_RESULT_FIELDS)
     return search(queryset, q)
 
 
