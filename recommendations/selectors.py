@@ -128,7 +128,12 @@ def recommendation_search(
         # The results page shows sentences, not rationales: read only what it and the search
         # use (SEARCH_RESULT_FIELDS), not the long texts and JSON of every recommendation.
         queryset = Recommendation.objects.only(*SEARCH_RESULT_FIELDS)
-    return search(queryset, q)
+    outcome = search(queryset, q)
+    if not outcome.all_guidelines:
+        # A query with no searchable word ("?", "a") made no query: the reader still gets the
+        # guidelines to go to (one query), never a dead end.
+        outcome.all_guidelines = list(Guideline.objects.order_by("order"))
+    return outcome
 
 
 def red_flag_list() -> QuerySet[RedFlag]:
