@@ -7,9 +7,10 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ..evaluation import intake_evaluate
-from ..intake_input import IntakeSerializer
-from .errors import ErrorSerializer
+from recommendations.api.errors import ErrorSerializer
+from recommendations.intake_input import IntakeSerializer
+
+from .services import intake_evaluate
 
 
 class _AbsoluteUrl(serializers.CharField):
