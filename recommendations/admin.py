@@ -32,6 +32,7 @@ from .models import (
     StartBackItem,
 )
 from .rules.conditions import condition_describe
+from .verification_admin import verification_urls
 
 
 def _admin_link(obj, text: str) -> str:
@@ -260,6 +261,7 @@ class RecommendationAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.restore_view),
                 name="recommendations_recommendation_restore",
             ),
+            *verification_urls(self.admin_site),
         ]
         return urls + super().get_urls()
 

@@ -24,6 +24,7 @@ from .models import (
     RedFlagLevel,
     Strength,
 )
+from .provenance import provenance_problems
 from .rules.conditions import FACT_LABELS, condition_validate
 from .rules.drugs import drug_table
 
@@ -159,7 +160,12 @@ def guideline_content_load(path: Path) -> GuidelineContent:
 
 def _recommendation_fields(item: dict[str, Any], *, where: str) -> dict[str, Any]:
     # applies_when_text is a human note in the file; the page describes the condition itself.
-    unknown = set(item) - _RECOMMENDATION_KEYS - _RECOMMENDATION_EXTRA_KEYS - {"applies_when_text"}
+    unknown = (
+        set(item)
+        - _RECOMMENDATION_KEYS
+        - _RECOMMENDATION_EXTRA_KEYS
+        - {"applies_when_text", "provenance"}
+    )
     _require(not unknown, where, f"unknown keys {sorted(unknown)}")
     _require(item.get("strength") in Strength.values, where, f"strength {item.get('strength')!r}")
     _require(
@@ -187,6 +193,10 @@ def _recommendation_fields(item: dict[str, Any], *, where: str) -> dict[str, Any
     fields["checklist"] = fields["checklist"] or []
     fields["drugs"] = fields["drugs"] or []
     fields["extra"] = {key: item[key] for key in _RECOMMENDATION_EXTRA_KEYS if key in item}
+    problems = provenance_problems(item.get("provenance"))
+    _require(not problems, where, f"provenance: {'; '.join(problems)}")
+    # Not content an editor revises: seeded beside the fingerprinted fields (services.py).
+    fields["provenance"] = item["provenance"]
     return fields
 
 

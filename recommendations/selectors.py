@@ -2,7 +2,7 @@
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
 
@@ -24,6 +24,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.text import capfirst
 
+from . import provenance
 from .diff import FieldDiff, versions_diff
 from .grading import strength_label
 from .models import (
@@ -34,6 +35,7 @@ from .models import (
     Recommendation,
     RedFlag,
     StartBackItem,
+    reason_for_readers,
 )
 from .rules import RulesContent
 
@@ -269,6 +271,8 @@ def _rules_content_build() -> RulesContent:
                 applies_when=rec.applies_when,
                 drugs=tuple(rec.drugs),
                 exception=rec.extra.get("exception"),
+                provenance=rec.provenance,
+                verified=rec.verified,
             )
         )
     guidelines = [
@@ -310,10 +314,26 @@ class PublishedVersion:
     strength_source: str
     change_reason: str
     published_at: datetime
+    provenance: dict = field(default_factory=dict)
+    verified: dict | None = None
 
     @property
     def label(self) -> str:
-        return strength_label(self.strength, self.direction, self.certainty)
+        return strength_label(
+            self.strength, self.direction, self.certainty, self.provenance.get("grade", "")
+        )
+
+    @property
+    def reason_for_readers(self) -> str:
+        return reason_for_readers(self.change_reason)
+
+    @property
+    def provenance_api(self) -> dict:
+        return provenance.provenance_api(self.provenance, self.verified)
+
+    @property
+    def provenance_line(self) -> str:
+        return provenance.provenance_line(self.provenance, self.verified)
 
 
 def _versions(records) -> list[PublishedVersion]:
@@ -339,6 +359,8 @@ def _versions(records) -> list[PublishedVersion]:
             update_note=record.update_note,
             source=record.source,
             strength_source=record.strength_source,
+            provenance=record.provenance,
+            verified=record.verified,
             change_reason=first.change_reason if first else (record.history_change_reason or ""),
             published_at=first.published_at
             if first

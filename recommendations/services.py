@@ -102,6 +102,7 @@ def _recommendation_upsert(
     has_draft: bool,
     name: str,
     report: SeedReport,
+    provenance: dict,
 ) -> Recommendation:
     """Create or update one seeded recommendation by the `_upsert` rule, as published versions.
 
@@ -121,7 +122,7 @@ def _recommendation_upsert(
         )
 
     if rec is None:
-        rec = Recommendation(guideline=guideline, slug=slug, version=0)
+        rec = Recommendation(guideline=guideline, slug=slug, version=0, provenance=provenance)
         for overrides, reason in earlier:
             publish({**fields, **overrides}, reason)
         publish(fields, final_reason)
@@ -137,6 +138,22 @@ def _recommendation_upsert(
     else:
         report.unchanged.append(name)
     return rec
+
+
+def _provenance_seed(rec: Recommendation, provenance: dict) -> None:
+    """Keep the recommendation's provenance as the fixture declares it.
+
+    Provenance describes the seeded texts and is not something an editor revises, so it is
+    not part of the content fingerprint: a re-seed updates it even on a row an editor has
+    changed, without a new version. Versions recorded before provenance existed (an older
+    database) get it too, so the history API shows it for every version.
+    """
+    if rec.provenance != provenance:
+        Recommendation.objects.filter(pk=rec.pk).update(
+            provenance=provenance, updated_at=timezone.now()
+        )
+        rec.provenance = provenance
+    rec.history.filter(provenance={}).update(provenance=provenance)
 
 
 def _hearing_revisions(hearings: list[HearingContent]) -> dict[tuple[str, str], tuple]:
@@ -260,8 +277,9 @@ def content_seed(*, fixtures_dir: Path = FIXTURES_DIR) -> SeedReport:
         for item in content.recommendations:
             item = dict(item)
             rec_slug = item.pop("slug")
+            provenance = item.pop("provenance")
             earlier, final_reason = revisions.get((slug, rec_slug), ([], SEED_REASON))
-            _recommendation_upsert(
+            rec = _recommendation_upsert(
                 guideline=guideline,
                 slug=rec_slug,
                 fields=item,
@@ -270,7 +288,9 @@ def content_seed(*, fixtures_dir: Path = FIXTURES_DIR) -> SeedReport:
                 has_draft=existing.get(rec_slug) in drafted,
                 name=f"{slug}/{rec_slug}",
                 report=report,
+                provenance=provenance,
             )
+            _provenance_seed(rec, provenance)
     for flag in red_flags:
         flag = dict(flag)
         code = flag.pop("code")
@@ -474,6 +494,8 @@ def _publish(
         setattr(rec, key, value)
     rec.version += 1
     rec.published_at = timezone.now()
+    # An editor's check covered the text it checked (verification.py), not this new one.
+    rec.verified = None
     rec._history_user = user
     rec._change_reason = reason
     rec.save()

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from ..evaluation import intake_evaluate
 from ..intake_input import IntakeSerializer
 from .errors import ErrorSerializer
+from .serializers import ProvenanceSerializer
 
 
 class _AbsoluteUrl(serializers.CharField):
@@ -41,6 +42,7 @@ class AppliedRecommendationSerializer(serializers.Serializer):
     url = _AbsoluteUrl()
     because = serializers.ListField(child=serializers.CharField())
     notes = serializers.ListField(child=serializers.CharField())
+    provenance = ProvenanceSerializer()
 
 
 class GuidelineResultSerializer(serializers.Serializer):

@@ -1,8 +1,24 @@
 """JSON shapes of the read API, exactly as API.md names them (extend, never rename)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Direction, Guideline, Recommendation, RedFlag, Strength
+from ..provenance import StrengthBasis, TextKind, provenance_api
+
+
+class VerifiedSerializer(serializers.Serializer):
+    by = serializers.CharField()
+    on = serializers.DateField()
+
+
+class ProvenanceSerializer(serializers.Serializer):
+    """API.md `provenance`: what the title and rationale are, where the grade comes from."""
+
+    title = serializers.ChoiceField(choices=TextKind.choices)
+    rationale = serializers.ChoiceField(choices=TextKind.choices)
+    strength = serializers.ChoiceField(choices=StrengthBasis.choices)
+    verified = VerifiedSerializer(allow_null=True)
 
 
 class RecommendationSerializer(serializers.ModelSerializer):
@@ -13,6 +29,10 @@ class RecommendationSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     trace = serializers.SerializerMethodField(
         help_text="Intern sporbarhed (kildefil, beslutninger); ikke en citérbar kilde"
+    )
+    provenance = serializers.SerializerMethodField()
+    provenance_text = serializers.CharField(
+        source="provenance_line", read_only=True, help_text="Oprindelsen i læserens ord"
     )
 
     class Meta:
@@ -37,7 +57,13 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "strength_source",
             "source_ref",
             "trace",
+            "provenance",
+            "provenance_text",
         ]
+
+    @extend_schema_field(ProvenanceSerializer)
+    def get_provenance(self, rec: Recommendation) -> dict:
+        return provenance_api(rec.provenance, rec.verified)
 
     def get_certainty(self, rec: Recommendation) -> str | None:
         return rec.certainty or None

@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..models import version_origin
+from ..models import reason_for_readers, version_origin
 
 register = template.Library()
 
@@ -11,3 +11,9 @@ register = template.Library()
 def version_origin_filter(change_reason: str | None) -> str:
     """Return "hearing_draft", "seeded" or "published" for a version's change reason."""
     return version_origin(change_reason or "")
+
+
+@register.filter(name="reason_for_readers")
+def reason_for_readers_filter(change_reason: str | None) -> str:
+    """Return a change reason without build references (models.reason_for_readers)."""
+    return reason_for_readers(change_reason or "")

@@ -76,6 +76,7 @@ def content_from_files() -> RulesContent:
                 applies_when=rec["applies_when"],
                 drugs=tuple(rec["drugs"]),
                 exception=rec["extra"].get("exception"),
+                provenance=rec["provenance"],
             )
             for rec in sorted(guideline.recommendations, key=lambda rec: rec["order"])
         ]
