@@ -61,6 +61,16 @@ def envjson(name: str, default: str) -> object:
         raise ImproperlyConfigured(f"{name} must be JSON: {error}") from None
 
 
+# Bounds on waiting for PostgreSQL (nkr/postgresql/base.py). The server ends a statement
+# after DATABASE_STATEMENT_TIMEOUT ms; the client stops waiting a second later (the server's
+# own cancel has had time to arrive, so only a hung database is cut off client-side), and the
+# reuse check of a kept connection waits one second. With the 2 s connect timeout a request
+# to a hung database gets its 503 within about 3 s.
+DATABASE_STATEMENT_TIMEOUT_MS = envint("DATABASE_STATEMENT_TIMEOUT", "3000")
+DATABASE_WAIT_TIMEOUT = DATABASE_STATEMENT_TIMEOUT_MS / 1000 + 1
+DATABASE_HEALTH_CHECK_TIMEOUT = 1.0
+
+
 def database_from_url(url: str) -> dict:
     """Return a Django DATABASES entry for a postgres:// or sqlite:/// URL."""
     parts = urlsplit(url)
@@ -78,7 +88,8 @@ def database_from_url(url: str) -> dict:
         }
     if parts.scheme in {"postgres", "postgresql"}:
         return {
-            "ENGINE": "django.db.backends.postgresql",
+            # Django's backend with every wait for the server bounded (a hung database).
+            "ENGINE": "nkr.postgresql",
             "NAME": unquote(parts.path.lstrip("/")),
             "USER": unquote(parts.username or ""),
             "PASSWORD": unquote(parts.password or ""),
@@ -88,9 +99,20 @@ def database_from_url(url: str) -> dict:
             # does not hand the next request a dead connection.
             "CONN_MAX_AGE": int(os.getenv("CONN_MAX_AGE", "60")),
             "CONN_HEALTH_CHECKS": True,
-            # Give up on an unreachable database after a few seconds (503) rather than
-            # waiting for the operating system's TCP timeout; the URL may set its own.
-            "OPTIONS": {"connect_timeout": "5"} | options,
+            # A database that hangs must cost a request at most a few seconds (a 503 with
+            # Retry-After, docs/operations.md): give up connecting after 2 s (libpq's least),
+            # let the server end any statement after DATABASE_STATEMENT_TIMEOUT, and have the
+            # kernel probe an idle connection so a dead peer is dropped. The URL may override.
+            "OPTIONS": {
+                "connect_timeout": "2",
+                "keepalives": "1",
+                "keepalives_idle": "30",
+                "keepalives_interval": "5",
+                "keepalives_count": "3",
+                "tcp_user_timeout": "30000",
+                "options": f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}",
+            }
+            | options,
             "TEST": {"NAME": f"test_{unquote(parts.path.lstrip('/'))}"},
         }
     raise ImproperlyConfigured(
@@ -236,8 +258,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "recommendations.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
     # Anonymous calls per client address; 429 with Retry-After beyond the rate. The counts live
-    # in the cache below, shared by every gunicorn worker and server. The test suite makes
-    # many calls from one address: its own high default (one test checks a low rate).
+    # in Redis or the database (THROTTLE_STORE below), shared by every worker and server. The
+    # test suite makes many calls from one address: its own high default (one test checks a
+    # low rate).
     "DEFAULT_THROTTLE_CLASSES": ["recommendations.api.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": envrate("API_THROTTLE_RATE", "100000/min" if TESTING else "120/min"),
@@ -325,18 +348,42 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlew
 OTP_REQUIRED_FOR_STAFF = envbool("OTP_REQUIRED_FOR_STAFF", "0")
 OTP_TOTP_ISSUER = "nkr"
 
-# Throttle counts (and nothing else yet): a database table shared by every worker and server
-# (`manage.py createcachetable`, run by make run/serve); tests count in memory.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    if TESTING
-    else {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "nkr_cache",
-        # Culling drops a third of the counts: keep room for many client addresses.
-        "OPTIONS": {"MAX_ENTRIES": 20000},
+# Tests create many users; real hashing costs about half a second each and no test is about the
+# hash's strength. Production keeps Django's default (PBKDF2).
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Shared state lives in PostgreSQL or in Redis, never in one process, so any number of servers
+# can stand behind a load balancer (docs/operations.md). With REDIS_URL the caches and the API
+# throttle counts go to Redis; without it, the caches are a database table (`manage.py
+# createcachetable`, run by make run/serve) and the throttle counts a table counted atomically.
+# Sessions, login lockouts and used CDS Hooks JWT ids are always in the database.
+REDIS_URL = os.getenv("REDIS_URL", "").strip()
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"REDIS_URL must start with redis://, rediss:// or unix://, not {REDIS_URL!r}"
+    )
+if TESTING:
+    # The suite runs in one process; tests of the shared stores choose them explicitly.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "nkr",
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "nkr_cache",
+            # Culling drops a third of the entries: keep room for every page's cached answer.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+THROTTLE_STORE = "memory" if TESTING else "redis" if REDIS_URL else "database"
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,7 @@ through intake_evaluate, the same path as the intake page and the evaluate API. 
 authenticated with the record system's signed JWT unless CDS_HOOKS_VERIFY_JWT is off.
 """
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
@@ -95,7 +96,13 @@ NOT_AN_OBJECT_ERROR = "Forventede et JSON-objekt (CDS Hooks-kald)."
 HOOK_ERROR = f"Tjenesten {SERVICE_ID} svarer kun på hooket {HOOK!r}."
 REQUIRED_ERROR = "Skal udfyldes."
 CONTEXT_ERROR = "context skal være et objekt med patientId."
-PATIENT_ID_ERROR = "context.patientId skal være en tekst."
+# CDS Hooks patient-view: patientId is the FHIR Patient.id in context, a FHIR `id` (R4
+# datatypes: [A-Za-z0-9\-\.]{1,64}). Without it nothing ties the prefetch to one patient.
+PATIENT_ID_PATTERN = re.compile(r"[A-Za-z0-9\-.]{1,64}")
+PATIENT_ID_REQUIRED_ERROR = (
+    "Skal udfyldes med patientens FHIR-id (1-64 tegn: bogstaverne A-Z og a-z, cifre, '-' og "
+    "'.'): uden det kan nkr ikke sikre, at de forudhentede data handler om én patient."
+)
 PREFETCH_MISSING_ERROR = (
     "Mangler forudhentede data {key!r} ({template}). nkr-pain henter ikke selv fra "
     "FHIR-serveren: send dem som prefetch."
@@ -191,8 +198,10 @@ def _request_errors(body) -> dict[str, list[str]]:
     context = body.get("context")
     if not isinstance(context, dict):
         errors["context"] = [CONTEXT_ERROR]
-    elif "patientId" in context and not isinstance(context["patientId"], str):
-        errors["context.patientId"] = [PATIENT_ID_ERROR]
+    elif not isinstance(context.get("patientId"), str) or not PATIENT_ID_PATTERN.fullmatch(
+        context["patientId"]
+    ):
+        errors["context.patientId"] = [PATIENT_ID_REQUIRED_ERROR]
     return errors
 
 
@@ -269,7 +278,7 @@ def service(request: Request) -> Response:
     try:
         record = record_read(
             prefetch=prefetch,
-            patient_id=body["context"].get("patientId"),
+            patient_id=body["context"]["patientId"],
             today=timezone.localdate(),
         )
     except FhirError as error:

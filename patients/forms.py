@@ -7,6 +7,7 @@ API uses, so the page and the API cannot disagree about what is valid.
 
 from django.http import QueryDict
 
+from recommendations.forms import posted_index, posted_row_count
 from recommendations.rules.drugs import drug_table
 
 REQUIRED_FIELDS = ("age", "pain_site", "pain_duration_weeks")
@@ -55,13 +56,6 @@ def _number(text: str) -> str | float:
         return text
 
 
-def _row_count(post: QueryDict) -> int:
-    """Return the posted number of medication rows; a tampered value counts as the minimum."""
-    text = post.get("medication_rows", "")
-    count = int(text) if text.isdigit() else MEDICATION_ROWS_MIN
-    return min(count, MEDICATION_ROWS_MAX)
-
-
 def startback_answers(post: QueryDict) -> list[str]:
     """Return the nine posted STarT Back answers as typed ("" where not answered)."""
     return [post.get(f"startback_{i}", "") for i in range(1, STARTBACK_ITEMS + 1)]
@@ -77,16 +71,16 @@ def startback_partial_notice(post: QueryDict) -> str:
 
 def medication_rows(post: QueryDict) -> list[dict[str, str]]:
     """Return the medication rows as typed, including empty ones, at least the minimum."""
-    count = _row_count(post)
+    count = posted_row_count(post, "medication_rows", MEDICATION_ROWS_MIN, MEDICATION_ROWS_MAX)
     rows = [
         {"drug": post.get(f"med-{i}-drug", ""), "daily_dose": post.get(f"med-{i}-dose", "")}
-        for i in range(max(count, 0))
+        for i in range(count)
     ]
     if "add_medication" in post and len(rows) < MEDICATION_ROWS_MAX:
         rows.append({"drug": "", "daily_dose": ""})
-    remove = post.get("remove_medication")
-    if remove is not None and remove.isdigit() and int(remove) < len(rows):
-        rows.pop(int(remove))
+    remove = posted_index(post.get("remove_medication"))
+    if remove is not None and remove < len(rows):
+        rows.pop(remove)
     while len(rows) < MEDICATION_ROWS_MIN:
         rows.append({"drug": "", "daily_dose": ""})
     return rows

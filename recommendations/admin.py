@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -17,6 +17,7 @@ from .admin_forms import (
     HearingResponseLinkFormSet,
     RecommendationEditForm,
     RedFlagEditForm,
+    SearchSynonymEditForm,
     StartBackItemEditForm,
 )
 from .diff import COMPARED_FIELDS, versions_diff
@@ -29,6 +30,7 @@ from .models import (
     Recommendation,
     RecommendationDraft,
     RedFlag,
+    SearchSynonym,
     StartBackItem,
 )
 from .rules.conditions import condition_describe
@@ -268,7 +270,13 @@ class RecommendationAdmin(admin.ModelAdmin):
     def _publisher_get(self, request: HttpRequest, object_id: str) -> Recommendation:
         if not request.user.has_perm(PUBLISH_PERMISSION):
             raise PermissionDenied(PUBLISH_PERMISSION)
-        return get_object_or_404(Recommendation.objects.select_related("guideline"), pk=object_id)
+        # The URL takes any path segment, as Django's own admin URLs do: "abc" is no id (404),
+        # where the query would have raised ValueError (a 500).
+        try:
+            pk = Recommendation._meta.pk.to_python(object_id)
+        except ValidationError:
+            raise Http404(object_id) from None
+        return get_object_or_404(Recommendation.objects.select_related("guideline"), pk=pk)
 
     def _change_url(self, rec: Recommendation) -> str:
         return reverse("admin:recommendations_recommendation_change", args=[rec.pk])
@@ -371,6 +379,28 @@ class StartBackItemAdmin(LiveContentAdmin):
     # Keele's English wording and its source stay as the fixture has them.
     fields = ["number", "text_en", *services.STARTBACK_TEXT_FIELDS, "source", "change_reason"]
     readonly_fields = ["number", "text_en", "source"]
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """Search synonyms: live at once, with a reason; the search index is rebuilt on save."""
+
+    form = SearchSynonymEditForm
+    list_display = ["term", "target", "kind", "atc_code", "source_checked"]
+    list_filter = ["kind", "source_checked"]
+    search_fields = ["term", "target"]
+    fields = [*services.SEARCH_SYNONYM_FIELDS, "change_reason"]
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # seed_content would bring a seeded one back; correct it instead
+
+    def save_model(self, request, obj, form, change) -> None:
+        services.search_synonym_save(
+            synonym=obj,
+            user=request.user,
+            data=form.cleaned_data,
+            change_reason=form.cleaned_data["change_reason"],
+        )
 
 
 class HearingResponseLinkInline(admin.TabularInline):

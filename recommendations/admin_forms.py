@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,9 @@ from .models import (
     RecommendationDraft,
     RedFlag,
     RedFlagCategory,
+    SearchSynonym,
     StartBackItem,
+    SynonymKind,
 )
 
 CHANGE_REASON_LABEL = _("Begrundelse for ændringen")
@@ -229,3 +232,37 @@ class HearingResponseLinkFormSet(BaseInlineFormSet):
                     gettext(LINK_OTHER_GUIDELINE_ERROR)
                     % {"guideline": hearing_round.guideline, "recommendation": rec},
                 )
+
+
+SYNONYM_LOWER_CASE_ERROR = _(
+    "%(field)s: skriv med små bogstaver, uden mellemrum før og efter (søgningen sammenligner "
+    'ord med små bogstaver), fx "panodil".'
+)
+SYNONYM_ATC_REQUIRED_ERROR = _("ATC-kode: et handelsnavn skal have sin ATC-kode, fx N02BE01.")
+
+
+class SearchSynonymEditForm(LiveContentForm):
+    text_fields = services.SEARCH_SYNONYM_FIELDS
+
+    class Meta:
+        model = SearchSynonym
+        fields = services.SEARCH_SYNONYM_FIELDS
+
+    def _lower_case(self, name: str) -> str:
+        value = self.cleaned_data.get(name, "")
+        if value != value.casefold().strip():
+            label = SearchSynonym._meta.get_field(name).verbose_name
+            raise ValidationError(SYNONYM_LOWER_CASE_ERROR % {"field": capfirst(label)})
+        return value
+
+    def clean_term(self) -> str:
+        return self._lower_case("term")
+
+    def clean_target(self) -> str:
+        return self._lower_case("target")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == SynonymKind.TRADE_NAME and not cleaned.get("atc_code"):
+            self.add_error("atc_code", SYNONYM_ATC_REQUIRED_ERROR)
+        return cleaned

@@ -11,6 +11,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm
 from django_otp.forms import OTPAuthenticationFormMixin
 
@@ -19,6 +20,11 @@ from . import audit
 OTP_LOGIN_TEMPLATE = "admin/login_otp.html"
 OTP_TOKEN_REQUIRED_ERROR = _("Skriv koden fra din godkendelsesapp.")
 OTP_INVALID_TOKEN_ERROR = _("Koden er forkert eller udløbet. Skriv den kode, appen viser nu.")
+OTP_DEVICE_REQUIRED_ERROR = _("Vælg hvilken godkendelsesapp koden kommer fra.")
+OTP_TOO_MANY_FAILURES_ERROR = _(
+    "For mange forkerte koder (%(failure_count)d) i træk. Vent lidt, og prøv igen."
+)
+OTP_NOT_ALLOWED_ERROR = _("Koden kan ikke kontrolleres lige nu. Prøv igen om lidt.")
 
 
 class RefusalLoggedMixin:
@@ -45,7 +51,21 @@ class NkrOtpAdminAuthenticationForm(RefusalLoggedMixin, OTPAdminAuthenticationFo
         **OTPAuthenticationFormMixin.otp_error_messages,
         "token_required": OTP_TOKEN_REQUIRED_ERROR,
         "invalid_token": OTP_INVALID_TOKEN_ERROR,
+        "device_required": OTP_DEVICE_REQUIRED_ERROR,
+        "n_failed_attempts": OTP_TOO_MANY_FAILURES_ERROR,
+        "verification_not_allowed": OTP_NOT_ALLOWED_ERROR,
     }
+
+    def _chosen_device(self, user):
+        # The first form has no device field (the user is not known until the password is
+        # checked), so an editor's first try always failed with "select a device". With one
+        # confirmed device there is nothing to choose; with several the form asks which.
+        device = super()._chosen_device(user)
+        if device is None:
+            devices = list(devices_for_user(user, confirmed=True))
+            if len(devices) == 1:
+                device = devices[0]
+        return device
 
 
 class NkrAdminSite(admin.AdminSite):

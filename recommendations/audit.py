@@ -1,12 +1,14 @@
 """The audit log: who signed in, who was refused, who published what.
 
 Two outputs. The "nkr.audit" logger gets a line per event (user id and username, content key;
-never request bodies or patient facts). Changes to a recommendation are also stored as
-`AuditEvent` rows, by the service that made the change, so an editor can read its trail.
+never request bodies or patient facts; a username as typed into a failed login is masked).
+Changes to a recommendation are also stored as `AuditEvent` rows, by the service that made
+the change, so an editor can read its trail.
 """
 
 import logging
 
+from axes.helpers import cleanse_parameters
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest
 
@@ -31,9 +33,18 @@ def on_logout(sender, request: HttpRequest, user: AbstractBaseUser | None, **kwa
     logger.info("logout %s", _who(user))
 
 
+def _attempted_username(username: str) -> str:
+    """Return a username as typed into a login form, masked as django-axes masks it.
+
+    People type their password into the username field: what was typed is never logged
+    (AXES_SENSITIVE_PARAMETERS lists "username"; axes keeps its own records the same way).
+    """
+    return cleanse_parameters({"username": username})["username"]
+
+
 def on_login_failed(sender, credentials: dict, request: HttpRequest | None = None, **kwargs):
-    # Django has already masked the password; log only the name that was tried.
-    logger.warning("login_failed username=%r", credentials.get("username", ""))
+    # Django has already masked the password; the username is masked here.
+    logger.warning("login_failed username=%r", _attempted_username(credentials.get("username", "")))
 
 
 def login_refused_without_admin_access(user: AbstractBaseUser) -> None:
@@ -46,7 +57,7 @@ def login_refused_without_admin_access(user: AbstractBaseUser) -> None:
 
 def login_locked_out(username: str) -> None:
     """Log that a login was refused because its username and address are locked out."""
-    logger.warning("login_locked_out username=%r", username)
+    logger.warning("login_locked_out username=%r", _attempted_username(username))
 
 
 def _where(request: HttpRequest) -> str:

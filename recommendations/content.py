@@ -23,6 +23,7 @@ from .models import (
     RedFlagCategory,
     RedFlagLevel,
     Strength,
+    SynonymKind,
 )
 from .provenance import provenance_problems
 from .rules.conditions import FACT_LABELS, condition_validate
@@ -352,3 +353,30 @@ def hearings_content_load(
     return [
         hearing_content_load(path, guidelines) for path in sorted(directory.glob("hearings/*.json"))
     ]
+
+
+_SYNONYM_KEYS = {"term", "target", "kind", "atc_code", "source", "source_checked"}
+
+
+def search_synonyms_content_load(directory: Path = FIXTURES_DIR) -> list[dict[str, Any]]:
+    """Return the search synonyms (fixtures/search_synonyms.json), each with its source."""
+    data = _read_json(directory / "search_synonyms.json")
+    seen = set()
+    for item in data["synonyms"]:
+        where = f"search_synonyms.json {item.get('term', '?')} → {item.get('target', '?')}"
+        _require(set(item) <= _SYNONYM_KEYS, where, f"unknown keys {set(item) - _SYNONYM_KEYS}")
+        _require(item.get("kind") in SynonymKind.values, where, f"kind {item.get('kind')!r}")
+        _require(bool(item.get("source")), where, "source is required")
+        # Search compares case-folded words: an entry in capitals would never match.
+        for key in ("term", "target"):
+            value = item.get(key, "")
+            _require(bool(value) and value == value.casefold().strip(), where, f"{key} lower case")
+        _require(
+            (item["kind"] == SynonymKind.TRADE_NAME) <= bool(item.get("atc_code")),
+            where,
+            "a trade name needs its ATC code",
+        )
+        pair = (item["term"], item["target"])
+        _require(pair not in seen, where, "listed twice")
+        seen.add(pair)
+    return data["synonyms"]

@@ -4,11 +4,14 @@ Insertions and deletions are marked with <ins> and <del> (underlined and struck 
 a hidden "Indsat:"/"Slettet:" for screen readers), never by colour alone.
 """
 
+import hashlib
 import re
+import time
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from typing import Literal
 
+from diff_match_patch import diff_match_patch
+from django.core.cache import cache
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy
@@ -18,7 +21,22 @@ from .models import Certainty
 # Words, single punctuation marks and runs of whitespace; joined again they give the text back.
 _TOKENS = re.compile(r"\w+|[^\w\s]|\s+")
 
+# Bounds, because anyone may ask for a diff (the public history page) and a minimal diff
+# costs time that grows with the product of the lengths: two 48 KB texts took 22 s with
+# difflib. Texts longer than MAX_DIFF_CHARS are shown as replaced whole; otherwise the diff
+# stops refining at the deadline and shows what remains as replaced (diff-match-patch's own
+# time limit, so the result is always correct, only coarser). One page's comparison shares
+# DIFF_TIME_BUDGET seconds, and each result is cached, so a repeated request costs nothing.
+MAX_DIFF_CHARS = 100_000
+DIFF_TIME_BUDGET = 0.5
+DIFF_CACHE_SECONDS = 24 * 60 * 60
+
 Kind = Literal["equal", "insert", "delete"]
+_KINDS: dict[int, Kind] = {
+    diff_match_patch.DIFF_EQUAL: "equal",
+    diff_match_patch.DIFF_INSERT: "insert",
+    diff_match_patch.DIFF_DELETE: "delete",
+}
 
 
 @dataclass(frozen=True)
@@ -27,10 +45,59 @@ class DiffPart:
     text: str
 
 
-def word_diff(old: str, new: str) -> list[DiffPart]:
-    """Return `new` compared with `old` as runs of equal, deleted and inserted text."""
-    a, b = _TOKENS.findall(old), _TOKENS.findall(new)
-    opcodes = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+def _as_symbols(tokens: list[str], symbols: dict[str, str]) -> str:
+    """Return one character per token, so the character diff below is a word diff."""
+    out = []
+    for token in tokens:
+        if token not in symbols:
+            number = len(symbols) + 1
+            # Skip the surrogate range: those code points are not characters.
+            symbols[token] = chr(number + 0x800 if number >= 0xD800 else number)
+        out.append(symbols[token])
+    return "".join(out)
+
+
+def _token_runs(old: str, new: str, deadline: float) -> list[tuple[Kind, list[str]]]:
+    """Return (kind, tokens) runs from diff-match-patch, refined until `deadline` (time.time)."""
+    symbols: dict[str, str] = {}
+    a = _as_symbols(_TOKENS.findall(old), symbols)
+    b = _as_symbols(_TOKENS.findall(new), symbols)
+    tokens = {symbol: token for token, symbol in symbols.items()}
+    differ = diff_match_patch()
+    diffs = differ.diff_main(a, b, checklines=False, deadline=deadline)
+    return _spaces_lead([(_KINDS[op], [tokens[symbol] for symbol in text]) for op, text in diffs])
+
+
+def _spaces_lead(runs: list[tuple[Kind, list[str]]]) -> list[tuple[Kind, list[str]]]:
+    """Return the runs with a change that ends in the space before it starting with it instead.
+
+    "Tilbyd |+kognitiv terapi til |patienter" and "Tilbyd| +kognitiv terapi til| patienter"
+    are the same change; the second reads as a word inserted after "Tilbyd".
+    """
+    runs = [(kind, list(tokens)) for kind, tokens in runs]
+    for index in range(1, len(runs) - 1):
+        (before_kind, before), (kind, change), (after_kind, after) = runs[index - 1 : index + 2]
+        if before_kind == after_kind == "equal" != kind and before and change:
+            if before[-1] == change[-1] and before[-1].isspace():
+                runs[index - 1 : index + 2] = [
+                    ("equal", before[:-1]),
+                    (kind, [before[-1], *change[:-1]]),
+                    ("equal", [change[-1], *after]),
+                ]
+    return [(kind, tokens) for kind, tokens in runs if tokens]
+
+
+def word_diff(old: str, new: str, *, deadline: float | None = None) -> list[DiffPart]:
+    """Return `new` compared with `old` as runs of equal, deleted and inserted text.
+
+    `deadline` (a time.time() value) bounds the work: past it the rest is shown as replaced.
+    """
+    if deadline is None:
+        deadline = time.time() + DIFF_TIME_BUDGET
+    if len(old) > MAX_DIFF_CHARS or len(new) > MAX_DIFF_CHARS:
+        runs: list[tuple[Kind, list[str]]] = [("delete", [old]), ("insert", [new])]
+    else:
+        runs = _token_runs(old, new, deadline)
     parts: list[DiffPart] = []
 
     def add(kind: Kind, text: str) -> None:
@@ -42,19 +109,32 @@ def word_diff(old: str, new: str) -> list[DiffPart]:
             parts.append(DiffPart(kind, text))
 
     deleted, inserted = [], []
-    for index, (op, i1, i2, j1, j2) in enumerate(opcodes):
-        between_changes = 0 < index < len(opcodes) - 1
-        if op == "equal" and not (between_changes and "".join(a[i1:i2]).isspace()):
+    for index, (kind, tokens) in enumerate(runs):
+        between_changes = 0 < index < len(runs) - 1
+        if kind == "equal" and not (between_changes and "".join(tokens).isspace()):
             add("delete", "".join(deleted))
             add("insert", "".join(inserted))
             deleted, inserted = [], []
-            add("equal", "".join(a[i1:i2]))
+            add("equal", "".join(tokens))
         else:
             # A lone space between two changes reads better inside them than between them.
-            deleted += a[i1:i2]
-            inserted += b[j1:j2]
+            if kind != "insert":
+                deleted += tokens
+            if kind != "delete":
+                inserted += tokens
     add("delete", "".join(deleted))
     add("insert", "".join(inserted))
+    return parts
+
+
+def cached_word_diff(old: str, new: str, *, deadline: float) -> list[DiffPart]:
+    """Return word_diff(old, new), computed once per pair of texts (so per version pair)."""
+    digest = hashlib.sha256(f"{len(old)}:{old}{new}".encode("utf-8", "surrogatepass"))
+    key = f"nkr:word-diff:{digest.hexdigest()}"
+    parts = cache.get(key)
+    if parts is None:
+        parts = word_diff(old, new, deadline=deadline)
+        cache.set(key, parts, DIFF_CACHE_SECONDS)
     return parts
 
 
@@ -103,12 +183,11 @@ def _shown(obj, attribute: str) -> str:
 
 def versions_diff(old, new, fields: list[tuple[str, str]]) -> list[FieldDiff]:
     """Return a FieldDiff for each (attribute, Danish label) in `fields`, old → new."""
+    # One time budget for the whole comparison, however many long fields it has.
+    deadline = time.time() + DIFF_TIME_BUDGET
     diffs = []
     for attribute, label in fields:
         before, after = _shown(old, attribute), _shown(new, attribute)
-        diffs.append(
-            FieldDiff(
-                label=label, changed=before != after, html=diff_html(word_diff(before, after))
-            )
-        )
+        parts = cached_word_diff(before, after, deadline=deadline)
+        diffs.append(FieldDiff(label=label, changed=before != after, html=diff_html(parts)))
     return diffs

@@ -1,11 +1,17 @@
 """Intake in, evaluation out: the one path the intake page and the API both call."""
 
+from dataclasses import replace
+from datetime import date
+
+from django.utils import timezone
+
 from .intake_input import IntakeSerializer, RecordIntakeData, intake_build
 from .rules import Alert, Evaluation, evaluate, red_flag_alerts
+from .rules.journal import journal_note
 from .selectors import rules_content
 
 
-def intake_evaluate(*, data: object) -> Evaluation:
+def intake_evaluate(*, data: object, today: date | None = None) -> Evaluation:
     """Return the evaluation of raw intake data; raise ValidationError listing every problem.
 
     Data from a patient's record (RecordIntakeData) may leave a medication's dose unknown
@@ -18,7 +24,11 @@ def intake_evaluate(*, data: object) -> Evaluation:
         dose_unknown_allowed=isinstance(data, RecordIntakeData),
     )
     serializer.is_valid(raise_exception=True)
-    return evaluate(intake_build(serializer.validated_data), content)
+    evaluation = evaluate(intake_build(serializer.validated_data), content)
+    note = journal_note(
+        evaluation, today=today or timezone.localdate(), red_flags=content.red_flags
+    )
+    return replace(evaluation, journal_note=note)
 
 
 def red_flag_alerts_for(codes: list[str]) -> list[Alert]:

@@ -13,10 +13,12 @@ import logging
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from redis import RedisError
 
 logger = logging.getLogger("nkr.availability")
 
-DATABASE_ERRORS = (OperationalError, InterfaceError)
+# Redis (REDIS_URL: caches and throttle counts) is a database the request needs as well.
+DATABASE_ERRORS = (OperationalError, InterfaceError, RedisError)
 # Paths whose clients read JSON: the API and the CDS Hooks service (docs/integration.md).
 JSON_PATH_PREFIXES = ("/api/", "/cds-services")
 RETRY_AFTER_SECONDS = 30

@@ -7,6 +7,7 @@ editors can revise it and readers can search it.
 import re
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -58,13 +59,34 @@ class RedFlagCategory(models.TextChoices):
     RADICULOPATHY = "radiculopathy", _("Radikulopati/neuropati")
 
 
-# seed_content puts SEEDED_MARK in the change reason of every version it writes, and starts a
-# hearing draft's reason with HEARING_DRAFT_MARK (services). A seeded text is dated when it
-# was loaded, not when its source published it, and a hearing draft was never the text readers
-# had: the pages must not call either "udgivet" on that date.
-SEEDED_MARK = "seed_content"
-HEARING_DRAFT_MARK = "Høringsudkast"
+class VersionOrigin(models.TextChoices):
+    """How a version came to be.
 
+    A seeded text is dated when it was loaded, not when its source published it, and a hearing
+    draft was never the text readers had: the pages must not call either "udgivet" on that date.
+    """
+
+    PUBLISHED = "published", _("Udgivet")
+    SEEDED = "seeded", _("Indlæst fra kilden")
+    HEARING_DRAFT = "hearing_draft", _("Høringsudkast (ikke udgivet)")
+
+
+class VersionRecord(models.Model):
+    """What a history record of published content (a version) holds besides its fields.
+
+    Every save is published unless the service that saves says otherwise (seed_content).
+    """
+
+    origin = models.CharField(
+        max_length=16, choices=VersionOrigin.choices, default=VersionOrigin.PUBLISHED
+    )
+
+    class Meta:
+        abstract = True
+
+
+# seed_content names itself in the reason of every version it writes (services).
+SEEDED_MARK = "seed_content"
 
 # Build references in a seeded version's reason (a seed file and its lines, the command that
 # loaded it): editors see them in the trace and the admin, readers never do.
@@ -83,19 +105,29 @@ def reason_for_readers(change_reason: str) -> str:
     return change_reason.strip()
 
 
-def version_origin(change_reason: str) -> str:
-    """Return how a version came to be: "hearing_draft", "seeded" or "published"."""
-    if change_reason.startswith(HEARING_DRAFT_MARK):
-        return "hearing_draft"
-    if SEEDED_MARK in change_reason:
-        return "seeded"
-    return "published"
+def _history(*, versions: bool = True, excluded_fields: tuple[str, ...] = ()) -> HistoricalRecords:
+    """Return django-simple-history's record of every change: who, when, what and why.
 
-
-def _history() -> HistoricalRecords:
-    """Return django-simple-history's record of every change: who, when, what and why."""
+    Records of published content are versions and say how they came to be (VersionRecord);
+    a draft's records are not.
+    """
     # Change reasons can be a paragraph (naming the hearing responses), not 100 characters.
-    return HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    return HistoricalRecords(
+        history_change_reason_field=models.TextField(null=True),
+        bases=[VersionRecord] if versions else [models.Model],
+        excluded_fields=list(excluded_fields),
+    )
+
+
+# Derived from the content and the search synonyms by search_index.search_index_refresh, never
+# typed by anyone: kept out of the history, which records what editors and the seed wrote.
+SEARCH_INDEX_FIELDS = (
+    "search_terms",
+    "search_extra",
+    "search_text",
+    "search_aliases",
+    "search_vector",
+)
 
 
 class Timestamped(models.Model):
@@ -178,8 +210,17 @@ class Recommendation(Timestamped):
     # Hash of the content as seed_content last wrote it: a different hash now means an editor
     # changed it, and the seed must not overwrite that.
     seeded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    # The search index (docs/architecture.md, "Search"): the guideline's titles, the drugs'
+    # names and the synonyms whose target the text names (weight B), synonyms found only in
+    # the rationale (weight D), everything case-folded for substring and typo matching, the
+    # synonyms as {term: {target, kind, atc_code}} to explain a hit, and PostgreSQL's vector.
+    search_terms = models.TextField(blank=True, editable=False)
+    search_extra = models.TextField(blank=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
+    search_aliases = models.JSONField(default=dict, blank=True, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
     # One record per published version (services set the user and the change reason).
-    history = _history()
+    history = _history(excluded_fields=SEARCH_INDEX_FIELDS)
 
     class Meta:
         ordering = ["guideline__order", "order"]
@@ -252,6 +293,49 @@ class RedFlag(Timestamped):
         return self.label
 
 
+class SynonymKind(models.TextChoices):
+    """What a search synonym is (fixtures/search_synonyms.json, docs/content.md)."""
+
+    TRADE_NAME = "trade_name", _("Handelsnavn")
+    DRUG_CLASS = "drug_class", _("Lægemiddelgruppe")
+    LAY = "lay", _("Hverdagsord")
+    ENGLISH = "english", _("Engelsk")
+    CONDITION = "condition", _("Tilstand")
+
+
+class SearchSynonym(Timestamped):
+    """A word a GP types (a trade name, a lay or English word) and the content's own word.
+
+    Search finds a recommendation whose text names `target` when the query says `term`.
+    """
+
+    term = models.CharField(_("søgeord"), max_length=100, help_text=_("Med små bogstaver"))
+    target = models.CharField(
+        _("indholdets ord"), max_length=100, help_text=_("Ordet, som anbefalingernes tekst bruger")
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=SynonymKind.choices)
+    atc_code = models.CharField(_("ATC-kode"), max_length=7, blank=True)
+    source = models.TextField(_("kilde"))
+    source_checked = models.BooleanField(
+        _("kilden er kontrolleret"),
+        default=False,
+        help_text=_("Sæt kun flueben, når opslaget er kontrolleret i den nævnte kilde"),
+    )
+    seeded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    history = _history()
+
+    class Meta:
+        ordering = ["kind", "term", "target"]
+        verbose_name = _("søgesynonym")
+        verbose_name_plural = _("søgesynonymer")
+        constraints = [
+            models.UniqueConstraint(fields=["term", "target"], name="unique_synonym_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.target}"
+
+
 class StartBackItem(models.Model):
     """One STarT Back question; wording is data so an editor can enter STarT-dk."""
 
@@ -318,7 +402,7 @@ class RecommendationDraft(Timestamped):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    history = _history()
+    history = _history(versions=False)
 
     class Meta:
         verbose_name = _("kladde")
@@ -528,3 +612,18 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         what = self.recommendation or self.subject
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {what}"
+
+
+class ThrottleCount(models.Model):
+    """An API client's calls in its current rate window, when no Redis is configured.
+
+    Shared by every worker and server on the database; counted by one atomic UPDATE
+    (recommendations/api/throttling.py).
+    """
+
+    key = models.CharField(max_length=200, primary_key=True)  # scope and client address
+    count = models.PositiveIntegerField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

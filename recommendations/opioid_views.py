@@ -6,7 +6,6 @@ validated by the same functions the API calls, so page and API cannot disagree.
 """
 
 import re
-from dataclasses import dataclass
 from datetime import date
 
 from django.http import Http404, HttpResponse, QueryDict
@@ -20,6 +19,7 @@ from rest_framework.exceptions import ValidationError
 from . import selectors
 from .api.errors import errors_flatten
 from .api.opioids import mme_table_from_data, taper_plan_from_data
+from .forms import posted_index, posted_row_count
 from .opioids import (
     INTERVAL_WEEKS_LONG_USE,
     INTERVAL_WEEKS_MAX,
@@ -29,10 +29,13 @@ from .opioids import (
     PAUSE_EXTRA_MIN,
     REDUCTION_PERCENT_DEFAULT,
     TARGET_DAILY_DOSE_DEFAULT,
-    TaperPlan,
 )
 from .rules.drugs import drug_table
 from .rules.intake import DoseUnit
+from .taper_calendar import next_working_day
+from .taper_chart import taper_chart
+from .taper_combined import CombinedTaperPlan
+from .taper_shapes import TaperShape
 from .views import HtmxHttpRequest
 
 MME_TEMPLATE = "recommendations/opioid_mme.html"
@@ -67,12 +70,6 @@ def _number(text: str) -> str | float:
         return text
 
 
-def _row_count(post: QueryDict | None, name: str, minimum: int, maximum: int) -> int:
-    raw = post.get(name, "") if post else ""
-    count = int(raw) if raw.isdigit() else minimum
-    return max(minimum, min(count, maximum))
-
-
 def _opioids() -> list:
     return [drug for drug in drug_table().values() if drug.is_opioid]
 
@@ -94,7 +91,7 @@ def _row_errors(errors: dict[str, list[str]], rows: list[dict], index_map: list[
 
 
 def _medication_rows(post: QueryDict | None) -> list[dict]:
-    count = _row_count(post, "medication_rows", MEDICATION_ROWS_MIN, MEDICATION_ROWS_MAX)
+    count = posted_row_count(post, "medication_rows", MEDICATION_ROWS_MIN, MEDICATION_ROWS_MAX)
     rows = [
         {
             "drug": post.get(f"med-{i}-drug", "") if post else "",
@@ -105,9 +102,9 @@ def _medication_rows(post: QueryDict | None) -> list[dict]:
     ]
     if post and "add_medication" in post and len(rows) < MEDICATION_ROWS_MAX:
         rows.append({"drug": "", "daily_dose": "", "error": ""})
-    remove = post.get("remove_medication", "") if post else ""
-    if remove.isdigit() and int(remove) < len(rows):
-        rows.pop(int(remove))
+    remove = posted_index(post.get("remove_medication") if post else None)
+    if remove is not None and remove < len(rows):
+        rows.pop(remove)
     while len(rows) < MEDICATION_ROWS_MIN:
         rows.append({"drug": "", "daily_dose": "", "error": ""})
     return rows
@@ -158,100 +155,8 @@ def opioid_mme(request: HtmxHttpRequest) -> HttpResponse:
 # --- Taper planner ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ChartTick:
-    position: float
-    label: str | date
-
-
-@dataclass(frozen=True)
-class ChartPoint:
-    x: float
-    y: float
-    date: date
-    dose: float
-
-
-@dataclass(frozen=True)
-class TaperChart:
-    """Geometry of the dose-over-time chart, drawn as SVG by the template (no JavaScript)."""
-
-    width: int
-    height: int
-    left: int
-    top: int
-    right: float
-    bottom: float
-    path: str
-    points: tuple[ChartPoint, ...]
-    y_ticks: tuple[ChartTick, ...]
-    x_ticks: tuple[ChartTick, ...]
-    target_y: float | None
-    unit: str
-
-
-_CHART_WIDTH, _CHART_HEIGHT = 640, 280
-# Room above the plot for the unit, which is drawn larger on phones (static/nkr/opioids.css).
-_CHART_MARGIN = {"left": 56, "right": 16, "top": 30, "bottom": 44}
-
-
-def _nice_step(span: float, ticks: int = 5) -> float:
-    raw = span / ticks
-    magnitude = 10 ** len(str(int(raw))) / 10 if raw >= 1 else 1
-    for factor in (1, 2, 2.5, 5, 10):
-        if raw <= factor * magnitude:
-            return factor * magnitude
-    return 10 * magnitude
-
-
-def taper_chart(plan: TaperPlan) -> TaperChart:
-    """Return the coordinates of a step chart of dose over time for `plan`."""
-    left, top = _CHART_MARGIN["left"], _CHART_MARGIN["top"]
-    right = _CHART_WIDTH - _CHART_MARGIN["right"]
-    bottom = _CHART_HEIGHT - _CHART_MARGIN["bottom"]
-    end = plan.follow_ups[-1]
-    days = max((end - plan.start_date).days, 1)
-    step = _nice_step(plan.start_dose)
-    y_max = step * max(1, -(-plan.start_dose // step))
-
-    def x_of(day: date) -> float:
-        return round(left + (right - left) * (day - plan.start_date).days / days, 1)
-
-    def y_of(dose: float) -> float:
-        return round(bottom - (bottom - top) * dose / y_max, 1)
-
-    points = tuple(
-        ChartPoint(x_of(s.date), y_of(s.daily_dose), s.date, s.daily_dose) for s in plan.steps
-    )
-    path = [f"M {points[0].x} {points[0].y}"]
-    for point in points[1:]:
-        path.append(f"H {point.x} V {point.y}")
-    path.append(f"H {x_of(end)}")
-    y_ticks = []
-    value = 0.0
-    while value <= y_max + 1e-9:
-        y_ticks.append(ChartTick(y_of(value), f"{value:g}".replace(".", ",")))
-        value += step
-    every = max(1, -(-len(plan.steps) // 6))
-    x_ticks = [ChartTick(p.x, p.date) for p in points[::every]]
-    return TaperChart(
-        width=_CHART_WIDTH,
-        height=_CHART_HEIGHT,
-        left=left,
-        top=top,
-        right=right,
-        bottom=bottom,
-        path=" ".join(path),
-        points=points,
-        y_ticks=tuple(y_ticks),
-        x_ticks=tuple(x_ticks),
-        target_y=y_of(plan.target_daily_dose) if plan.target_daily_dose > 0 else None,
-        unit=DoseUnit(plan.unit).label,
-    )
-
-
 def _pause_rows(post: QueryDict | None) -> list[dict]:
-    count = _row_count(post, "pause_rows", 0, PAUSE_ROWS_MAX)
+    count = posted_row_count(post, "pause_rows", 0, PAUSE_ROWS_MAX)
     rows = [
         {
             "after_step": post.get(f"pause-{i}-after", "") if post else "",
@@ -263,7 +168,7 @@ def _pause_rows(post: QueryDict | None) -> list[dict]:
     add = post.get("add_pause") if post else None
     if add is not None and len(rows) < PAUSE_ROWS_MAX:
         # "Hold pause efter trin k" in the plan posts k; "Tilføj pause" posts an empty row.
-        after = add if add.isdigit() else ""
+        after = add if posted_index(add) is not None else ""
         rows.append(
             {
                 "after_step": after,
@@ -271,32 +176,83 @@ def _pause_rows(post: QueryDict | None) -> list[dict]:
                 "error": "",
             }
         )
-    remove = post.get("remove_pause", "") if post else ""
-    if remove.isdigit() and int(remove) < len(rows):
-        rows.pop(int(remove))
+    remove = posted_index(post.get("remove_pause") if post else None)
+    if remove is not None and remove < len(rows):
+        rows.pop(remove)
     return rows
 
 
 def _taper_values(post: QueryDict | None, today: date) -> dict[str, str | bool]:
-    """Return the form's values as typed, with the defaults where a field was not posted."""
+    """Return the form's values as typed, with the defaults where a field was not posted.
+
+    The first opioid is `drug`/`daily_dose`, or `med-0-drug`/`med-0-dose` as the MME page names
+    it, so the MME page's opioids arrive here without retyping.
+    """
     defaults = {
-        "drug": "",
-        "daily_dose": "",
+        "drug": post.get("med-0-drug", "") if post else "",
+        "daily_dose": post.get("med-0-dose", "") if post else "",
         "treatment_months": "",
         "reduction_percent": str(REDUCTION_PERCENT_DEFAULT),
         "interval_weeks": "",
         "target_daily_dose": str(TARGET_DAILY_DOSE_DEFAULT),
-        "start_date": today.isoformat(),
+        # Without a date the plan starts on the next working day (taper_calendar.py).
+        "start_date": next_working_day(today).isoformat(),
+        "shape": TaperShape.LINEAR,
     }
     values: dict[str, str | bool] = {
         name: post[name] if post is not None and name in post else default
         for name, default in defaults.items()
     }
     values["round_doses"] = post is not None and post.get("round_doses") == "on"
+    # An unticked checkbox is not posted: only a form that showed the box can untick it.
+    shown = post is not None and post.get("weekdays_only_shown") == "1"
+    values["weekdays_only"] = not shown or post.get("weekdays_only") == "on"
     return values
 
 
-def _taper_data(values: dict, pauses: list[dict]) -> tuple[dict, list[int]]:
+def _more_opioid_rows(post: QueryDict | None) -> list[dict]:
+    """Return the opioids after the first (`med-1-*` ...), as typed, after adding or removing."""
+    count = posted_row_count(post, "medication_rows", 1, MEDICATION_ROWS_MAX)
+    rows = [
+        {
+            "index": i,
+            "drug": post.get(f"med-{i}-drug", "") if post else "",
+            "daily_dose": post.get(f"med-{i}-dose", "") if post else "",
+            "error": "",
+        }
+        for i in range(1, count)
+    ]
+    if post and "add_medication" in post and len(rows) + 1 < MEDICATION_ROWS_MAX:
+        rows.append({"index": 0, "drug": "", "daily_dose": "", "error": ""})
+    remove = posted_index(post.get("remove_medication") if post else None)
+    if remove is not None and 1 <= remove <= len(rows):
+        rows.pop(remove - 1)
+    for number, row in enumerate(rows, start=1):
+        row["index"] = number
+    return rows
+
+
+def _opioid_list(values: dict, rows: list[dict], *, live: bool) -> tuple[list[dict], list[int]]:
+    """Return `medications` for a plan of several opioids, and which row each came from."""
+    first = {
+        "drug": str(values["drug"]).strip(),
+        "daily_dose": _number(str(values["daily_dose"])),
+        "target_daily_dose": _number(str(values["target_daily_dose"]) or "0"),
+    }
+    medications, index_map = [first], [0]
+    for row in rows:
+        drug, dose = row["drug"].strip(), row["daily_dose"].strip()
+        if not (drug or dose) or (live and not (drug and dose)):
+            continue  # empty, or still being typed
+        medications.append({"drug": drug, "daily_dose": _number(dose) if dose else None})
+        index_map.append(row["index"])
+    for med in medications:
+        info = drug_table().get(med["drug"])
+        med["unit"] = info.unit if info else DoseUnit.MG
+    return medications, index_map
+
+
+def _taper_data(values: dict, pauses: list[dict], rows: list[dict], *, live: bool):
     """Return the API's JSON for the form values, and which pause row each pause came from."""
     data: dict = {}
     for name in TAPER_FIELDS:
@@ -304,13 +260,20 @@ def _taper_data(values: dict, pauses: list[dict]) -> tuple[dict, list[int]]:
         if text:
             data[name] = _number(text) if name in TAPER_NUMBER_FIELDS else text
     data["round_doses"] = bool(values["round_doses"])
+    data["shape"] = values["shape"]
+    data["weekdays_only"] = bool(values["weekdays_only"])
+    medications, med_map = _opioid_list(values, rows, live=live)
+    if len(medications) > 1:
+        for name in ("drug", "daily_dose", "target_daily_dose"):
+            data.pop(name, None)
+        data["medications"] = medications
     data["pauses"], index_map = [], []
     for index, row in enumerate(pauses):
         after, extra = row["after_step"].strip(), row["extra_intervals"].strip()
         if after or extra:
             data["pauses"].append({"after_step": after, "extra_intervals": extra})
             index_map.append(index)
-    return data, index_map
+    return data, index_map, med_map
 
 
 def _taper_guideline():
@@ -327,8 +290,12 @@ def opioid_taper(request: HtmxHttpRequest) -> HttpResponse:
     post = request.POST if request.method == "POST" else None
     values = _taper_values(post, today)
     pauses = _pause_rows(post)
+    opioid_rows = _more_opioid_rows(post)
     context = {
         "values": values,
+        "opioid_rows": opioid_rows,
+        "medication_count": len(opioid_rows) + 1,
+        "shapes": TaperShape.choices,
         "pauses": pauses,
         "pause_count": len(pauses),
         "drugs": _opioids(),
@@ -342,7 +309,7 @@ def opioid_taper(request: HtmxHttpRequest) -> HttpResponse:
         "missing": [],
     }
     if post is not None:
-        _plan_into(context, post, values, pauses, today=today, live=bool(request.htmx))
+        _plan_into(context, post, values, pauses, opioid_rows, today=today, live=bool(request.htmx))
     context["field_errors"] = {
         name: " ".join(context["errors"].get(name, [])) for name in TAPER_ERROR_SLOTS
     }
@@ -366,29 +333,63 @@ def _patient_print(request: HtmxHttpRequest, context: dict, *, today: date) -> H
         context = context | {
             "today": today,
             "next_appointment": plan.next_follow_up(today=today),
-            "unit_label": "mg/døgn" if plan.unit == DoseUnit.MG else "mikrogram/time",
+            "unit_label": "" if isinstance(plan, CombinedTaperPlan) else unit_label(plan.unit),
         }
         response = render(request, TAPER_PRINT_TEMPLATE, context)
     response["Content-Language"] = "da"
     return response
 
 
+_EDITING_BUTTONS = ("add_pause", "remove_pause", "add_medication", "remove_medication")
+
+
 def _plan_into(
-    context: dict, post: QueryDict, values: dict, pauses: list[dict], *, today: date, live: bool
+    context: dict,
+    post: QueryDict,
+    values: dict,
+    pauses: list[dict],
+    rows: list[dict],
+    *,
+    today: date,
+    live: bool,
 ) -> None:
-    data, index_map = _taper_data(values, pauses)
-    # A pre-filled form (the intake page's "Lav nedtrapningsplan"), a half-typed form (live
-    # update) and adding or removing a pause row are not finished: missing fields are no error.
-    unfinished = live or post.get("prefill") == "1" or "add_pause" in post or "remove_pause" in post
-    missing = [name for name in TAPER_REQUIRED if name not in data] if unfinished else []
+    data, index_map, med_map = _taper_data(values, pauses, rows, live=live)
+    # A pre-filled form (from the intake or MME page), a half-typed form (live update) and
+    # adding or removing a row are not finished: missing fields are no error.
+    unfinished = live or post.get("prefill") == "1" or any(b in post for b in _EDITING_BUTTONS)
+    typed = {name: str(values[name]).strip() for name in TAPER_REQUIRED}
+    missing = [name for name in TAPER_REQUIRED if not typed[name]] if unfinished else []
     context["missing"] = missing
     try:
         plan = taper_plan_from_data(data=data, today=today)
     except ValidationError as error:
-        errors = errors_flatten(error.detail)
+        errors = _first_opioid_errors(errors_flatten(error.detail), med_map)
         errors = {name: msgs for name, msgs in errors.items() if name not in missing}
-        context["errors"] = _row_errors(errors, pauses, index_map, "pauses")
+        errors = _row_errors(errors, pauses, index_map, "pauses")
+        context["errors"] = _row_errors(errors, [{}, *rows], med_map, "medications")
+        context["opioid_errors"] = [
+            _("Opioid %(number)d: %(error)s") % {"number": row["index"] + 1, "error": row["error"]}
+            for row in rows
+            if row["error"]
+        ]
     else:
         context["plan"] = plan
         context["chart"] = taper_chart(plan)
-        context["unit_label"] = _("mg/døgn") if plan.unit == DoseUnit.MG else _("mikrogram/time")
+        if not isinstance(plan, CombinedTaperPlan):
+            context["unit_label"] = unit_label(plan.unit)
+
+
+def unit_label(unit: str) -> str:
+    """Return the unit as the plan's summary names it; a patch shows both spellings."""
+    return _("mg/døgn") if unit == DoseUnit.MG else _("mcg/h (mikrogram/time)")
+
+
+def _first_opioid_errors(errors: dict[str, list[str]], med_map: list[int]) -> dict:
+    """Show the first opioid's errors next to its own fields (`drug`, `daily_dose` ...)."""
+    if not med_map:
+        return errors
+    moved = {}
+    for name, messages in errors.items():
+        field = name.removeprefix("medications[0].")
+        moved.setdefault(field if field != name else name, []).extend(messages)
+    return moved

@@ -22,6 +22,14 @@ from .rules.alerts import AlertKind, mme_alert_kinds, mme_alert_reached
 from .rules.drugs import MME_NOT_FOR_SWITCHING, Drug, drug_table
 from .rules.facts import daily_mme_total, mme_items
 from .rules.intake import DoseUnit, Medication
+from .taper_calendar import weekend_notes, working_day_on_or_after
+from .taper_shapes import (
+    PROPORTIONAL_FLOOR_NOTE,
+    PROPORTIONAL_NO_STEPS_ERROR,
+    TaperShape,
+    linear_last_cuts,
+    proportional_doses,
+)
 
 DOSE_STEPS_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "dose_steps.json"
 
@@ -129,6 +137,12 @@ ROUNDING_LARGER_CUT_NOTE = (
 ROUNDING_HOLD_NOTE = (
     "OBS: Afrundingen holder dosis uændret i trin {steps}, fordi den næste praktiske dosis "
     "ville gå hurtigere end det valgte tempo."
+)
+ROUNDING_LARGER_CUT_SHRINKING_NOTE = (
+    "OBS: Med afrunding bliver nogle trin større end planens beregnede trin: {cuts}. Det "
+    "skyldes, at tabellen over praktiske doser ikke har doser tæt nok til det valgte tempo "
+    "(mindste dosis i tabellen: {smallest} {unit}), og at planen ikke går hurtigere end tempoet. "
+    "Vælg uden afrunding, eller tilpas tempo eller interval, hvis et trin er for stort."
 )
 LARGER_CUT_ITEM = (
     "trin {step} fra {before} til {after} {unit} ({cut} {unit}, {percent} % af startdosis)"
@@ -239,8 +253,23 @@ class TaperStep:
         )
 
 
+class PlanDates:
+    """The dates every taper plan has: its steps' and its follow-ups'."""
+
+    steps: tuple
+    follow_ups: tuple[date, ...]
+
+    @property
+    def end_date(self) -> date:
+        return self.steps[-1].date
+
+    def next_follow_up(self, *, today: date) -> date | None:
+        """Return the first follow-up on or after `today` (a plan may start in the past)."""
+        return next((day for day in self.follow_ups if day >= today), None)
+
+
 @dataclass(frozen=True)
-class TaperPlan:
+class TaperPlan(PlanDates):
     drug: str
     drug_name: str
     unit: str
@@ -254,18 +283,11 @@ class TaperPlan:
     interval_weeks: int
     interval_is_default: bool
     rounded: bool
+    shape: str
     pauses: tuple[Pause, ...]
     steps: tuple[TaperStep, ...]
     follow_ups: tuple[date, ...]
     notes: tuple[str, ...]
-
-    @property
-    def end_date(self) -> date:
-        return self.steps[-1].date
-
-    def next_follow_up(self, *, today: date) -> date | None:
-        """Return the first follow-up on or after `today` (a plan may start in the past)."""
-        return next((day for day in self.follow_ups if day >= today), None)
 
 
 def number_display(value: float | Decimal | None) -> str:
@@ -560,12 +582,17 @@ def taper_plan_build(
     target_daily_dose: float = TARGET_DAILY_DOSE_DEFAULT,
     round_doses: bool = False,
     pauses: Sequence[Pause] = (),
+    shape: str = TaperShape.LINEAR,
+    weekdays_only: bool = True,
+    step_offset: int = 0,
 ) -> TaperPlan:
     """Return a taper plan: steps, follow-ups and notes; raise TaperPlanError naming fields.
 
-    Each step cuts `reduction_percent` of the starting dose, never below the target; the first
-    step is today's dose on `start_date`, the last the target; dates advance by the interval,
-    plus any pauses.
+    Linear: each step cuts `reduction_percent` of the starting dose; proportional: of the dose
+    before (taper_shapes.py). Never below the target; the first step is today's dose on
+    `start_date` (the Monday after it when `weekdays_only` and it is a weekend day), the last
+    the target; dates advance by the interval, plus any pauses. `step_offset` numbers the steps
+    in the notes when the plan is part of a plan for several opioids.
     """
     info = _taper_drug(drug)
     _inputs_check(
@@ -578,46 +605,52 @@ def taper_plan_build(
     )
     interval = interval_weeks or interval_default(treatment_months=treatment_months)
     steps_data = dose_steps_table().get(drug) if round_doses else None
+    practical = dose_steps_table().get(drug)
+    if shape == TaperShape.PROPORTIONAL and practical is None:
+        raise TaperPlanError(
+            {"shape": [PROPORTIONAL_NO_STEPS_ERROR.format(name=info.name.lower())]}
+        )
+    first_day = working_day_on_or_after(start_date) if weekdays_only else start_date
     with localcontext() as ctx:
         ctx.prec = 50
         start, target = _dec(daily_dose), _dec(target_daily_dose)
         cut = start * _dec(reduction_percent) / 100
-        reductions = _reductions(start=start, target=target, cut=cut)
-        if reductions + 1 > MAX_STEPS:
-            raise TaperPlanError(
-                {
-                    "reduction_percent": [
-                        TOO_MANY_STEPS_ERROR.format(steps=reductions + 1, max=MAX_STEPS)
-                    ]
-                }
-            )
         rounder, patch_doses = _rounder(steps_data, start=start)
-        doses = _doses(start=start, target=target, cut=cut, reductions=reductions, rounder=rounder)
+        doses, cuts, shape_notes = _shaped_doses(
+            shape,
+            info,
+            start=start,
+            target=target,
+            cut=cut,
+            reduction_percent=reduction_percent,
+            rounder=rounder,
+            practical=practical,
+            step_offset=step_offset,
+        )
         extra = _pauses_check(pauses, steps=len(doses))
         factor = None if info.mme_factor is None else _dec(info.mme_factor)
-        steps, offset = [], 0
+        steps = []
         try:
-            for number, dose in enumerate(doses, start=1):
-                mme = None if factor is None else (dose * factor).quantize(_CENT, ROUND_HALF_UP)
-                patches = patch_doses.patches(dose) if patch_doses else ()
-                steps.append(
-                    TaperStep(
-                        step=number,
-                        date=start_date + timedelta(weeks=interval * offset),
-                        daily_dose=float(dose),
-                        daily_mme=None if mme is None else float(mme),
-                        patches=tuple(float(p) for p in patches),
-                        patch_labels=tuple(steps_data.label(p) for p in patches),
-                        unchanged=number > 1 and dose == doses[number - 2],
-                        pause_intervals=extra.get(number, 0),
-                    )
-                )
-                offset += 1 + extra.get(number, 0)
-            follow_ups = tuple(
-                start_date + timedelta(weeks=interval * j) for j in range(1, offset + 1)
+            dates, follow_ups = _schedule(
+                first_day, interval=interval, count=len(doses), extra=extra
             )
         except OverflowError:
             raise TaperPlanError({"start_date": [DATE_OVERFLOW_ERROR]}) from None
+        for number, (dose, day) in enumerate(zip(doses, dates, strict=True), start=1):
+            mme = None if factor is None else (dose * factor).quantize(_CENT, ROUND_HALF_UP)
+            patches = patch_doses.patches(dose) if patch_doses else ()
+            steps.append(
+                TaperStep(
+                    step=number,
+                    date=day,
+                    daily_dose=float(dose),
+                    daily_mme=None if mme is None else float(mme),
+                    patches=tuple(float(p) for p in patches),
+                    patch_labels=tuple(steps_data.label(p) for p in patches),
+                    unchanged=number > 1 and dose == doses[number - 2],
+                    pause_intervals=extra.get(number, 0),
+                )
+            )
         per_step = float(cut.quantize(_CENT, ROUND_HALF_UP))
         notes = _taper_notes(
             info,
@@ -629,14 +662,19 @@ def taper_plan_build(
         )
         if rounder is not None:
             # Right after "a suggestion to adjust": what rounding costs is what to check first.
-            costs = _rounding_cost_notes(info, doses, start=start, cut=cut, steps=steps_data)
+            costs = _rounding_cost_notes(
+                info, doses, start=start, cuts=cuts, steps=steps_data, step_offset=step_offset
+            )
             notes = (notes[0], *costs, *notes[1:])
+        notes = (notes[0], *shape_notes, *notes[1:])
+        if weekdays_only:
+            notes += weekend_notes(chosen=start_date, start=first_day)
     return TaperPlan(
         drug=drug,
         drug_name=info.name,
         unit=info.unit,
         factor=info.mme_factor,
-        start_date=start_date,
+        start_date=first_day,
         start_dose=float(start),
         target_daily_dose=float(target),
         treatment_months=treatment_months,
@@ -645,11 +683,81 @@ def taper_plan_build(
         interval_weeks=interval,
         interval_is_default=interval_weeks is None,
         rounded=rounder is not None,
+        shape=str(shape),
         pauses=tuple(Pause(step, n) for step, n in sorted(extra.items())),
         steps=tuple(steps),
         follow_ups=follow_ups,
         notes=notes,
     )
+
+
+def _too_many_steps(count: int) -> TaperPlanError:
+    message = TOO_MANY_STEPS_ERROR.format(steps=count, max=MAX_STEPS)
+    return TaperPlanError({"reduction_percent": [message]})
+
+
+def _shaped_doses(
+    shape: str,
+    drug: Drug,
+    *,
+    start: Decimal,
+    target: Decimal,
+    cut: Decimal,
+    reduction_percent: float,
+    rounder,
+    practical: DoseSteps | None,
+    step_offset: int,
+) -> tuple[list[Decimal], list[Decimal], tuple[str, ...]]:
+    """Return (doses, each step's chosen cut, notes on the shape) for either shape."""
+    if shape == TaperShape.PROPORTIONAL:
+        doses, cuts, floor_from = proportional_doses(
+            start=start,
+            target=target,
+            fraction=_dec(reduction_percent) / 100,
+            smallest=practical.smallest,
+            leftover_max=_leftover_max(practical.smallest),
+            quantum=_quantum(practical.smallest),
+            rounder=rounder,
+            max_steps=MAX_STEPS,
+        )
+        if len(doses) > MAX_STEPS:
+            raise _too_many_steps(len(doses))
+        notes = ()
+        if floor_from is not None:
+            notes = (
+                PROPORTIONAL_FLOOR_NOTE.format(
+                    step=floor_from + step_offset,
+                    percent=number_display(reduction_percent),
+                    smallest=number_display(practical.smallest),
+                    unit=drug.unit,
+                    source=dose_steps_source(),
+                ),
+            )
+        return doses, cuts, notes
+    reductions = _reductions(start=start, target=target, cut=cut)
+    if reductions + 1 > MAX_STEPS:
+        raise _too_many_steps(reductions + 1)
+    doses = _doses(start=start, target=target, cut=cut, reductions=reductions, rounder=rounder)
+    last_cuts = linear_last_cuts(
+        doses,
+        reduction_percent=reduction_percent,
+        step_offset=step_offset,
+        display=number_display,
+        unit=drug.unit,
+    )
+    return doses, [cut] * reductions, (last_cuts,) if last_cuts else ()
+
+
+def _schedule(
+    start: date, *, interval: int, count: int, extra: dict[int, int]
+) -> tuple[list[date], tuple[date, ...]]:
+    """Return each step's date and the follow-ups: one at the end of every interval."""
+    dates, offset = [], 0
+    for number in range(1, count + 1):
+        dates.append(start + timedelta(weeks=interval * offset))
+        offset += 1 + extra.get(number, 0)
+    follow_ups = tuple(start + timedelta(weeks=interval * j) for j in range(1, offset + 1))
+    return dates, follow_ups
 
 
 def cut_exceeds(actual: Decimal | float, chosen: Decimal | float) -> bool:
@@ -663,11 +771,18 @@ def cut_exceeds(actual: Decimal | float, chosen: Decimal | float) -> bool:
 
 
 def _rounding_cost_notes(
-    drug: Drug, doses: list[Decimal], *, start: Decimal, cut: Decimal, steps: DoseSteps
+    drug: Drug,
+    doses: list[Decimal],
+    *,
+    start: Decimal,
+    cuts: list[Decimal],
+    steps: DoseSteps,
+    step_offset: int = 0,
 ) -> tuple[str, ...]:
     """Say plainly where the practical doses force a larger cut than chosen, or a hold."""
     larger, held = [], []
-    for number, (before, after) in enumerate(zip(doses, doses[1:], strict=False), start=2):
+    pairs = zip(doses, doses[1:], cuts, strict=False)
+    for number, (before, after, cut) in enumerate(pairs, start=2 + step_offset):
         if after == before:
             held.append(number)
         elif cut_exceeds(before - after, cut):
@@ -683,9 +798,13 @@ def _rounding_cost_notes(
             )
     notes = []
     if larger:
+        # A proportional plan has no single chosen cut to name.
+        template = (
+            ROUNDING_LARGER_CUT_NOTE if len(set(cuts)) == 1 else ROUNDING_LARGER_CUT_SHRINKING_NOTE
+        )
         notes.append(
-            ROUNDING_LARGER_CUT_NOTE.format(
-                cut=number_display(cut),
+            template.format(
+                cut=number_display(cuts[0]),
                 unit=drug.unit,
                 cuts="; ".join(larger),
                 smallest=number_display(steps.smallest),
@@ -754,7 +873,7 @@ def _taper_notes(
 
 def _rounding_note(drug: Drug, steps_data: DoseSteps | None) -> str:
     if steps_data is None:
-        return ROUNDING_NONE_NOTE.format(name=drug.name)
+        return ROUNDING_NONE_NOTE.format(name=drug.name.lower())
     source = dose_steps_source()
     if steps_data.kind == DoseStepKind.MULTIPLE:
         return ROUNDING_MULTIPLE_NOTE.format(step=steps_data.step, unit=drug.unit, source=source)

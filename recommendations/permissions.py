@@ -33,6 +33,10 @@ EDITOR_PERMISSIONS = (
     "view_startbackitem",
     # STarT-dk, the validated Danish wording, is entered by an editor (CONTENT.md).
     "change_startbackitem",
+    # Search synonyms (trade names, lay and English words) are data an editor keeps up to date.
+    "view_searchsynonym",
+    "add_searchsynonym",
+    "change_searchsynonym",
     # Another app's permission is named "<app>.<codename>": editors see how often record
     # systems' users set a recommendation's CDS Hooks card aside, and why (docs/integration.md).
     "patients.view_cardfeedback",

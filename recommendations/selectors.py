@@ -1,24 +1,11 @@
 """Reads of guideline content. Views and the API call these; none of them query on their own."""
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import (
-    BooleanField,
-    Count,
-    ExpressionWrapper,
-    Prefetch,
-    Q,
-    QuerySet,
-    TextField,
-    Value,
-)
-from django.db.models.functions import Concat, Lower
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -38,6 +25,7 @@ from .models import (
     reason_for_readers,
 )
 from .rules import RulesContent
+from .search import SearchOutcome, search
 
 
 def guideline_list() -> QuerySet[Guideline]:
@@ -106,104 +94,14 @@ def recommendation_list(
         queryset = queryset.filter(direction=direction)
     if not q.strip():
         return list(queryset)
-    return recommendation_search(queryset, q)
+    return recommendation_search(q=q, queryset=queryset).results
 
 
-def recommendation_search(queryset: QuerySet[Recommendation], q: str) -> list[Recommendation]:
-    """Return the recommendations in `queryset` that match the Danish query, ranked."""
-    if connection.vendor == "postgresql":
-        return _search_postgresql(queryset, q)
-    return _search_simple(queryset, q)
-
-
-def _search_words(q: str) -> list[str]:
-    """Return the query's words, case-folded; one-letter words carry no meaning here."""
-    return [word for word in re.findall(r"\w+", _normalise(q)) if len(word) > 1]
-
-
-def _tsquery_terms(words: list[str]) -> list[str]:
-    # Quoted lexemes for to_tsquery: \w+ words hold no quote or operator, so input cannot
-    # change the query's structure. The last word is a prefix (':*'): live search sends what
-    # the GP has typed so far ("opio", "paraceta") and should find the word being typed.
-    terms = [f"'{word}'" for word in words]
-    terms[-1] += ":*"
-    return terms
-
-
-def _search_postgresql(queryset: QuerySet[Recommendation], q: str) -> list[Recommendation]:
-    words = _search_words(q)
-    if not words:
-        return []
-    # The 'danish' configuration stems ("opioider" -> "opioid") and drops stop words;
-    # a hit in the recommendation sentence outranks one deep in the rationale.
-    vector = (
-        SearchVector("title", weight="A", config="danish")
-        + SearchVector("guideline__title", weight="B", config="danish")
-        + SearchVector("rationale", weight="C", config="danish")
-    )
-    terms = _tsquery_terms(words)
-    every_word = SearchQuery(" & ".join(terms), config="danish", search_type="raw")
-    # Danish compounds ("lænderygsmerter", "søvnregulering") are one lexeme to the stemmer, so
-    # "rygsmerter" or "søvn" would miss them: a word also matches as a substring of the text.
-    # Every word must match one way or the other (the websearch semantics the tests pin).
-    haystack = Lower(
-        Concat(
-            "title",
-            Value(" "),
-            "guideline__title",
-            Value(" "),
-            "rationale",
-            output_field=TextField(),
-        )
-    )
-    each_word = Q()
-    for word, term in zip(words, terms, strict=True):
-        each_word &= Q(document=SearchQuery(term, config="danish", search_type="raw")) | Q(
-            haystack__contains=word
-        )
-    # Match with @@, not rank > 0: ts_rank gives a document that lacks some (or all) of the
-    # words a tiny positive rank (1e-20), so "rank > 0" would return everything.
-    return list(
-        queryset.annotate(
-            document=vector,
-            haystack=haystack,
-            rank=SearchRank(vector, every_word),
-            full_text=ExpressionWrapper(Q(document=every_word), output_field=BooleanField()),
-        )
-        .filter(each_word)
-        .order_by("-full_text", "-rank", "guideline__order", "order")
-    )
-
-
-# Common Danish inflection endings, longest first: a light stand-in for the Snowball stemmer
-# PostgreSQL uses, good enough for the SQLite development database.
-_DANISH_ENDINGS = ("erne", "ene", "ers", "er", "en", "et", "e", "r")
-
-
-def _normalise(text: str) -> str:
-    return unicodedata.normalize("NFC", text).casefold()
-
-
-def _stem(word: str) -> str:
-    for ending in _DANISH_ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= 4:
-            return word[: -len(ending)]
-    return word
-
-
-def _search_simple(queryset: QuerySet[Recommendation], q: str) -> list[Recommendation]:
-    # SQLite's LIKE folds only ASCII case (not æ, ø, å), so match in Python over the small set.
-    stems = [_stem(word) for word in _search_words(q)]
-    if not stems:
-        return []
-    scored = []
-    for rec in queryset:
-        title = _normalise(f"{rec.title} {rec.guideline.title}")
-        body = _normalise(rec.rationale)
-        if all(stem in title or stem in body for stem in stems):
-            score = sum(3 * title.count(stem) + body.count(stem) for stem in stems)
-            scored.append((-score, rec.guideline.order, rec.order, rec))
-    return [rec for *_, rec in sorted(scored, key=lambda row: row[:3])]
+def recommendation_search(
+    *, q: str, queryset: QuerySet[Recommendation] | None = None
+) -> SearchOutcome:
+    """Return what the query finds (ranked) and what to tell the reader; one query."""
+    return search(Recommendation.objects.all() if queryset is None else queryset, q)
 
 
 def red_flag_list() -> QuerySet[RedFlag]:
@@ -313,6 +211,7 @@ class PublishedVersion:
     source: str
     strength_source: str
     change_reason: str
+    origin: str  # models.VersionOrigin
     published_at: datetime
     provenance: dict = field(default_factory=dict)
     verified: dict | None = None
@@ -362,6 +261,7 @@ def _versions(records) -> list[PublishedVersion]:
             provenance=record.provenance,
             verified=record.verified,
             change_reason=first.change_reason if first else (record.history_change_reason or ""),
+            origin=first.origin if first else record.origin,
             published_at=first.published_at
             if first
             else (record.published_at or record.history_date),
@@ -417,6 +317,7 @@ class GuidelineTextChange:
 
     published_at: datetime
     change_reason: str
+    origin: str  # models.VersionOrigin
     fields: list[FieldDiff]  # only the fields that changed, each as a word diff
     kind = "guideline"
 
@@ -440,6 +341,7 @@ def _guideline_text_changes(guideline: Guideline) -> list[GuidelineTextChange]:
                 GuidelineTextChange(
                     published_at=after.history_date,
                     change_reason=after.history_change_reason or "",
+                    origin=after.origin,
                     fields=diffs,
                 )
             )

@@ -18,10 +18,10 @@ from .content import (
     guidelines_content_load,
     hearings_content_load,
     red_flags_content_load,
+    search_synonyms_content_load,
     startback_content_load,
 )
 from .models import (
-    HEARING_DRAFT_MARK,
     SEEDED_MARK,
     AuditAction,
     Guideline,
@@ -31,8 +31,11 @@ from .models import (
     Recommendation,
     RecommendationDraft,
     RedFlag,
+    SearchSynonym,
     StartBackItem,
+    VersionOrigin,
 )
+from .search_index import search_index_refresh
 
 
 @dataclass
@@ -49,18 +52,29 @@ def _fingerprint(values: dict[str, Any]) -> str:
     ).hexdigest()
 
 
-# Every version seed_content writes has SEEDED_MARK in its change reason, and a hearing draft's
-# starts with HEARING_DRAFT_MARK (models.version_origin reads them for the pages).
+# Every version seed_content writes says so in its change reason, and a hearing draft's reason
+# starts with HEARING_DRAFT_MARK; the pages read the version's origin, which the seed sets.
+HEARING_DRAFT_MARK = "Høringsudkast"
 SEED_REASON = "Indlæst fra retningslinjens kilde (seed_content)."
 SEED_UPDATE_REASON = "Opdateret fra retningslinjens kilde (seed_content)."
 
 
-def _save_seeded(obj: models.Model, values: dict, *, fingerprint: str, reason: str) -> None:
+def _save_seeded(
+    obj: models.Model,
+    values: dict,
+    *,
+    fingerprint: str,
+    reason: str,
+    origin: VersionOrigin = VersionOrigin.SEEDED,
+) -> None:
     for key, value in values.items():
         setattr(obj, key, value)
     obj.seeded_fingerprint = fingerprint
     obj._change_reason = reason  # django-simple-history stores it with the history record
     obj.save()
+    # The version just recorded says it was loaded, not published (models.VersionOrigin).
+    latest = obj.history.order_by("-history_id").values("history_id")[:1]
+    obj.history.filter(history_id__in=latest).update(origin=origin)
 
 
 def _upsert(
@@ -113,18 +127,18 @@ def _recommendation_upsert(
     rec = Recommendation.objects.filter(guideline=guideline, slug=slug).first()
     new = _fingerprint(fields)
 
-    def publish(values: dict, reason: str) -> None:
+    def publish(values: dict, reason: str, origin: VersionOrigin = VersionOrigin.SEEDED) -> None:
         rec.version += 1
         rec.published_at = timezone.now()
-        _save_seeded(rec, values, fingerprint=new, reason=reason)
+        _save_seeded(rec, values, fingerprint=new, reason=reason, origin=origin)
         audit.audit_record(
             action=AuditAction.SEEDED, recommendation=rec, version=rec.version, change_reason=reason
         )
 
     if rec is None:
         rec = Recommendation(guideline=guideline, slug=slug, version=0, provenance=provenance)
-        for overrides, reason in earlier:
-            publish({**fields, **overrides}, reason)
+        for overrides, reason in earlier:  # the hearing drafts the source cites
+            publish({**fields, **overrides}, reason, VersionOrigin.HEARING_DRAFT)
         publish(fields, final_reason)
         report.created.append(name)
     elif has_draft or _fingerprint({key: getattr(rec, key) for key in fields}) != (
@@ -264,6 +278,7 @@ def content_seed(*, fixtures_dir: Path = FIXTURES_DIR) -> SeedReport:
     red_flags = red_flags_content_load(fixtures_dir)
     startback = startback_content_load(fixtures_dir)
     hearings = hearings_content_load(fixtures_dir, guidelines)
+    synonyms = search_synonyms_content_load(fixtures_dir)
     revisions = _hearing_revisions(hearings)
     drafted = set(RecommendationDraft.objects.values_list("recommendation_id", flat=True))
     report = SeedReport()
@@ -308,6 +323,12 @@ def content_seed(*, fixtures_dir: Path = FIXTURES_DIR) -> SeedReport:
             report=report,
         )
     _hearings_seed(hearings, report)
+    for synonym in synonyms:
+        synonym = dict(synonym)
+        lookup = {"term": synonym.pop("term"), "target": synonym.pop("target")}
+        name = f"search-synonym/{lookup['term']}→{lookup['target']}"
+        _upsert(SearchSynonym, lookup=lookup, fields=synonym, name=name, report=report)
+    search_index_refresh()
     audit.logger.info(
         "seed_content created=%d updated=%d unchanged=%d skipped=%d",
         len(report.created),
@@ -441,7 +462,6 @@ def recommendation_edit_check(
     )
 
 
-@transaction.atomic
 def recommendation_draft_save(
     *,
     recommendation: Recommendation,
@@ -450,14 +470,40 @@ def recommendation_draft_save(
     edit_token: str,
     change_reason: str = "",
 ) -> RecommendationDraft:
-    """Save the editor's text as the recommendation's draft, unless someone saved meanwhile."""
+    """Save the editor's text as the recommendation's draft, unless someone saved meanwhile.
+
+    Raises EditConflictError after the save's transaction has ended, so the refusal and the
+    refused text stay in the audit trail.
+    """
     _require_perm(user, "change_recommendation")
     data = normalised_text({key: data[key] for key in RecommendationDraft.FIELDS})
+    saved = _draft_save(
+        recommendation=recommendation,
+        user=user,
+        data=data,
+        edit_token=edit_token,
+        change_reason=change_reason,
+    )
+    if isinstance(saved, EditConflict):
+        raise EditConflictError(saved)
+    return saved
+
+
+@transaction.atomic
+def _draft_save(
+    *,
+    recommendation: Recommendation,
+    user: AbstractBaseUser,
+    data: dict[str, Any],
+    edit_token: str,
+    change_reason: str,
+) -> RecommendationDraft | EditConflict:
+    """Save the draft, or return the conflict (its refusal recorded) with nothing else saved."""
     conflict = recommendation_edit_check(
         recommendation=recommendation, user=user, edit_token=edit_token, text=data
     )
     if conflict:
-        raise EditConflictError(conflict)
+        return conflict
     rec = _locked(recommendation)
     draft = _draft_of(rec) or RecommendationDraft(
         recommendation=rec, created_by=user, base_version=rec.version
@@ -499,6 +545,8 @@ def _publish(
     rec._history_user = user
     rec._change_reason = reason
     rec.save()
+    # Readers search the published text: the index follows it in the same transaction.
+    search_index_refresh()
     audit.audit_record(
         action=action, recommendation=rec, user=user, version=rec.version, change_reason=reason
     )
@@ -585,6 +633,8 @@ RED_FLAG_TEXT_FIELDS = ("label", "categories", "level", "source", "source_ref")
 
 def content_subject(obj: models.Model) -> str:
     """Return the name the audit trail and seed_content use for a text without drafts."""
+    if isinstance(obj, SearchSynonym):
+        return f"search-synonym/{obj.term}→{obj.target}"
     if isinstance(obj, StartBackItem):
         return f"startback/{obj.number}"
     if isinstance(obj, RedFlag):
@@ -595,7 +645,7 @@ def content_subject(obj: models.Model) -> str:
 @transaction.atomic
 def live_content_update(
     *,
-    obj: Guideline | StartBackItem | RedFlag,
+    obj: Guideline | StartBackItem | RedFlag | SearchSynonym,
     user: AbstractBaseUser,
     data: dict[str, Any],
     change_reason: str,
@@ -618,6 +668,8 @@ def live_content_update(
     obj._history_user = user
     obj._change_reason = reason
     obj.save()
+    if isinstance(obj, Guideline):
+        search_index_refresh()  # its titles are part of every recommendation's document
     audit.audit_record(
         action=AuditAction.CONTENT_CHANGED,
         subject=content_subject(obj),
@@ -638,3 +690,36 @@ def guideline_update(
         data={key: data[key] for key in GUIDELINE_TEXT_FIELDS},
         change_reason=change_reason,
     )
+
+
+SEARCH_SYNONYM_FIELDS = ("term", "target", "kind", "atc_code", "source", "source_checked")
+
+
+@transaction.atomic
+def search_synonym_save(
+    *, synonym: SearchSynonym, user: AbstractBaseUser, data: dict[str, Any], change_reason: str
+) -> SearchSynonym:
+    """Add or change a search synonym (live at once), with a reason, and rebuild the index."""
+    if synonym.pk is None:
+        _require_perm(user, "add_searchsynonym")
+        for key in SEARCH_SYNONYM_FIELDS:
+            setattr(synonym, key, data[key])
+        synonym._history_user = user
+        synonym._change_reason = _reason(change_reason)
+        synonym.save()
+        audit.audit_record(
+            action=AuditAction.CONTENT_CHANGED,
+            subject=content_subject(synonym),
+            user=user,
+            change_reason=synonym._change_reason,
+            text={key: data[key] for key in SEARCH_SYNONYM_FIELDS},
+        )
+    else:
+        live_content_update(
+            obj=synonym,
+            user=user,
+            data={key: data[key] for key in SEARCH_SYNONYM_FIELDS},
+            change_reason=change_reason,
+        )
+    search_index_refresh()
+    return synonym

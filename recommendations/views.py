@@ -15,6 +15,8 @@ from .middleware import DATABASE_ERRORS, database_unavailable_response, wants_js
 from .rules.conditions import condition_describe
 
 SEARCH_MAX_LENGTH = 200
+# Offered when a search finds nothing; each finds recommendations (tests/recommendations).
+SEARCH_EXAMPLES = ("paracetamol", "træning", "opioider", "rygsmerter")
 API_NOT_FOUND_ERROR = "Adressen findes ikke i API'et (se /api/docs/)."
 API_SERVER_ERROR = "Der opstod en fejl på serveren. Prøv igen om lidt."
 
@@ -69,13 +71,20 @@ def recommendation_detail(request: HtmxHttpRequest, guideline_slug: str, slug: s
 def search(request: HtmxHttpRequest) -> HttpResponse:
     # No one types a NUL character, and PostgreSQL refuses one in a query (a 500): drop it.
     q = request.GET.get("q", "").replace("\x00", "").strip()
-    context = {"q": q, "results": [], "error": ""}
+    context = {
+        "q": q,
+        "results": [],
+        "error": "",
+        "outcome": None,
+        "search_examples": SEARCH_EXAMPLES,
+    }
     if len(q) > SEARCH_MAX_LENGTH:
         context["error"] = _("Søgningen er for lang: højst %(max)d tegn.") % {
             "max": SEARCH_MAX_LENGTH
         }
     elif q:
-        context["results"] = selectors.recommendation_list(q=q)
+        outcome = selectors.recommendation_search(q=q)
+        context.update(outcome=outcome, results=outcome.results)
     template = "recommendations/search.html"
     return render(request, f"{template}#results" if request.htmx else template, context)
 

@@ -3,6 +3,7 @@
     with TcpProxy(("127.0.0.1", 5432)) as proxy:   # the app connects to 127.0.0.1:proxy.port
         proxy.cut()      # like a stopped database: open connections dropped, new ones reset
         proxy.hang()     # like a hung one: open connections dropped, new ones never answered
+        proxy.stall()    # like a frozen one: open connections kept but silent, new ones too
         proxy.restore()  # forwarding again
 
 The port stays the proxy's throughout (it keeps listening; a cut resets what it accepts), so
@@ -15,7 +16,7 @@ import socket
 import struct
 import threading
 
-FORWARD, DOWN, HANG = "forward", "down", "hang"
+FORWARD, DOWN, HANG, STALL = "forward", "down", "hang", "stall"
 CHUNK = 65536
 
 
@@ -45,6 +46,11 @@ class TcpProxy:
     def hang(self) -> None:
         """Drop the open connections and accept new ones without ever answering."""
         self._switch(HANG)
+
+    def stall(self) -> None:
+        """Stop forwarding without closing anything: the peers wait for bytes that never come."""
+        with self._lock:
+            self.mode = STALL
 
     def restore(self) -> None:
         """Forward again (a connection left hanging is dropped: it would never recover)."""
@@ -79,7 +85,7 @@ class TcpProxy:
                 _reset(client)
             elif mode == FORWARD:
                 threading.Thread(target=self._forward, args=(client,), daemon=True).start()
-            # HANG: the socket stays open and silent until the next switch or close.
+            # HANG and STALL: the socket stays open and silent until the next switch or close.
 
     def _forward(self, client: socket.socket) -> None:
         try:
@@ -99,6 +105,9 @@ class TcpProxy:
                     sock.setblocking(True)
                     selector.register(sock, selectors.EVENT_READ)
                 while not self._stopped.is_set():
+                    if self.mode == STALL:  # no byte either way, and no close either
+                        self._stopped.wait(0.05)
+                        continue
                     for key, _ in selector.select(timeout=0.2):
                         data = key.fileobj.recv(CHUNK)
                         if not data:

@@ -28,7 +28,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         # The browser tests allow sync ORM calls in their event loop; a server never would.
         if key
         not in {"PYTEST_VERSION", "DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-        and not key.startswith(("SECURE_", "OTP_", "API_THROTTLE", "NUM_PROXIES"))
+        and not key.startswith(("SECURE_", "OTP_", "API_THROTTLE", "NUM_PROXIES", "REDIS_URL"))
     }
     env |= {
         "SECRET_KEY": secrets.token_urlsafe(50),
@@ -78,34 +78,57 @@ def test_check_deploy_fails_behind_a_proxy_that_is_not_counted_for_client_addres
     assert counted.returncode == 0, counted.stdout + counted.stderr
 
 
-def test_production_defaults_are_https_only_with_secure_cookies_and_a_shared_throttle_cache():
+def production_settings(env: dict[str, str]) -> dict:
     code = (
         "import json, django; django.setup(); from django.conf import settings as s; "
         "print(json.dumps({'debug': s.DEBUG, 'ssl_redirect': s.SECURE_SSL_REDIRECT, "
         "'hsts': s.SECURE_HSTS_SECONDS, 'session_secure': s.SESSION_COOKIE_SECURE, "
         "'csrf_secure': s.CSRF_COOKIE_SECURE, 'csrf_httponly': s.CSRF_COOKIE_HTTPONLY, "
-        "'cache': s.CACHES['default']['BACKEND'], 'idle': s.SESSION_COOKIE_AGE, "
+        "'cache': s.CACHES['default']['BACKEND'], 'throttle': s.THROTTLE_STORE, "
+        "'sessions': s.SESSION_ENGINE, 'idle': s.SESSION_COOKIE_AGE, "
         "'rate': s.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['anon']}))"
     )
-    env = production_env() | {"DJANGO_SETTINGS_MODULE": "nkr.settings"}
-
+    env = env | {"DJANGO_SETTINGS_MODULE": "nkr.settings"}
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
-
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == {
+    return json.loads(result.stdout)
+
+
+def test_production_defaults_are_https_only_with_secure_cookies_and_a_shared_throttle_cache():
+    assert production_settings(production_env()) == {
         "debug": False,
         "ssl_redirect": True,
         "hsts": 31536000,
         "session_secure": True,
         "csrf_secure": True,
         "csrf_httponly": True,
-        # Every gunicorn worker and server counts calls in the same table.
+        # Every gunicorn worker and server shares the caches and the counts: in the database.
         "cache": "django.core.cache.backends.db.DatabaseCache",
+        "throttle": "database",
+        "sessions": "django.contrib.sessions.backends.db",
         "idle": 1800,
         "rate": "120/min",
     }
+
+
+def test_with_redis_url_the_caches_and_throttle_counts_move_to_redis():
+    found = production_settings(production_env(REDIS_URL="redis://127.0.0.1:6379/3"))
+
+    assert (found["cache"], found["throttle"], found["sessions"]) == (
+        "django.core.cache.backends.redis.RedisCache",
+        "redis",
+        # Sessions stay in the database: signing in must not depend on a cache's memory.
+        "django.contrib.sessions.backends.db",
+    )
+
+
+def test_a_redis_url_that_is_not_one_stops_the_start_up():
+    result = manage("check", env=production_env(REDIS_URL="127.0.0.1:6379"))
+
+    assert result.returncode != 0
+    assert "REDIS_URL must start with redis://" in result.stderr
 
 
 def test_a_server_without_a_secret_key_refuses_to_start():

@@ -13,6 +13,12 @@ THROTTLED_ERROR = "For mange kald fra denne adresse. Prøv igen om {wait} sekund
 # The body's message for JSON nested too deeply (parsers.JSONParser raises the ParseError).
 TOO_DEEP_ERROR = f"Kroppen er ikke gyldig JSON: {TOO_DEEP}"
 TOO_BIG_ERROR = "Kroppen er for stor: højst {limit} bytes."
+# What an error may echo of the request: field names and messages quote what was sent, and a
+# megabyte key or value must not come back in full (nor a thousand of them).
+ERROR_FIELDS_MAX = 50
+ERROR_MESSAGES_MAX = 10
+ERROR_TEXT_MAX = 300
+MORE_ERRORS = "Flere fejl er ikke vist ({count} felter i alt)."
 
 # The error shape in the OpenAPI document, for every documented 4xx/503 response.
 ErrorSerializer = inline_serializer(
@@ -60,5 +66,20 @@ def exception_handler(exc, context):
         exc.detail = THROTTLED_ERROR.format(wait=exc.wait)
     response = drf_exception_handler(exc, context)
     if response is not None:
-        response.data = {"errors": errors_flatten(response.data)}
+        response.data = {"errors": errors_capped(errors_flatten(response.data))}
     return response
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= ERROR_TEXT_MAX else text[: ERROR_TEXT_MAX - 1] + "…"
+
+
+def errors_capped(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Return the errors with at most ERROR_FIELDS_MAX fields, each name and message short."""
+    capped = {
+        _shortened(field): [_shortened(message) for message in messages[:ERROR_MESSAGES_MAX]]
+        for field, messages in list(errors.items())[:ERROR_FIELDS_MAX]
+    }
+    if len(errors) > ERROR_FIELDS_MAX:
+        capped.setdefault(NON_FIELD, []).append(MORE_ERRORS.format(count=len(errors)))
+    return capped

@@ -45,6 +45,20 @@ class AppliedRecommendationSerializer(serializers.Serializer):
     provenance = ProvenanceSerializer()
 
 
+class NotShownSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    strength = serializers.CharField()
+    direction = serializers.CharField()
+    label = serializers.CharField()
+    symbol = serializers.CharField()
+    url = _AbsoluteUrl()
+    shown_when = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Hver linje for sig ville få anbefalingen til at gælde (eller imellem dem).",
+    )
+
+
 class GuidelineResultSerializer(serializers.Serializer):
     slug = serializers.CharField()
     title = serializers.CharField()
@@ -53,6 +67,13 @@ class GuidelineResultSerializer(serializers.Serializer):
     in_scope = serializers.BooleanField()
     reasons = serializers.ListField(child=serializers.CharField())
     recommendations = AppliedRecommendationSerializer(many=True)
+    not_shown = NotShownSerializer(many=True)
+    applies_to_all = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="De gældende anbefalinger uden egen betingelse: de gælder alle patienter i "
+        "retningslinjens målgruppe (siges én gang her, ikke som kortets eneste begrundelse).",
+    )
+    source_short = serializers.CharField()
 
 
 class StartBackScoreSerializer(serializers.Serializer):
@@ -72,6 +93,7 @@ class EvaluationSerializer(serializers.Serializer):
     derived = serializers.SerializerMethodField()
     alerts = AlertSerializer(many=True)
     guidelines = GuidelineResultSerializer(many=True)
+    journal_note = serializers.CharField(max_length=2000)
 
     @extend_schema_field(DerivedSerializer)
     def get_derived(self, evaluation) -> dict:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import ValidationError
@@ -56,6 +56,9 @@ from ..opioids import (
 )
 from ..rules import Medication
 from ..rules.drugs import drug_table
+from ..taper_calendar import next_working_day
+from ..taper_combined import CombinedTaperPlan, TaperDrug, taper_plan_combined_build
+from ..taper_shapes import TaperShape
 from .errors import ErrorSerializer
 
 START_DATE_RANGE_DAYS = 730  # a plan starts within two years of today, either way
@@ -81,6 +84,10 @@ TAPER_NOT_AN_OBJECT_ERROR = (
 )
 MME_NOT_AN_OBJECT_ERROR = "Forventede et JSON-objekt med medications: en liste af lægemidler."
 PAUSE_NOT_AN_OBJECT_ERROR = "Hver pause skal være et objekt med after_step og extra_intervals."
+SHAPE_ERROR = "Form skal være linear (lige store trin) eller proportional (aftagende trin)."
+DRUG_OR_MEDICATIONS_ERROR = (
+    "Angiv enten ét opioid (drug, daily_dose, unit) eller en liste (medications), ikke begge."
+)
 DRUG_NOT_TEXT_ERROR = 'Opioid skal angives som en lægemiddelkode (tekst), fx "oxycodone".'
 
 
@@ -163,6 +170,17 @@ class PauseSerializer(_StrictSerializer):
     )
 
 
+class TaperMedicationSerializer(MedicationSerializer):
+    """A row of `medications` in a plan for several opioids: a medication, and its own target."""
+
+    target_daily_dose = StrictFloatField(
+        min_value=0,
+        max_value=DOSE_MAX,
+        default=0,
+        error_messages=_number_messages(TARGET_ERROR),
+    )
+
+
 class TaperPlanInputSerializer(_StrictSerializer):
     not_an_object_error = TAPER_NOT_AN_OBJECT_ERROR
     # drug, daily_dose and unit as on a medication row (same checks and messages). Numbers are
@@ -220,7 +238,34 @@ class TaperPlanInputSerializer(_StrictSerializer):
         default=None,
         input_formats=DATE_INPUT_FORMATS,
         error_messages={"invalid": START_DATE_ERROR, "datetime": START_DATE_ERROR},
-        help_text="Standard: i dag.",
+        help_text="Standard: næste hverdag efter i dag.",
+    )
+    weekdays_only = serializers.BooleanField(
+        default=True,
+        error_messages={"invalid": BOOLEAN_ERROR, "null": BOOLEAN_ERROR},
+        help_text="Ingen trin eller opfølgning i en weekend: en startdato lørdag eller søndag "
+        "flyttes til mandagen efter (standard true).",
+    )
+    shape = serializers.ChoiceField(
+        choices=TaperShape.choices,
+        default=TaperShape.LINEAR,
+        error_messages={"invalid_choice": SHAPE_ERROR, "null": SHAPE_ERROR},
+        help_text="linear: hvert trin skærer reduction_percent af startdosis; proportional: af "
+        "dosis før (aftagende trin).",
+    )
+    medications = TaperMedicationSerializer(
+        many=True,
+        required=False,
+        allow_empty=False,
+        max_length=MEDICATIONS_MAX,
+        error_messages={
+            "not_a_list": LIST_ERROR,
+            "null": LIST_ERROR,
+            "empty": MEDICATIONS_EMPTY_ERROR,
+            "max_length": MEDICATIONS_MAX_ERROR,
+        },
+        help_text="I stedet for drug/daily_dose/unit: flere opioider, trappet ned ét ad gangen "
+        "i den angivne rækkefølge, mens de andre holdes.",
     )
     round_doses = serializers.BooleanField(
         default=False,
@@ -241,6 +286,10 @@ class TaperPlanInputSerializer(_StrictSerializer):
     def __init__(self, *args, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
+        self.several = isinstance(kwargs.get("data"), dict) and "medications" in kwargs["data"]
+        if self.several:
+            for name in ("drug", "daily_dose"):
+                self.fields[name].required = False
 
     def validate_drug(self, value: str) -> str:
         drug = drug_table().get(value)
@@ -252,7 +301,7 @@ class TaperPlanInputSerializer(_StrictSerializer):
 
     def validate_start_date(self, value: date | None) -> date:
         if value is None:
-            return self.today
+            return next_working_day(self.today)
         first = self.today - timedelta(days=START_DATE_RANGE_DAYS)
         last = self.today + timedelta(days=START_DATE_RANGE_DAYS)
         if not first <= value <= last:
@@ -262,13 +311,26 @@ class TaperPlanInputSerializer(_StrictSerializer):
         return value
 
     def to_internal_value(self, data):
+        both = self._both_errors(data)
         try:
-            return super().to_internal_value(data)
+            value = super().to_internal_value(data)
         except serializers.ValidationError as error:
             # Report a target above the dose together with the other problems, not after them.
             if isinstance(error.detail, dict) and isinstance(data, dict):
-                error.detail.update(self._target_errors(data, error.detail))
+                if not self.several:
+                    error.detail.update(self._target_errors(data, error.detail))
+                error.detail.update(both)
             raise
+        if both:
+            raise serializers.ValidationError(both)
+        return value
+
+    def _both_errors(self, data) -> dict[str, list[str]]:
+        """Refuse one drug and a list at once: which plan was meant is not clear."""
+        if not (self.several and isinstance(data, dict)):
+            return {}
+        single = ("drug", "daily_dose", "unit", "target_daily_dose")
+        return {name: [DRUG_OR_MEDICATIONS_ERROR] for name in single if name in data}
 
     def _target_errors(self, data: dict, errors: dict) -> dict[str, list[str]]:
         if {"daily_dose", "target_daily_dose"} & set(errors) or "daily_dose" not in data:
@@ -292,6 +354,8 @@ class TaperPlanInputSerializer(_StrictSerializer):
         return {"target_daily_dose": [message]}
 
     def validate(self, data):
+        if self.several:
+            return data
         drug = drug_table()[data["drug"]]
         if data.get("unit", drug.unit) != drug.unit:
             raise serializers.ValidationError(
@@ -334,27 +398,86 @@ class TaperPlanSerializer(serializers.Serializer):
     reduction_per_step = serializers.FloatField()
     interval_weeks = serializers.IntegerField()
     rounded = serializers.BooleanField()
+    shape = serializers.CharField()
     steps = TaperStepSerializer(many=True)
     follow_ups = serializers.ListField(child=serializers.DateField())
     notes = serializers.ListField(child=serializers.CharField())
 
 
-def taper_plan_from_data(*, data: object, today: date) -> TaperPlan:
+class DrugDoseSerializer(serializers.Serializer):
+    drug = serializers.CharField()
+    name = serializers.CharField()
+    daily_dose = serializers.FloatField()
+    unit = serializers.CharField()
+    daily_mme = serializers.FloatField(allow_null=True)
+
+
+class CombinedStepSerializer(serializers.Serializer):
+    step = serializers.IntegerField()
+    date = serializers.DateField()
+    doses = DrugDoseSerializer(many=True)
+    daily_mme = serializers.FloatField(
+        allow_null=True, help_text="Samlet MME/døgn for de opioider, der kan omregnes."
+    )
+    tapering = serializers.CharField(
+        allow_null=True, help_text="Det opioid, der trappes ned i dette trin (null i trin 1)."
+    )
+    unchanged = serializers.BooleanField()
+    pause_intervals = serializers.IntegerField()
+
+
+class CombinedTaperPlanSerializer(serializers.Serializer):
+    medications = serializers.SerializerMethodField()
+    shape = serializers.CharField()
+    start_date = serializers.DateField()
+    treatment_months = serializers.FloatField()
+    reduction_percent = StrictFloatField()
+    interval_weeks = serializers.IntegerField()
+    rounded = serializers.BooleanField()
+    steps = CombinedStepSerializer(many=True)
+    follow_ups = serializers.ListField(child=serializers.DateField())
+    notes = serializers.ListField(child=serializers.CharField())
+
+    def get_medications(self, plan: CombinedTaperPlan) -> list[dict]:
+        return [
+            {
+                "drug": p.drug,
+                "name": p.drug_name,
+                "daily_dose": p.start_dose,
+                "unit": p.unit,
+                "target_daily_dose": p.target_daily_dose,
+            }
+            for p in plan.plans
+        ]
+
+
+def taper_plan_from_data(*, data: object, today: date) -> TaperPlan | CombinedTaperPlan:
     """Return the taper plan for raw data; raise ValidationError listing every problem."""
     serializer = TaperPlanInputSerializer(data=data, today=today)
     serializer.is_valid(raise_exception=True)
     values = serializer.validated_data
+    common = {
+        "treatment_months": values["treatment_months"],
+        "start_date": values["start_date"],
+        "reduction_percent": values["reduction_percent"],
+        "interval_weeks": values["interval_weeks"],
+        "round_doses": values["round_doses"],
+        "pauses": [Pause(**pause) for pause in values["pauses"]],
+        "shape": values["shape"],
+        "weekdays_only": values["weekdays_only"],
+    }
     try:
+        if "medications" in values:
+            drugs = [
+                TaperDrug(m["drug"], m["daily_dose"], m["target_daily_dose"])
+                for m in values["medications"]
+            ]
+            return taper_plan_combined_build(medications=drugs, **common)
         return taper_plan_build(
             drug=values["drug"],
             daily_dose=values["daily_dose"],
-            treatment_months=values["treatment_months"],
-            start_date=values["start_date"],
-            reduction_percent=values["reduction_percent"],
-            interval_weeks=values["interval_weeks"],
             target_daily_dose=values["target_daily_dose"],
-            round_doses=values["round_doses"],
-            pauses=[Pause(**pause) for pause in values["pauses"]],
+            **common,
         )
     except TaperPlanError as error:
         raise ValidationError(error.errors) from None
@@ -381,11 +504,20 @@ def opioid_mme(request: Request) -> Response:
 @never_cache
 @extend_schema(
     request=TaperPlanInputSerializer,
-    responses={200: TaperPlanSerializer, 400: ErrorSerializer},
+    responses={
+        200: PolymorphicProxySerializer(
+            component_name="TaperPlanResult",
+            serializers=[TaperPlanSerializer, CombinedTaperPlanSerializer],
+            resource_type_field_name=None,
+        ),
+        400: ErrorSerializer,
+    },
     description="Foreslå en nedtrapningsplan for et opioid: trin med dato, døgndosis og MME, "
     "opfølgningsdatoer og noter. Planen er et forslag, der skal justeres, ikke en ordination.",
 )
 @api_view(["POST"])
 def opioid_taper_plan(request: Request) -> Response:
     plan = taper_plan_from_data(data=request.data, today=timezone.localdate())
+    if isinstance(plan, CombinedTaperPlan):
+        return Response(CombinedTaperPlanSerializer(plan).data)
     return Response(TaperPlanSerializer(plan).data)

@@ -8,7 +8,7 @@ pre-filled with what was known.
 """
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db.models import TextChoices
@@ -18,7 +18,10 @@ from ..rules import Evaluation, RedFlagRule
 from ..rules.alerts import MME_INCOMPLETE_CODE, alert_kind, mme_alert_codes
 from ..rules.conditions import VALUE_LABELS
 from ..rules.drugs import drug_names
+from ..rules.evaluate import APPLIES_TO_ALL
 from .fhir_mapping import ConditionFinding, IntakeDraft, MedicationFinding, Record
+
+Finding = ConditionFinding | MedicationFinding
 
 SUMMARY_MAX = 139  # CDS Hooks: "<140-character summary"
 RED_FLAG_GUIDELINE = "acute-low-back-pain"  # Tabel 1. Røde flag is part of this NKR (seed 003)
@@ -35,6 +38,10 @@ LEVEL_RANK = {"info": 0, "warning": 1, "critical": 2}
 RATIONALE_MAX = 240  # characters of a recommendation's rationale on a card; the page has all
 RATIONALE_LINK_LABEL = "hele begrundelsen"
 HEADING_MAX = 80  # a rationale's paragraph ending in ":" and shorter than this is a heading
+# Record entries named in one line of a card: the rest are counted, so a record that repeats
+# an entry hundreds of times still gets a card of a few kilobytes (the gaps listed are bounded
+# by fhir_mapping.NOTES_MAX).
+NAMED_MAX = 5
 
 
 class OverrideReason(TextChoices):
@@ -113,11 +120,33 @@ class CardContext:
 # --- Text helpers --------------------------------------------------------------------------
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
+# Renderers turn bare addresses into links (GFM's autolinks, markdown-it's linkify): "www.",
+# "https://" and bare domains ("evil.dk") all need a "." between letters or a ":" before "/".
+# Escaped, those characters render the same and no longer make a link. cmark-gfm links an
+# e-mail address even when escaped, so a word with "@" is shown as code, which none links.
+_LINK_DOT = re.compile(r"(?<=\w)\.(?=[^\W\d_])")
+_LINK_COLON = re.compile(r":(?=/)")
+_BACKTICKS = re.compile(r"`+")
+
+
+def _code(word: str) -> str:
+    """Return a Markdown code span showing `word` as it is (CommonMark code spans)."""
+    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(word)), default=0) + 1)
+    pad = " " if word.startswith("`") or word.endswith("`") else ""
+    return f"{fence}{pad}{word}{pad}{fence}"
+
+
+def _md_word(word: str) -> str:
+    if "@" in word:
+        return _code(word)
+    word = _MARKDOWN_SPECIAL.sub(r"\\\1", word)
+    return _LINK_COLON.sub(r"\\:", _LINK_DOT.sub(r"\\.", word))
 
 
 def md(text: str) -> str:
-    """Return text safe inside Markdown: record and content text can hold * _ [ ] < >."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    """Return text safe inside Markdown: record and content text can hold * _ [ ] < > and
+    addresses that a renderer would make links of."""
+    return " ".join(_md_word(word) for word in str(text).split())
 
 
 def fit(text: str, limit: int = SUMMARY_MAX) -> str:
@@ -138,6 +167,13 @@ def _date(value) -> str:
 
 def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
+
+
+def listed(texts: Iterable[str], limit: int = NAMED_MAX) -> str:
+    """Return distinct texts joined by commas, at most `limit` of them and the rest counted."""
+    unique = list(dict.fromkeys(texts))
+    more = len(unique) - limit
+    return ", ".join(unique[:limit]) + (f" og {more} flere" if more > 0 else "")
 
 
 # --- What the record told us ---------------------------------------------------------------
@@ -169,16 +205,16 @@ def record_lines(
         if weeks is not None:
             at_least = "mindst " if draft.site.duration_at_least else ""
             duration = f" i {at_least}{number(weeks)} uger"
-        sources = ", ".join(_condition_text(c) for c in draft.site.conditions)
+        sources = listed(_condition_text(c) for c in draft.site.conditions)
         lines.append(f"Smerter: {site}{duration} ({sources})")
     if record.radicular_signs:
-        sources = ", ".join(_condition_text(c) for c in record.radicular_signs)
+        sources = listed(_condition_text(c) for c in record.radicular_signs)
         lines.append(f"Kliniske tegn på nerverodspåvirkning: ja ({sources})")
     if record.neuropathic_pain:
-        sources = ", ".join(_condition_text(c) for c in record.neuropathic_pain)
+        sources = listed(_condition_text(c) for c in record.neuropathic_pain)
         lines.append(f"Smerter af neurogen karakter: ja ({sources})")
     for code, findings in record.red_flags.items():
-        sources = ", ".join(md(f.label) for f in findings)
+        sources = listed(md(f.label) for f in findings)
         label = red_flags[code].label if code in red_flags else code
         lines.append(f"Rødt flag: {md(label)} ({sources})")
     if record.drugs:
@@ -224,24 +260,38 @@ def _prefill_link(url: str) -> tuple[dict, ...]:
 # --- The cards -----------------------------------------------------------------------------
 
 
-def _red_flag_cards(record: Record, ctx: CardContext, prefill_url: str) -> list[Card]:
-    by_finding: dict[str, tuple[ConditionFinding | MedicationFinding, list[str]]] = {}
+def _red_flag_findings(record: Record) -> dict[tuple[str, ...], list[Finding]]:
+    """Return the record entries grouped by the red flags they raise.
+
+    One card per finding, however the record repeats it: three statements of prednisolone, or
+    prednisolone and prednisone, raise the same red flag and make one card naming them all.
+    """
+    codes_of: dict[str, tuple[Finding, list[str]]] = {}
     for code, findings in record.red_flags.items():
         for finding in findings:
             key = f"{finding.resource} {finding.label}"
-            by_finding.setdefault(key, (finding, []))[1].append(code)
+            codes_of.setdefault(key, (finding, []))[1].append(code)
+    groups: dict[tuple[str, ...], list[Finding]] = {}
+    for finding, codes in codes_of.values():
+        groups.setdefault(tuple(codes), []).append(finding)
+    return groups
+
+
+def _red_flag_cards(record: Record, ctx: CardContext, prefill_url: str) -> list[Card]:
     if ctx.red_flag_source:
         title, path = ctx.red_flag_source
         source = {"label": f"{title}, {RED_FLAG_TABLE}", "url": ctx.absolute(path)}
     else:
         source = {"label": RED_FLAG_TABLE, "url": ctx.absolute("/")}
     cards = []
-    for finding, codes in by_finding.values():
+    for codes, findings in _red_flag_findings(record).items():
         flags = [ctx.red_flags[code] for code in codes if code in ctx.red_flags]
         if not flags:
             continue
         critical = any(flag.level == "critical" for flag in flags)
-        what = finding.label  # a diagnosis or a drug: both name themselves with their code
+        # Diagnoses and drugs name themselves with their code.
+        what = listed(finding.label for finding in findings)
+        resources = listed(finding.resource for finding in findings)
         # The action is this project's reading of the table, shown beside the seed's own words
         # (fixtures/alerts.json, the same wording as the intake's red-flag alerts).
         kind = alert_kind("red_flag_critical" if critical else "red_flag_warning")
@@ -251,7 +301,7 @@ def _red_flag_cards(record: Record, ctx: CardContext, prefill_url: str) -> list[
             summary = f"Rødt flag i journalen: {what} – udred for specifik patologi"
         detail = "\n".join(
             [
-                f"**Rødt flag i journalen:** {md(what)}, {md(finding.resource)}.",
+                f"**Rødt flag i journalen:** {md(what)}, {md(resources)}.",
                 "",
                 f"{RED_FLAG_TABLE} nævner:",
                 *(f"- {md(flag.label)}" for flag in flags),
@@ -397,13 +447,22 @@ def _guideline_cards(
                 "ud fra journalens oplysninger:",
                 "",
             ]
+            everyone = [rec for rec in recs if rec.slug in guideline.applies_to_all]
+            if everyone:
+                # Said once per guideline, not as the only reason on each of its lines.
+                lines += [
+                    f"*{APPLIES_TO_ALL}* (anbefalinger uden *Fordi*): "
+                    f"{md('; '.join(everyone[0].because))}.",
+                    "",
+                ]
             for rec in recs:
                 lines.append(
                     f"- {rec.symbol} **{md(rec.label)}:** "
                     f"[{md(rec.title)}]({ctx.absolute(rec.url)})  "
                 )
                 lines.append(f"  *Oprindelse:* {md(rec.provenance_line)}  ")
-                lines.append(f"  *Fordi:* {md('; '.join(rec.because))}  ")
+                if rec not in everyone:
+                    lines.append(f"  *Fordi:* {md('; '.join(rec.because))}  ")
                 if excerpt := rationale_excerpt(rec.rationale):
                     # A PICO question's background is not a rationale, and its doses are
                     # the studied interventions', not advice (provenance.PICO_DOSES_NOTE).

@@ -64,6 +64,13 @@ NUMBER_ERROR = "{resource}: {field} skal være et tal, ikke {value!r}."
 NEGATIVE_ERROR = "{resource}: {field} må ikke være negativ ({value})."
 FUTURE_BIRTH_DATE_ERROR = "{resource}: birthDate ({value}) ligger efter dags dato."
 OTHER_PATIENT_ERROR = "{resource}: {field} peger på {reference}, ikke på patienten {patient}."
+# A patient's active conditions or current medications are tens, not hundreds: a prefetch with
+# more is not one patient's record, and would cost time and an answer of megabytes.
+MAX_BUNDLE_ENTRIES = 500
+TOO_MANY_ENTRIES_ERROR = (
+    "Højst {limit} ressourcer pr. forudhentet søgning (fik {got}); så mange har ingen patients "
+    "journal."
+)
 PATIENT_ID_ERROR = "{resource}: id er {got!r}, men context.patientId er {expected!r}."
 TIME_ERROR = "{resource}: {field} er ikke et gyldigt FHIR-klokkeslæt ({value!r})."
 
@@ -395,7 +402,7 @@ def _duration_lower_bound(
 @dataclass
 class _Context:
     today: date
-    patient_id: str | None
+    patient_id: str
     contained: dict[str, dict] = field(default_factory=dict)
     included: dict[str, dict] = field(default_factory=dict)  # "Medication/x" -> resource
 
@@ -493,7 +500,7 @@ def _status_code(resource: dict, key: str, *, label: str, path: str) -> str | No
 
 def _check_subject(resource: dict, key: str, *, label: str, path: str, ctx: _Context) -> None:
     subject = _get(resource, key, dict, resource=label, path=path)
-    if not subject or ctx.patient_id is None:
+    if not subject:
         return
     reference = _get(subject, "reference", str, resource=label, path=f"{path}.{key}", where=key)
     if reference and "Patient/" in reference:
@@ -521,6 +528,11 @@ def _bundle_resources(bundle: Any, *, key: str, ctx: _Context) -> list[tuple[dic
             path, RESOURCE_TYPE_ERROR.format(where=path, expected="Bundle", got=repr(got))
         )
     entries = _get(bundle, "entry", list, resource="Bundle", path=path) or []
+    if len(entries) > MAX_BUNDLE_ENTRIES:
+        raise FhirError(
+            f"{path}.entry",
+            TOO_MANY_ENTRIES_ERROR.format(limit=MAX_BUNDLE_ENTRIES, got=len(entries)),
+        )
     resources = []
     for index, entry in enumerate(entries):
         entry_path = f"{path}.entry[{index}]"
@@ -553,7 +565,7 @@ def _patient(resource: Any, ctx: _Context) -> tuple[int | None, str]:
         )
     label = _label(resource, "Patient")
     rid = resource.get("id")
-    if ctx.patient_id is not None and isinstance(rid, str) and rid != ctx.patient_id:
+    if rid is not None and rid != ctx.patient_id:
         raise FhirError(
             f"{path}.id", PATIENT_ID_ERROR.format(resource=label, got=rid, expected=ctx.patient_id)
         )
@@ -956,6 +968,9 @@ def _dosage_ends(dosages: list, *, label: str, path: str, today: date) -> list[d
     return ended
 
 
+NAMED_ORDERS_MAX = 5  # orders of one drug named in its note; the rest are counted
+
+
 def _one_per_drug(findings: list[MedicationFinding]) -> list[MedicationFinding]:
     """Return one finding per intake drug; a drug with several current orders or statements
     has an unknown daily dose.
@@ -978,7 +993,9 @@ def _one_per_drug(findings: list[MedicationFinding]) -> list[MedicationFinding]:
             result.append(group[0])
             continue
         name = drug_table()[group[0].rule.drug].name.lower()
-        resources = ", ".join(f.resource for f in group)
+        resources = ", ".join(f.resource for f in group[:NAMED_ORDERS_MAX])
+        if len(group) > NAMED_ORDERS_MAX:
+            resources += f" og {len(group) - NAMED_ORDERS_MAX} flere"
         starts = [f.taken_since for f in group if f.taken_since]
         result.append(
             replace(
@@ -1038,7 +1055,7 @@ def _medications(
     return _one_per_drug(statements_found + orders), notes
 
 
-def record_read(*, prefetch: Any, patient_id: str | None, today: date) -> Record:
+def record_read(*, prefetch: Any, patient_id: str, today: date) -> Record:
     """Return what the prefetched FHIR says about the patient; raise FhirError if malformed."""
     if not isinstance(prefetch, dict):
         raise FhirError("prefetch", PREFETCH_NOT_AN_OBJECT_ERROR)
@@ -1088,6 +1105,21 @@ def record_drafts(record: Record) -> list[IntakeDraft]:
     return [_draft(record, site) for site in sites]
 
 
+# Gaps listed per draft (on its cards and in its pre-fill link); a record with hundreds of
+# unrecognised drugs gets the first ones and a count, not a card of hundreds of kilobytes.
+NOTES_MAX = 12
+MORE_NOTES = "{count} yderligere forhold i journalen er ikke vist her"
+
+
+def _bounded_notes(notes: list[str]) -> tuple[str, ...]:
+    """Return the distinct notes, at most NOTES_MAX, the last one counting those left out."""
+    unique = list(dict.fromkeys(notes))
+    if len(unique) <= NOTES_MAX:
+        return tuple(unique)
+    shown = unique[: NOTES_MAX - 1]
+    return (*shown, MORE_NOTES.format(count=len(unique) - len(shown)))
+
+
 def _draft(record: Record, site: SiteFinding | None) -> IntakeDraft:
     data = RecordIntakeData()
     notes: list[str] = []
@@ -1128,7 +1160,7 @@ def _draft(record: Record, site: SiteFinding | None) -> IntakeDraft:
             data["opioid_treatment_months"] = months
         else:
             notes.append("varighed af opioidbehandlingen ukendt (ingen startdato i journalen)")
-    notes.extend(record.notes)
+    notes = _bounded_notes([*notes, *record.notes])
     missing = tuple(short for key, short in REQUIRED_SHORT.items() if key not in data)
     prefill = tuple({"drug": m.rule.drug, "daily_dose": m.daily_dose} for m in record.drugs)
-    return IntakeDraft(site, data, missing, tuple(notes), prefill)
+    return IntakeDraft(site, data, missing, notes, prefill)

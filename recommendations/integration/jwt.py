@@ -26,6 +26,8 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives import serialization
 
+from ..text import text_has_forbidden_character
+
 # JWS algorithms with a public verification key (RFC 7518). CDS Hooks forbids `none` and every
 # symmetric (HMAC) algorithm, and recommends ES384 and RS384.
 ASYMMETRIC_ALGORITHMS = (
@@ -71,6 +73,9 @@ JWT_EXPIRED_ERROR = "JWT'et er udløbet (exp)."
 JWT_NOT_YET_VALID_ERROR = "JWT'et er udstedt i fremtiden (iat)."
 JWT_AUDIENCE_ERROR = "JWT'ets aud skal være adressen på den tjeneste, der kaldes: {audience}."
 JWT_CLAIM_ERROR = "JWT'et mangler {claim}."
+JWT_JTI_CHARACTER_ERROR = (
+    "JWT'ets jti indeholder et tegn, der ikke er tilladt (NUL eller en enlig UTF-16-surrogat)."
+)
 JWT_REPLAYED_ERROR = "JWT'et er allerede brugt (jti {jti!r}); hvert kald skal have sit eget."
 
 
@@ -210,6 +215,8 @@ def token_verify(
     jti = claims["jti"]
     if not isinstance(jti, str) or not jti:
         raise TokenError(JWT_CLAIM_ERROR.format(claim="jti"))
+    if text_has_forbidden_character(jti):
+        raise TokenError(JWT_JTI_CHARACTER_ERROR)
     if int(claims["exp"]) - int(claims["iat"]) > MAX_LIFETIME_SECONDS:
         raise TokenError(JWT_LIFETIME_ERROR.format(seconds=MAX_LIFETIME_SECONDS))
     return VerifiedToken(issuer=iss, jti=jti, expires_at=int(claims["exp"]), claims=claims)

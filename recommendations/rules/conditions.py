@@ -280,6 +280,31 @@ def condition_describe(condition: Mapping | None) -> str:
     return _describe_comparison(condition, None)
 
 
+def condition_shown_when(condition: Mapping | None, facts: Mapping[str, Any]) -> list[str]:
+    """Return, in Danish, each way `condition` would come to hold for these facts.
+
+    Each item alone would be enough ("eller" between items); inside an item every part is
+    needed. Parts of an "all" that already hold are left out: they are not what is missing.
+    Read from the same condition as the decision, so the two cannot drift apart.
+    """
+    return [way[:1].upper() + way[1:] for way in _missing_ways(condition, facts)]
+
+
+def _missing_ways(condition: Mapping | None, facts: Mapping[str, Any]) -> list[str]:
+    if condition is None or condition_holds(condition, facts):
+        return []
+    if "any" in condition:
+        return [way for part in condition["any"] for way in _missing_ways(part, facts)]
+    if "all" in condition:
+        ways = [""]
+        for part in condition["all"]:
+            needed = _missing_ways(part, facts)
+            if needed:
+                ways = [f"{way} og {need}" if way else need for way in ways for need in needed]
+        return ways
+    return [condition_describe(condition)]
+
+
 def _grouped(condition: Mapping) -> str:
     text = condition_describe(condition)
     return f"({text})" if ("all" in condition or "any" in condition) else text
@@ -309,6 +334,9 @@ def _describe_comparison(condition: Mapping, facts: Mapping[str, Any] | None) ->
         return f"ikke {label}"
     if op in {"is_empty", "not_empty"}:
         empty = (op == "is_empty") == value
+        if facts is not None and not empty and facts[fact]:
+            # Name what the patient has ("aktuelle opioider: oxycodon"), not "til stede".
+            return f"{label}: {_value_text(sorted(facts[fact]), last=' og ')}"
         return f"ingen {label}" if empty else f"{label} til stede"
     if facts is not None and op == "contains_any":
         # Name what the patient actually has, not the whole list the condition allows.

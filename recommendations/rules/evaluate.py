@@ -4,6 +4,7 @@ The caller hands in the content (a snapshot of guidelines, recommendations and r
 the same function serves the intake page, the API and the tests, and runs in microseconds.
 """
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -11,12 +12,14 @@ from typing import Any
 from .. import provenance
 from ..grading import strength_css, strength_label, strength_symbol
 from .alerts import alert_kind, mme_alert_reached
-from .conditions import condition_holds, condition_reasons
-from .drugs import MME_NOT_FOR_SWITCHING, drug_names, drug_table
+from .conditions import condition_holds, condition_reasons, condition_shown_when
+from .drugs import MME_NOT_FOR_SWITCHING, drug_names, drug_table, name_in_sentence
 from .facts import MME_NO_FACTOR, Facts, fact_values, facts_derive
 from .intake import Intake
 
 LEVEL_ORDER = {"critical": 0, "warning": 1, "info": 2}
+# Said once per guideline (GuidelineResult.applies_to_all), never as a card's only reason: a
+# recommendation without a condition of its own names the patient's facts that put them in scope.
 APPLIES_TO_ALL = "Gælder alle patienter i retningslinjens målgruppe"
 EXCEPTION_LABEL = "Undtagelse"
 
@@ -99,6 +102,25 @@ class AppliedRecommendation:
 
 
 @dataclass(frozen=True)
+class NotShownRecommendation:
+    """A recommendation of an in-scope guideline that does not apply, and what would show it."""
+
+    guideline: str
+    slug: str
+    title: str
+    strength: str
+    direction: str
+    label: str
+    symbol: str
+    url: str
+    shown_when: list[str]
+
+    @property
+    def grade_css(self) -> str:
+        return strength_css(self.strength, self.direction)
+
+
+@dataclass(frozen=True)
 class GuidelineResult:
     slug: str
     title: str
@@ -107,6 +129,10 @@ class GuidelineResult:
     in_scope: bool
     reasons: list[str]
     recommendations: list[AppliedRecommendation]
+    not_shown: list[NotShownRecommendation] = field(default_factory=list)
+    # Slugs of the applying recommendations that hold for everyone in scope (no condition).
+    applies_to_all: list[str] = field(default_factory=list)
+    source_short: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,6 +141,8 @@ class Evaluation:
     facts: Facts
     alerts: list[Alert]
     guidelines: list[GuidelineResult]
+    # Plain Danish for the patient record (rules/journal.py); set by the service, which has a date.
+    journal_note: str = ""
 
     @property
     def in_scope(self) -> list[GuidelineResult]:
@@ -155,14 +183,31 @@ def _scope(guideline: GuidelineRule, facts: Mapping[str, Any]) -> tuple[bool, li
     met, unmet = [], []
     for criterion in guideline.scope:
         holds = condition_holds(criterion["condition"], facts)
-        (met if holds else unmet).append(criterion["met" if holds else "unmet"].format_map(shown))
+        text = criterion["met" if holds else "unmet"].format_map(shown)
+        (met if holds else unmet).append(_singular_units(text))
     return (not unmet, met if not unmet else unmet)
+
+
+# The scope texts put a fact's number before a plural unit ("har varet {weeks} uger"); one of
+# a unit reads in the singular in Danish ("1 uge", "1 måned"; "år" is the same in both).
+_SINGULAR = re.compile(r"(?<![\d,])1 (uger|måneder)\b")
+
+
+def _singular_units(text: str) -> str:
+    return _SINGULAR.sub(lambda m: "1 " + {"uger": "uge", "måneder": "måned"}[m.group(1)], text)
+
+
+def _scope_facts(guideline: GuidelineRule, facts: Mapping[str, Any]) -> list[str]:
+    """Return the patient's own facts that put them in the guideline's scope."""
+    return [
+        r for criterion in guideline.scope for r in condition_reasons(criterion["condition"], facts)
+    ]
 
 
 def _applied(
     guideline: GuidelineRule, rec: RecommendationRule, facts: Mapping[str, Any]
 ) -> AppliedRecommendation:
-    because = condition_reasons(rec.applies_when, facts) or [APPLIES_TO_ALL]
+    because = condition_reasons(rec.applies_when, facts) or _scope_facts(guideline, facts)
     notes = []
     if rec.exception and condition_holds(rec.exception["when"], facts):
         # The seed's exception (e.g. a flare of known somatic disease) is not a reason the
@@ -193,6 +238,22 @@ def _applied(
     )
 
 
+def _not_shown(
+    guideline: GuidelineRule, rec: RecommendationRule, facts: Mapping[str, Any]
+) -> NotShownRecommendation:
+    return NotShownRecommendation(
+        guideline=guideline.slug,
+        slug=rec.slug,
+        title=rec.title,
+        strength=rec.strength,
+        direction=rec.direction,
+        label=strength_label(rec.strength, rec.direction, rec.certainty),
+        symbol=strength_symbol(rec.strength, rec.direction),
+        url=rec.url,
+        shown_when=condition_shown_when(rec.applies_when, facts),
+    )
+
+
 def _alert(kind, *, code: str | None = None, recommendation=None, source_values=None, **values):
     """Return an alert of a kind declared in fixtures/alerts.json, its wording filled in."""
     return Alert(
@@ -216,7 +277,8 @@ def red_flag_alerts(codes: Iterable[str], red_flags: Mapping[str, RedFlagRule]) 
     for code in sorted((c for c in set(codes) if c in red_flags), key=order.__getitem__):
         flag = red_flags[code]
         kind = alert_kind(f"red_flag_{flag.level}")
-        alerts.append(_alert(kind, code=code, label=flag.label))
+        # The table's labels may end in a full stop of their own ("... stillingsskift.").
+        alerts.append(_alert(kind, code=code, label=flag.label.rstrip().rstrip(".")))
     alerts.sort(key=lambda alert: LEVEL_ORDER[alert.level])
     return alerts
 
@@ -240,7 +302,7 @@ def _medication_alerts(
                         alert_kind("current_medication_advised_against"),
                         recommendation=f"{rec.guideline}/{rec.slug}",
                         source_values={"guideline_source": sources[rec.guideline]},
-                        drug=drug_table()[med.drug].name,
+                        drug=name_in_sentence(drug_table()[med.drug].name),
                         label=rec.label.lower(),
                         title=rec.title,
                     )
@@ -274,13 +336,16 @@ def evaluate(intake: Intake, content: RulesContent) -> Evaluation:
     results, applied_all, rules = [], [], {}
     for guideline in content.guidelines:
         in_scope, reasons = _scope(guideline, values)
-        applied = []
+        applied, not_shown = [], []
         if in_scope:
             for rec in guideline.recommendations:
                 rules[f"{guideline.slug}/{rec.slug}"] = rec
                 if condition_holds(rec.applies_when, values):
                     applied.append(_applied(guideline, rec, values))
+                else:
+                    not_shown.append(_not_shown(guideline, rec, values))
         applied_all.extend(applied)
+        unconditional = {rec.slug for rec in guideline.recommendations if rec.applies_when is None}
         results.append(
             GuidelineResult(
                 guideline.slug,
@@ -290,6 +355,9 @@ def evaluate(intake: Intake, content: RulesContent) -> Evaluation:
                 in_scope,
                 reasons,
                 applied,
+                not_shown=not_shown,
+                applies_to_all=[rec.slug for rec in applied if rec.slug in unconditional],
+                source_short=guideline.source_short,
             )
         )
     alerts = (

@@ -53,3 +53,42 @@ function liveUpdateFailed(event) {
 }
 document.addEventListener("htmx:responseError", liveUpdateFailed);
 document.addEventListener("htmx:sendError", liveUpdateFailed);
+
+// "Kopiér til journal": the note is a selectable block that works without JavaScript; with it,
+// a button copies the note in one tap. Shown only where it can work (progressive enhancement).
+function revealCopyButtons() {
+  document.querySelectorAll("[data-copy][hidden]").forEach(function (button) {
+    button.hidden = false;
+  });
+}
+revealCopyButtons();
+document.addEventListener("htmx:afterSettle", revealCopyButtons);
+
+function selectContents(element) {
+  var range = document.createRange();
+  range.selectNodeContents(element);
+  var selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+}
+
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-copy]");
+  if (!button) return;
+  var source = document.getElementById(button.getAttribute("data-copy"));
+  var status = button.parentNode.querySelector(".copy-status");
+  var say = function (name) { if (status) status.textContent = status.getAttribute(name); };
+  if (!source) return;
+  // Without the clipboard API (an insecure context), select the text so one more key copies it.
+  var fallback = function () {
+    selectContents(source);
+    var copied = false;
+    try { copied = document.execCommand("copy"); } catch (error) { copied = false; }
+    say(copied ? "data-copied" : "data-failed");
+  };
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(source.textContent).then(function () { say("data-copied"); }, fallback);
+  } else {
+    fallback();
+  }
+});

@@ -206,7 +206,7 @@ def test_a_clinician_goes_from_the_intake_to_a_taper_plan_and_prints_it_with_the
         page.keyboard.press("Enter")
     patient = popup.value
     expect(patient.get_by_role("heading", level=1)).to_have_text(
-        "Din plan for nedtrapning af Oxycodon"
+        "Din plan for nedtrapning af oxycodon"
     )
     patient.emulate_media(media="print")
     expect(patient.get_by_role("button", name="Udskriv")).to_be_hidden()

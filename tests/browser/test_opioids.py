@@ -16,14 +16,14 @@ def test_clinician_builds_a_plan_sees_the_chart_and_prints_it_for_the_patient(pa
     box = chart.bounding_box()
     assert box and box["width"] > 200 and box["height"] > 80
 
-    page.get_by_label("Reduktion pr. trin (% af startdosis)").fill("20")
+    page.get_by_label("Reduktion pr. trin (%)").fill("20")
     expect(page.locator("#plan .taper-table tbody tr")).to_have_count(6)
 
     with page.context.expect_page() as popup:
         page.get_by_role("button", name="Udskriv plan til patienten").click()
     patient = popup.value
     expect(patient.get_by_role("heading", level=1)).to_have_text(
-        "Din plan for nedtrapning af Oxycodon"
+        "Din plan for nedtrapning af oxycodon"
     )
     expect(patient.get_by_role("heading", name="Hvis du får abstinenser")).to_be_visible()
     expect(patient.locator("svg.taper-chart__svg")).to_be_visible()
@@ -33,9 +33,9 @@ def test_clinician_builds_a_plan_sees_the_chart_and_prints_it_for_the_patient(pa
 def test_a_bad_reduction_is_flagged_next_to_the_field_while_typing(page):
     page.goto(page.base_url + "/opioids/taper-plan/")
     fill_oxycodone_plan(page)
-    page.get_by_label("Reduktion pr. trin (% af startdosis)").fill("75")
+    page.get_by_label("Reduktion pr. trin (%)").fill("75")
     expect(page.locator("#error-reduction_percent")).to_contain_text("fra 1 til 50 %")
-    page.get_by_label("Reduktion pr. trin (% af startdosis)").fill("10")
+    page.get_by_label("Reduktion pr. trin (%)").fill("10")
     expect(page.locator("#error-reduction_percent")).to_be_empty()
     expect(page.locator("#plan svg.taper-chart__svg")).to_be_visible()
 

@@ -37,6 +37,6 @@ def test_a_taper_plan_is_not_left_under_a_changed_pace_when_the_server_does_not_
     expect(page.locator("#plan .taper-table tbody tr")).to_have_count(11)
 
     page.route("**/opioids/taper-plan/", lambda route: route.abort())  # no answer at all
-    page.get_by_label("Reduktion pr. trin (% af startdosis)").fill("20")
+    page.get_by_label("Reduktion pr. trin (%)").fill("20")
     expect(page.locator("#plan")).to_contain_text(UPDATE_FAILED)
     expect(page.locator("#plan .taper-table")).to_have_count(0)

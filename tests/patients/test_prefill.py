@@ -91,4 +91,5 @@ def test_a_forged_token_is_refused(client):
 def test_the_prefilled_page_stays_within_its_query_budget(client, django_assert_max_num_queries):
     token = prefill_token_make(draft_for(fhir.adult_with_low_back_pain_for_three_weeks()))
     with django_assert_max_num_queries(3):
-        client.get(f"/intake/prefill/{token}/")
+        response = client.get(f"/intake/prefill/{token}/")
+    assert response.status_code == 200

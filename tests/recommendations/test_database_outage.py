@@ -39,7 +39,8 @@ BASE_DIR = Path(settings.BASE_DIR)
 START_TIMEOUT = 30  # seconds for gunicorn to answer /healthz
 RECOVERY_TIMEOUT = 20  # seconds for the app to serve again once the database is back
 REQUEST_TIMEOUT = 20  # seconds for any one request: none may hang
-CONNECT_TIMEOUT = 5  # nkr/settings.py: the default connect_timeout for PostgreSQL
+CONNECT_TIMEOUT = 5  # nkr/settings.py: the default connect_timeout for PostgreSQL is below it
+HUNG_ANSWER_WITHIN = 5  # seconds: a request to a hung database gets its 503 within them
 
 PAGES = ["/", "/guidelines/acute-low-back-pain/", "/search/?q=opioider"]
 API_GETS = ["/api/v1/guidelines/", "/api/v1/recommendations/?guideline=acute-low-back-pain"]
@@ -199,6 +200,39 @@ def test_a_hung_database_gives_a_503_within_the_connect_timeout(server):
     assert_unavailable_json(server.get("/api/v1/guidelines/"))
     assert time.monotonic() - started < CONNECT_TIMEOUT + 5
     assert_unavailable_page(server.get("/"))
+
+    server.proxy.restore()
+    server.wait_healthy(RECOVERY_TIMEOUT)
+    assert_serves_normally(server)
+    assert_no_restart_and_no_traceback(server)
+
+
+def assert_unavailable_within(server: Server, request, check) -> None:
+    started = time.monotonic()
+    check(request())
+    assert time.monotonic() - started < HUNG_ANSWER_WITHIN
+
+
+def test_a_frozen_database_gives_every_request_a_503_within_5_s_and_service_returns(server):
+    """The kept connection stays open but nothing comes back (not a reset): the worst case."""
+    assert_serves_normally(server)  # the worker keeps its connection (CONN_MAX_AGE)
+
+    server.proxy.stall()
+    for path in PAGES:
+        assert_unavailable_within(
+            server, lambda path=path: server.get(path), assert_unavailable_page
+        )
+    for path in API_GETS:
+        assert_unavailable_within(
+            server, lambda path=path: server.get(path), assert_unavailable_json
+        )
+    assert_unavailable_within(server, server.evaluate, assert_unavailable_json)
+
+    def assert_health_unavailable(response):
+        assert (response.status_code, response.json()["status"]) == (503, "unavailable")
+        assert response.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
+
+    assert_unavailable_within(server, lambda: server.get("/healthz"), assert_health_unavailable)
 
     server.proxy.restore()
     server.wait_healthy(RECOVERY_TIMEOUT)

@@ -499,3 +499,37 @@ def test_more_red_flags_than_the_limit_are_refused_naming_the_field_and_limit(cl
 def test_the_limits_themselves_are_accepted(client):
     meds = [medication("paracetamol", 1000)] * MEDICATIONS_MAX
     assert post(client, {**LOW_BACK, "medications": meds}).status_code == 200
+
+
+def test_the_api_lists_what_is_not_shown_and_what_would_show_it(client):
+    response = post(client, {"age": 50, "pain_site": "generalised", "pain_duration_weeks": 20})
+
+    assert response.status_code == 200
+    (generalised,) = [g for g in response.json()["guidelines"] if g["slug"] == "generalised-pain"]
+    assert len(generalised["recommendations"]) == 4
+    assert len(generalised["not_shown"]) == 10
+    cbt = next(item for item in generalised["not_shown"] if item["slug"] == "cbt")
+    assert cbt["shown_when"] == ["Komplekse problemstillinger som følge af smerterne"]
+    assert cbt["label"] == "Stærk anbefaling for"
+    assert cbt["url"] == "http://testserver/guidelines/generalised-pain/cbt/"
+    assert generalised["applies_to_all"] == [
+        "diagnostic-clarification",
+        "biopsychosocial-assessment",
+        "patient-education",
+    ]
+    out = [g for g in response.json()["guidelines"] if not g["in_scope"]]
+    assert all(g["not_shown"] == [] and g["recommendations"] == [] for g in out)
+
+
+def test_the_api_gives_a_plain_text_journal_note(client):
+    response = post(
+        client,
+        {**LOW_BACK, "medications": [{"drug": "ibuprofen", "daily_dose": 1200, "unit": "mg"}]},
+    )
+
+    note = response.json()["journal_note"]
+    assert note.startswith("Smertevurdering efter de nationale kliniske retningslinjer (nkr), ")
+    assert "Oplyst: 30 år; lænderyg i 3 uger;" in note
+    assert "- Advarsel: Patienten får ibuprofen, som frarådes (svag anbefaling imod)" in note
+    assert "Nyopståede lænderygsmerter (Sundhedsstyrelsen 2016):" in note
+    assert "<" not in note and len(note) <= 2000

@@ -380,7 +380,7 @@ def test_a_drug_without_practical_steps_is_not_rounded_and_a_note_says_so():
     taper = plan(drug="tramadol", daily_dose=300, round_doses=True)
     assert doses(taper)[:3] == [300, 270, 240]
     assert not taper.rounded
-    assert ROUNDING_NONE_NOTE.format(name="Tramadol") in taper.notes
+    assert ROUNDING_NONE_NOTE.format(name="tramadol") in taper.notes
 
 
 def test_the_dose_steps_fixture_holds_opioids_in_their_units_and_names_its_source():
@@ -557,6 +557,7 @@ def taper_inputs(draw):
         "interval_weeks": draw(st.one_of(st.none(), st.integers(1, 12))),
         "target_daily_dose": target,
         "round_doses": draw(st.booleans()),
+        "weekdays_only": draw(st.booleans()),
         "pauses": draw(
             st.lists(
                 st.builds(Pause, st.integers(1, 8), st.integers(1, 12)),
@@ -612,7 +613,15 @@ def test_a_plan_never_rises_never_undershoots_and_ends_exactly_at_the_target(inp
         return
     values = doses(taper)
     assert values[0] == inputs["daily_dose"]
-    assert taper.steps[0].date == inputs["start_date"]
+    chosen = inputs["start_date"]
+    if inputs["weekdays_only"]:
+        # A weekend start moves to the Monday after (never earlier: no faster than the pace).
+        days_to_monday = {5: 2, 6: 1}.get(chosen.weekday(), 0)
+        assert taper.steps[0].date == chosen + timedelta(days=days_to_monday)
+        assert all(s.date.weekday() < 5 for s in taper.steps)
+        assert all(day.weekday() < 5 for day in taper.follow_ups)
+    else:
+        assert taper.steps[0].date == chosen
     assert values[-1] == inputs["target_daily_dose"]
     assert all(later <= earlier for earlier, later in zip(values, values[1:], strict=False))
     assert all(dose >= inputs["target_daily_dose"] and dose >= 0 for dose in values)

@@ -147,7 +147,9 @@ def test_taper_api_defaults_follow_the_contract(client):
     assert data["interval_weeks"] == 1
     assert data["target_daily_dose"] == 0
     assert data["unit"] == "mg"
-    assert data["steps"][0]["date"] == timezone.localdate().isoformat()
+    today = timezone.localdate()
+    next_working_day = today + timedelta(days={4: 3, 5: 2}.get(today.weekday(), 1))
+    assert data["steps"][0]["date"] == next_working_day.isoformat()
     long_use = post_json(client, TAPER_API, OXYCODONE_60).json()
     assert long_use["interval_weeks"] == 4
 
@@ -433,7 +435,10 @@ def test_taper_page_form_has_the_defaults(client):
     text = client.get(TAPER_PAGE).content.decode()
     assert 'name="reduction_percent" type="text" inputmode="decimal" size="5" value="10"' in text
     assert 'name="target_daily_dose" type="text" inputmode="decimal" size="6" value="0"' in text
-    assert f'value="{timezone.localdate().isoformat()}"' in text
+    # Without a date the plan starts on the next working day (Monday after a Friday-Sunday).
+    today = timezone.localdate()
+    days = {4: 3, 5: 2}.get(today.weekday(), 1)
+    assert f'value="{(today + timedelta(days=days)).isoformat()}"' in text
     assert 'method="post"' in text
     assert "Standard: hver 4. uge ved brug i 12 måneder eller mere, ellers hver uge" in text
 
@@ -451,12 +456,12 @@ def test_taper_page_builds_the_plan_with_chart_table_follow_ups_and_guideline(cl
             "start_date": "2026-01-05",
         },
     ).content.decode()
-    assert "Forslag til nedtrapning af Oxycodon" in text
+    assert "Forslag til nedtrapning af oxycodon" in text
     assert '<svg class="taper-chart__svg"' in text
     assert 'role="img"' in text
     assert "<caption>Trin i planen</caption>" in text
     assert (
-        '<td class="num" data-label="Døgndosis (mg)">54</td>\n'
+        '<td class="num" data-label="Døgndosis (mg/døgn)">54</td>\n'
         '        <td class="num" data-label="MME/døgn">81</td>'
     ) in text
     assert "12. oktober 2026" in text
@@ -535,7 +540,7 @@ def test_a_prefill_from_the_intake_page_shows_the_form_filled_and_no_errors(clie
     assert 'value="10"' in text  # the default reduction is filled in
     assert "error-summary" not in text
     assert 'aria-invalid="true"' not in text
-    assert "Forslag til nedtrapning af Oxycodon" in text
+    assert "Forslag til nedtrapning af oxycodon" in text
 
 
 @pytest.mark.usefixtures("content")
@@ -574,7 +579,8 @@ def test_hold_pause_after_a_step_adds_a_pause_and_moves_the_later_steps(client):
     assert "Pause: 1 ekstra interval" in text
     # Step 4 moves from 30 March to 27 April.
     assert (
-        '27. april 2026</td>\n        <td class="num" data-label="Døgndosis (mg)">42</td>' in text
+        '27. april 2026</td>\n        <td class="num" data-label="Døgndosis (mg/døgn)">42</td>'
+        in text
     )
 
 
@@ -662,15 +668,15 @@ def test_the_print_view_is_plain_danish_for_the_patient(client):
         },
     )
     text = response.content.decode()
-    assert "Din plan for nedtrapning af Fentanyl (depotplaster)" in text
+    assert "Din plan for nedtrapning af fentanyl (depotplaster)" in text
     assert "Planen er et forslag, som I kan ændre undervejs. Det er ikke en ordre." in text
     assert "Hvis du får abstinenser" in text
     assert "Kontakt din læge," in text
     assert "Nedtrapningen kan sættes på pause" in text
     assert "Din næste aftale" in text
     assert "mandag 2. februar 2026" in text  # the first follow-up
-    assert "Plaster: 62,5 mikrogram/time (plastre: 50 + 12)" in text
-    assert "Plaster: 12,5 mikrogram/time (plastret er mærket 12)" in text
+    assert "Plaster: 62,5 mikrogram/time (mcg/h), plastre: 50 + 12" in text
+    assert "Plaster: 12,5 mikrogram/time (mcg/h), plastret er mærket 12" in text
     assert text.count("Plaster: 75 mikrogram/time") == 1  # an unchanged dose is not repeated
     assert "MME" not in text.split("<main", 1)[1]
     assert '<form id="taper-form"' not in text
@@ -733,7 +739,7 @@ def test_the_print_view_is_danish_even_when_the_clinician_uses_english(client):
     text = response.content.decode()
     assert response["Content-Language"] == "da"
     assert '<html lang="da">' in text
-    assert "Din plan for nedtrapning af Oxycodon" in text
+    assert "Din plan for nedtrapning af oxycodon" in text
     assert "Hvis du får abstinenser" in text
     assert "mandag 5. januar 2026" in text
     assert "Your plan" not in text and "January" not in text
@@ -743,6 +749,7 @@ def test_the_print_view_is_danish_even_when_the_clinician_uses_english(client):
 def test_the_print_view_shows_the_next_appointment_on_or_after_today_not_one_past(client):
     today = timezone.localdate()
     start = today - timedelta(weeks=9)
+    start -= timedelta(days=max(0, start.weekday() - 4))  # a working day: the plan keeps it
     text = client.post(TAPER_PAGE, PRINT_FORM | {"start_date": start.isoformat()}).content.decode()
     next_day = start + timedelta(weeks=12)  # follow-ups every 4 weeks; 4 and 8 have passed
     appointment = text.split('class="next-appointment"', 1)[1].split("</p>", 1)[0]

@@ -1,8 +1,8 @@
 import re
 
 import pytest
-from django.utils.html import escape
 from django.urls import reverse
+from django.utils.html import escape
 
 from recommendations.models import Guideline, Recommendation
 
@@ -232,3 +232,37 @@ def test_list_lines_of_a_seed_text_are_shown_as_a_list_with_their_own_markers(cl
     text = page_text(client, rec.get_absolute_url())
     assert '<ul class="rationale__list"><li>a. Symptomanamnese' in text
     assert "- a." not in text
+
+
+def test_live_search_is_one_query(client, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = client.get("/search/", {"q": "panodil"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+
+
+def test_the_search_page_says_mente_du_for_a_typo(client):
+    text = client.get("/search/", {"q": "tramadl"}).content.decode()
+    assert "Mente du" in text
+    assert 'href="/search/?q=tramadol"' in text
+    assert "/guidelines/generalised-pain/tramadol/" in text
+
+
+def test_the_search_page_shows_the_guideline_a_condition_names_before_its_recommendations(client):
+    text = client.get("/search/", {"q": "fibromyalgi"}).content.decode()
+    guideline = text.index('href="/guidelines/generalised-pain/"')
+    assert guideline < text.index("/guidelines/generalised-pain/cbt/")
+
+
+def test_the_search_page_says_which_guideline_never_mentions_the_drug(client):
+    text = client.get("/search/", {"q": "paracetamol"}).content.decode()
+    assert "Ingen af anbefalingerne i" in text
+    assert "nævner paracetamol" in text
+
+
+def test_a_search_that_finds_nothing_is_not_a_dead_end(client):
+    text = client.get("/search/", {"q": "akupressur"}).content.decode()
+    assert "0 anbefalinger matcher" in text
+    assert 'href="/search/?q=akupunktur"' in text
+    assert 'href="/search/?q=paracetamol"' in text  # an example that finds something
+    for slug in ("child-msk-pain", "generalised-pain", "acute-low-back-pain", "opioid-tapering"):
+        assert f'href="/guidelines/{slug}/"' in text

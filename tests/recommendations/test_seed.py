@@ -13,8 +13,8 @@ from recommendations.services import content_seed
 def test_seeding_twice_changes_nothing(content):
     again = content_seed()
     assert again.created == again.updated == again.skipped == []
-    # 71 content rows, the 2018 hearing round and its 13 responses.
-    assert len(again.unchanged) == len(content.created) == 85
+    # 71 content rows, the 2018 hearing round and its 13 responses, 74 search synonyms.
+    assert len(again.unchanged) == len(content.created) == 159
 
 
 def test_an_edited_recommendation_survives_reseeding_and_the_command_says_so(content, capsys):
@@ -63,7 +63,7 @@ def _edit_first_recommendation(fixtures, **changes):
     path.write_text(json.dumps(data, ensure_ascii=False))
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("no_content")
 def test_a_condition_with_an_unknown_fact_fails_naming_the_recommendation(broken_fixtures):
     _edit_first_recommendation(
         broken_fixtures, applies_when={"fact": "shoe_size", "op": "gt", "value": 40}
@@ -73,7 +73,7 @@ def test_a_condition_with_an_unknown_fact_fails_naming_the_recommendation(broken
     assert Recommendation.objects.count() == 0
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("no_content")
 def test_a_condition_with_an_unknown_operator_fails_naming_the_recommendation(broken_fixtures):
     _edit_first_recommendation(
         broken_fixtures, applies_when={"fact": "age", "op": "roughly", "value": 40}
@@ -82,7 +82,7 @@ def test_a_condition_with_an_unknown_operator_fails_naming_the_recommendation(br
         content_seed(fixtures_dir=broken_fixtures)
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("no_content")
 def test_an_unknown_strength_fails_and_nothing_is_loaded(broken_fixtures):
     _edit_first_recommendation(broken_fixtures, strength="very_strong")
     with pytest.raises(ContentError, match="parent-pain-education.*very_strong"):
@@ -90,7 +90,7 @@ def test_an_unknown_strength_fails_and_nothing_is_loaded(broken_fixtures):
     assert Recommendation.objects.count() == 0
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("no_content")
 def test_the_command_reports_bad_content_and_changes_nothing(broken_fixtures):
     _edit_first_recommendation(broken_fixtures, direction="sideways")
     with pytest.raises(CommandError, match="nothing changed.*sideways"):

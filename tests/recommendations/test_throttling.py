@@ -1,11 +1,15 @@
 """Anonymous API calls are rate-limited per client address: 429 with Retry-After beyond it."""
 
+import threading
+
 import pytest
-from django.core.cache import cache
-from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
+from django.test import Client
+from django.utils import timezone
 
 from recommendations.api.errors import THROTTLED_ERROR
+from recommendations.middleware import UNAVAILABLE_ERROR
+from recommendations.models import ThrottleCount
 
 pytestmark = pytest.mark.usefixtures("content")
 
@@ -15,7 +19,7 @@ LOW_BACK = {"age": 30, "pain_site": "low_back", "pain_duration_weeks": 3}
 
 @pytest.fixture
 def api_rate(settings):
-    """Return a function that sets the anonymous API rate, starting from no calls counted."""
+    """Return a function that sets the anonymous API rate (no calls are counted yet: conftest)."""
 
     def set_rate(rate: str, *, num_proxies: int = 0) -> None:
         rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] | {"anon": rate}
@@ -23,10 +27,8 @@ def api_rate(settings):
             "DEFAULT_THROTTLE_RATES": rates,
             "NUM_PROXIES": num_proxies,
         }
-        cache.clear()
 
-    yield set_rate
-    cache.clear()
+    return set_rate
 
 
 def evaluate(client, **headers):
@@ -88,22 +90,98 @@ def test_behind_a_counted_proxy_each_forwarded_client_has_its_own_budget(client,
     assert (first.status_code, other.status_code, again.status_code) == (200, 200, 429)
 
 
-def test_the_count_is_kept_in_the_database_cache_that_every_worker_shares(
+def test_without_redis_the_count_is_kept_in_the_database_that_every_server_shares(
     client, api_rate, settings
 ):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "nkr_cache",
-        }
-    }
-    call_command("createcachetable")
+    settings.THROTTLE_STORE = "database"
     api_rate("1/min")
 
     evaluate(client)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM nkr_cache")
-        (rows,) = cursor.fetchone()
 
-    assert rows == 1
+    assert list(ThrottleCount.objects.values_list("key", "count")) == [
+        ("nkr:throttle:anon:127.0.0.1", 1)
+    ]
     assert evaluate(client).status_code == 429
+
+
+def test_a_closed_window_starts_a_new_count(client, api_rate, settings):
+    settings.THROTTLE_STORE = "database"
+    api_rate("1/min")
+    evaluate(client)
+    ThrottleCount.objects.update(expires_at=timezone.now())
+
+    assert evaluate(client).status_code == 200
+    assert ThrottleCount.objects.get().count == 1
+
+
+# --- Concurrent clients (issue 15: 194-213 of 120 got through when sent at once) -----------
+
+CONCURRENT_CLIENTS = 24
+CALLS_EACH = 5
+CONCURRENT_LIMIT = 20
+MME_API = "/api/v1/opioids/mme/"
+MME_BODY = {"medications": [{"drug": "morphine", "daily_dose": 30, "unit": "mg"}]}
+
+
+def concurrent_statuses(path: str, body: dict) -> list[int]:
+    """Return the status of every call when many clients call at the same moment."""
+    start = threading.Barrier(CONCURRENT_CLIENTS)
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def one_client() -> None:
+        client = Client()
+        start.wait()
+        mine = [
+            client.post(path, body, content_type="application/json").status_code
+            for _ in range(CALLS_EACH)
+        ]
+        with lock:
+            statuses.extend(mine)
+        # Each thread opened its own database connection; close it before the test ends.
+        connections.close_all()
+
+    threads = [threading.Thread(target=one_client) for _ in range(CONCURRENT_CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
+def assert_the_limit_holds(statuses: list[int]) -> None:
+    assert len(statuses) == CONCURRENT_CLIENTS * CALLS_EACH
+    assert set(statuses) <= {200, 429}
+    # Every call came within the window: exactly the limit is answered, the rest refused.
+    assert statuses.count(200) == CONCURRENT_LIMIT
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: concurrent connections to SQLite's in-memory test database lock",
+)
+def test_concurrent_clients_get_at_most_the_limit_counted_in_the_database(api_rate, settings):
+    settings.THROTTLE_STORE = "database"
+    api_rate(f"{CONCURRENT_LIMIT}/min")
+
+    assert_the_limit_holds(concurrent_statuses(MME_API, MME_BODY))
+
+
+def test_concurrent_clients_get_at_most_the_limit_counted_in_redis(api_rate, settings, redis_url):
+    settings.THROTTLE_STORE = "redis"
+    settings.REDIS_URL = redis_url
+    api_rate(f"{CONCURRENT_LIMIT}/min")
+
+    assert_the_limit_holds(concurrent_statuses(MME_API, MME_BODY))
+
+
+def test_an_unreachable_redis_is_a_503_not_a_500(client, api_rate, settings):
+    settings.THROTTLE_STORE = "redis"
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    api_rate("10/min")
+
+    response = evaluate(client)
+
+    assert response.status_code == 503
+    assert response.json() == {"errors": {"detail": [UNAVAILABLE_ERROR]}}

@@ -135,3 +135,4 @@ def test_healthz_answers_503_when_it_does_not(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "database": "down"}
+    assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)

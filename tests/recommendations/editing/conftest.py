@@ -11,12 +11,6 @@ from recommendations.models import Recommendation
 from recommendations.permissions import editors_group_sync
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # Real hashing costs about half a second per user; these tests are about permissions.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def editors_group(db):
     # Browser (transactional) tests empty the tables the migration filled; sync it again.

@@ -1,4 +1,5 @@
-"""Two editors open the same recommendation and both save: the second save is refused."""
+"""Two editors save the same recommendation: the second is refused, its text kept in the audit
+trail; browser line breaks are no conflict."""
 
 import pytest
 
@@ -10,7 +11,7 @@ from recommendations.services import (
     recommendation_editable_values,
 )
 
-from .helpers import open_form, save
+from .helpers import change_url, open_form, save
 
 ALICE_TEXT = "Tilbyd kognitiv adfærdsterapi til patienter med komplekse problemstillinger (Alice)."
 ERIK_TEXT = "Tilbyd kognitiv adfærdsterapi, når smerterne giver komplekse problemstillinger (Erik)."
@@ -87,3 +88,65 @@ def test_the_service_refuses_a_stale_edit_token(cbt, alice, erik):
             recommendation=cbt, user=erik, data={**data, "title": ERIK_TEXT}, edit_token=stale
         )
     assert refused.value.conflict.current["title"] == ALICE_TEXT
+
+
+def test_the_service_keeps_the_refused_text_in_the_audit_trail_when_it_refuses(cbt, alice, erik):
+    stale = recommendation_edit_token(recommendation=cbt)
+    data = recommendation_editable_values(recommendation=cbt)
+    recommendation_draft_save(
+        recommendation=cbt, user=alice, data={**data, "title": ALICE_TEXT}, edit_token=stale
+    )
+
+    with pytest.raises(EditConflictError):
+        recommendation_draft_save(
+            recommendation=cbt, user=erik, data={**data, "title": ERIK_TEXT}, edit_token=stale
+        )
+
+    event = cbt.audit_events.get(action=AuditAction.EDIT_REFUSED)
+    assert (event.username, event.text["title"]) == ("erik", ERIK_TEXT)
+
+
+# Concurrent edits: nothing lost, the message matches the page, browser line breaks.
+
+CRLF_RATIONALE_NOTE = "Første afsnit.\r\n\r\nAndet afsnit."
+
+
+def test_a_refused_editors_text_is_kept_in_the_audit_trail_and_shown_there(
+    alice_client, erik_client, cbt
+):
+    alice_form = open_form(alice_client, cbt)
+    erik_form = open_form(erik_client, cbt)
+    save(alice_client, cbt, alice_form, title="Alices tekst.")
+
+    refused = save(erik_client, cbt, erik_form, title="Eriks tekst, som ikke må gå tabt.")
+
+    assert "tabellen ovenfor viser den gemte tekst" in refused.content.decode()
+    event = cbt.audit_events.get(action=AuditAction.EDIT_REFUSED)
+    assert event.username == "erik"
+    assert event.text["title"] == "Eriks tekst, som ikke må gå tabt."
+    page = alice_client.get(change_url(cbt)).content.decode()
+    trail = page.split("Revisionsspor")[-1]
+    assert "Den afviste tekst" in trail and "Eriks tekst, som ikke må gå tabt." in trail
+
+
+def test_browser_line_breaks_are_stored_as_newlines_and_are_not_a_conflict(
+    alice_client, erik_client, cbt
+):
+    alice_form = open_form(alice_client, cbt)
+    erik_form = open_form(erik_client, cbt)
+    crlf = {key: value.replace("\n", "\r\n") for key, value in erik_form.items()}
+    save(alice_client, cbt, alice_form, title="Alices titel.")
+
+    refused = save(erik_client, cbt, crlf, title="Eriks titel.")
+
+    rows = refused.context["adminform"].form.conflict_rows()
+    assert [label for label, *_ in rows] == ["Anbefaling"], "only the title really differs"
+    event = cbt.audit_events.get(action=AuditAction.EDIT_REFUSED)
+    assert "\r" not in event.text["rationale"]
+
+
+def test_a_draft_posted_with_browser_line_breaks_is_saved_with_newlines(alice_client, cbt):
+    save(alice_client, cbt, open_form(alice_client, cbt), update_note=CRLF_RATIONALE_NOTE)
+
+    draft = RecommendationDraft.objects.get(recommendation=cbt)
+    assert draft.update_note == "Første afsnit.\n\nAndet afsnit."

@@ -234,5 +234,7 @@ def test_the_changes_page_query_count_does_not_grow_with_its_changes(
         recommendation_publish(recommendation=cbt, user=alice, change_reason=f"Udgivet {number}.")
 
     with django_assert_max_num_queries(CHANGES_BUDGET):
-        page = client.get("/guidelines/generalised-pain/changes/").content.decode()
+        response = client.get("/guidelines/generalised-pain/changes/")
+    assert response.status_code == 200
+    page = response.content.decode()
     assert page.count('class="change change--guideline"') == 3

@@ -5,13 +5,14 @@ import time
 
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from recommendations.admin_site import OTP_INVALID_TOKEN_ERROR
+from recommendations.admin_site import OTP_DEVICE_REQUIRED_ERROR, OTP_INVALID_TOKEN_ERROR
 
 LOGIN = "/admin/login/"
 PASSWORD = "correct horse 42"
@@ -82,7 +83,8 @@ def test_a_lockout_is_logged_without_the_password(client, alice, settings, caplo
     with caplog.at_level(logging.INFO, logger="nkr.audit"):
         fail(client, "alice", settings.AXES_FAILURE_LIMIT)
 
-    assert "login_locked_out username='alice'" in caplog.text
+    assert "login_locked_out username='********************'" in caplog.text
+    assert "alice" not in caplog.text, "the username as typed may be a password"
     assert "wrong" not in caplog.text
 
 
@@ -163,6 +165,29 @@ def test_with_the_setting_the_code_from_the_app_gets_in(client, alice, alice_dev
     assert client.get("/admin/").status_code == 200
 
 
+def test_with_the_setting_the_first_login_with_the_code_gets_in(
+    client, alice, alice_device, otp_required
+):
+    """The first form has no device field: with one device, the code alone is enough."""
+    response = log_in(client, "alice", PASSWORD, otp_token=code_now(alice_device))
+
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_with_the_setting_a_user_with_two_devices_is_asked_in_danish_which(
+    client, alice, alice_device, otp_required
+):
+    TOTPDevice.objects.create(user=alice, name="reserve", confirmed=True)
+
+    page = log_in(client, "alice", PASSWORD, otp_token=code_now(alice_device)).content.decode()
+
+    assert "Please select a device" not in page
+    assert str(OTP_DEVICE_REQUIRED_ERROR) in page
+    assert 'name="otp_device"' in page
+    assert "_auth_user_id" not in client.session
+
+
 def test_with_the_setting_a_session_signed_in_without_a_code_has_no_admin_access(
     alice_client, otp_required, caplog
 ):
@@ -219,3 +244,24 @@ def test_a_failed_attempt_is_kept_without_the_password_or_the_code(client, alice
 
     assert "my secret guess" not in kept
     assert "123456" not in kept
+
+
+# Logins refused after a correct password.
+
+
+def test_a_correct_password_from_a_user_without_admin_access_is_logged_as_refused(
+    client, bob, editors_group, caplog
+):
+    not_staff_editor = User.objects.create_user("ed3", password="correct horse 42")
+    not_staff_editor.groups.add(editors_group)
+    with caplog.at_level(logging.INFO, logger="nkr.audit"):
+        for username in ("bob", "ed3"):
+            page = client.post(
+                "/admin/login/?next=/admin/",
+                {"username": username, "password": "correct horse 42", "next": "/admin/"},
+            )
+            assert page.status_code == 200, "refused: the form comes back"
+
+    assert f"login_refused_no_admin_access user_id={bob.pk} username='bob'" in caplog.text
+    assert "username='ed3'" in caplog.text
+    assert "correct horse" not in caplog.text

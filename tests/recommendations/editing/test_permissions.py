@@ -159,3 +159,9 @@ def test_a_guideline_text_change_needs_a_reason_and_is_kept_in_history(alice_cli
     newest = guideline.history.order_by("-history_date").first()
     assert newest.history_change_reason == "Kortere menutekst."
     assert newest.history_user.username == "alice"
+
+
+@pytest.mark.parametrize("page", ADMIN_EDIT_PAGES[1:])
+@pytest.mark.parametrize("pk", ["abc", "1.5", "²"])
+def test_an_id_that_is_no_number_in_an_admin_action_url_is_a_404(sara_client, content, page, pk):
+    assert sara_client.get(page.format(pk=pk)).status_code == 404

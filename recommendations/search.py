@@ -1,0 +1,276 @@
+"""Search that finds what a GP types: ranked, forgiving of typos, never a dead end.
+
+One query reads the recommendations in scope with their stored search documents
+(search_index.py) and, on PostgreSQL, how each query word matched each of them: 2 = the word
+itself (the 'danish' stemmer over the stored tsvector, or a part of a compound in the text),
+1 = a typo of a word in the text (pg_trgm word similarity over the trigram-indexed text),
+0 = not at all. SQLite computes the same levels in Python (a light stemmer, substrings and
+difflib against the words of the text). Everything else (ranking, "Mente du ...?", guideline
+hits, the honest "no recommendation names X" line, suggestions) is worked out from those rows
+here, so the page and the API answer from the same single query.
+"""
+
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+
+from .models import Guideline, Recommendation, SynonymKind
+from .rules.drugs import drug_table
+from .search_index import casefold
+
+MAX_WORDS = 8  # a query is a few words; more only lengthens the SQL
+FUZZY_MIN_LENGTH = 4  # shorter words have too few trigrams to tell a typo from another word
+DIFFLIB_CUTOFF = 0.8  # SQLite: as strict as pg_trgm's default word similarity threshold (0.6)
+SUGGESTION_CUTOFF = 0.6
+EXACT, FUZZY = 2, 1
+
+# Common Danish inflection endings, longest first: a light stand-in for the Snowball stemmer
+# PostgreSQL uses, good enough for the SQLite development database.
+_DANISH_ENDINGS = ("erne", "ene", "ers", "er", "en", "et", "e", "r")
+
+
+def query_words(q: str) -> list[str]:
+    """Return the query's words, case-folded; one-letter words carry no meaning here."""
+    return [word for word in re.findall(r"\w+", casefold(q)) if len(word) > 1][:MAX_WORDS]
+
+
+def _stem(word: str) -> str:
+    for ending in _DANISH_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text))
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A recommendation found, with how well each query word matched it."""
+
+    recommendation: Recommendation
+    levels: tuple[int, ...]
+    rank: float
+
+    @property
+    def matched(self) -> int:
+        return sum(1 for level in self.levels if level)
+
+    @property
+    def exact(self) -> int:
+        return sum(1 for level in self.levels if level == EXACT)
+
+
+@dataclass
+class SearchOutcome:
+    """What a search found and what to tell the GP about it."""
+
+    q: str
+    results: list[Recommendation] = field(default_factory=list)
+    guidelines: list[Guideline] = field(default_factory=list)  # named by the query: first
+    corrected_query: str = ""  # "Mente du ...?" when the best hit matched a typo
+    explanations: list[str] = field(default_factory=list)  # "panodil: handelsnavn for ..."
+    absences: list[str] = field(default_factory=list)  # "Ingen af anbefalingerne i ..."
+    nearest_terms: list[str] = field(default_factory=list)  # when nothing was found
+    all_guidelines: list[Guideline] = field(default_factory=list)
+
+
+def _tsquery_term(word: str, *, last: bool) -> str:
+    # A quoted lexeme for to_tsquery: \w+ words hold no quote or operator, so input cannot
+    # change the query's structure. The last word is a prefix (':*'): live search sends what
+    # the GP has typed so far ("opio", "paraceta") and should find the word being typed.
+    return f"'{word}'" + (":*" if last else "")
+
+
+def _rows_postgresql(queryset: QuerySet[Recommendation], words: list[str]):
+    terms = [_tsquery_term(word, last=i == len(words) - 1) for i, word in enumerate(words)]
+    levels = {}
+    for i, (word, term) in enumerate(zip(words, terms, strict=True)):
+        # A part of a Danish compound ("rygsmerter" in "lænderygsmerter") is one lexeme to the
+        # stemmer, so the case-folded text is also searched as a substring.
+        exact = Q(search_vector=SearchQuery(term, config="danish", search_type="raw")) | Q(
+            search_text__contains=word
+        )
+        whens = [When(exact, then=Value(EXACT))]
+        if len(word) >= FUZZY_MIN_LENGTH:
+            whens.append(When(Q(search_text__trigram_word_similar=word), then=Value(FUZZY)))
+        levels[f"level_{i}"] = Case(*whens, default=Value(0), output_field=IntegerField())
+    any_word = SearchQuery(" | ".join(terms), config="danish", search_type="raw")
+    rows = queryset.defer("search_vector").annotate(
+        rank=SearchRank(F("search_vector"), any_word), **levels
+    )
+    return [
+        Hit(rec, tuple(getattr(rec, f"level_{i}") for i in range(len(words))), rec.rank or 0.0)
+        for rec in rows
+    ]
+
+
+def _rows_simple(queryset: QuerySet[Recommendation], words: list[str]) -> list[Hit]:
+    recs = list(queryset)
+    vocabulary = set().union(*(_words(rec.search_text) for rec in recs)) if recs else set()
+    stems = [_stem(word) for word in words]
+    close = [
+        difflib.get_close_matches(word, vocabulary, n=3, cutoff=DIFFLIB_CUTOFF)
+        if len(word) >= FUZZY_MIN_LENGTH
+        else []
+        for word in words
+    ]
+    hits = []
+    for rec in recs:
+        text = rec.search_text
+        title = casefold(f"{rec.title} {rec.search_terms}")
+        levels, rank = [], 0.0
+        for stem, near in zip(stems, close, strict=True):
+            if stem in text:
+                levels.append(EXACT)
+                rank += 3 * title.count(stem) + text.count(stem)
+            elif any(word in text for word in near):
+                levels.append(FUZZY)
+            else:
+                levels.append(0)
+        hits.append(Hit(rec, tuple(levels), rank))
+    return hits
+
+
+def _correction(word: str, text: str) -> str:
+    """Return the word of `text` that a typed word most likely meant."""
+    return max(_words(text), key=lambda w: difflib.SequenceMatcher(None, word, w).ratio())
+
+
+def _guideline_names(words: list[str], hits: list[Hit], guidelines: list[Guideline]):
+    """Return the guidelines a word of the query names (its title, or a condition synonym)."""
+    named: dict[str, set[int]] = {}
+    for word in words:
+        stem = _stem(word)
+        for guideline in guidelines:
+            if stem in casefold(f"{guideline.title} {guideline.short_title}"):
+                named.setdefault(word, set()).add(guideline.pk)
+        for hit in hits:
+            title = casefold(hit.recommendation.guideline.title)
+            for term, alias in hit.recommendation.search_aliases.items():
+                # "fibromyalgi" (a condition) or "back pain" (English for the title's word).
+                names_it = alias["kind"] == SynonymKind.CONDITION or _stem(alias["target"]) in title
+                if names_it and word in term.split():
+                    named.setdefault(word, set()).add(hit.recommendation.guideline_id)
+    # A word in every guideline's title ("smerter") names none of them in particular; of the
+    # rest, the guidelines named by the most words ("back pain": "back" and "pain") are meant.
+    votes = Counter(pk for ids in named.values() if len(ids) < len(guidelines) for pk in ids)
+    most = max(votes.values(), default=0)
+    return [guideline for guideline in guidelines if most and votes[guideline.pk] == most]
+
+
+_KIND_WORDS = {
+    SynonymKind.TRADE_NAME: "handelsnavn for",
+    SynonymKind.DRUG_CLASS: "hører til",
+    SynonymKind.LAY: "hverdagsord for",
+    SynonymKind.ENGLISH: "engelsk for",
+    SynonymKind.CONDITION: "samme som",
+}
+
+
+def _explanations(words: list[str], found: list[Hit]) -> list[str]:
+    lines: dict[str, str] = {}
+    for hit in found:
+        for term, alias in hit.recommendation.search_aliases.items():
+            if term in lines or not set(words) & set(term.split()):
+                continue
+            atc = f" (ATC {alias['atc_code']})" if alias["atc_code"] else ""
+            lines[term] = f"{term}: {_KIND_WORDS[alias['kind']]} {alias['target']}{atc}"
+    return list(lines.values())
+
+
+def _drug_words() -> set[str]:
+    names = {casefold(drug.name).split()[0] for drug in drug_table().values()}
+    classes = {drug.drug_class for drug in drug_table().values()} - {"weak_analgesic"}
+    return names | classes
+
+
+def _absences(named_words, hits: list[Hit], guidelines: list[Guideline]) -> list[str]:
+    """Say which guidelines never mention a drug the query names (one line per drug)."""
+    lines = []
+    drugs = _drug_words()
+    for i, named in enumerate(named_words):
+        if named not in drugs:
+            continue
+        mentioning = {hit.recommendation.guideline_id for hit in hits if hit.levels[i]}
+        silent = [g.short_title for g in guidelines if g.pk not in mentioning]
+        if mentioning and silent:
+            where = " eller ".join(f'"{title}"' for title in silent)
+            lines.append(f"Ingen af anbefalingerne i {where} nævner {named}.")
+    return lines
+
+
+def _named_words(words: list[str], hits: list[Hit], best: Hit | None) -> list[str]:
+    """Return what each word names: a trade name's ingredient, a typo's correction, itself."""
+    aliases = {}
+    for hit in hits:
+        aliases.update(hit.recommendation.search_aliases)
+    named = []
+    for i, word in enumerate(words):
+        alias = aliases.get(word)
+        if alias and alias["kind"] in (SynonymKind.TRADE_NAME, SynonymKind.ENGLISH):
+            named.append(alias["target"])
+        elif best is not None and best.levels[i] == FUZZY:
+            named.append(_correction(word, best.recommendation.search_text))
+        else:
+            named.append(word)
+    return named
+
+
+def search(queryset: QuerySet[Recommendation], q: str) -> SearchOutcome:
+    """Return what the Danish query finds among `queryset`, best first, with what to say."""
+    outcome = SearchOutcome(q=q)
+    words = query_words(q)
+    if not words:
+        return outcome
+    rows = queryset.select_related("guideline")
+    if connection.vendor == "postgresql":
+        hits = _rows_postgresql(rows, words)
+    else:
+        hits = _rows_simple(rows, words)
+    guidelines = list(
+        {hit.recommendation.guideline_id: hit.recommendation.guideline for hit in hits}.values()
+    )
+    guidelines.sort(key=lambda g: g.order)
+    outcome.all_guidelines = guidelines
+    outcome.guidelines = _guideline_names(words, hits, guidelines)
+    first = {g.pk for g in outcome.guidelines}
+    found = sorted(
+        (hit for hit in hits if hit.matched),
+        key=lambda hit: (
+            -hit.matched,
+            hit.recommendation.guideline_id not in first,
+            -hit.exact,
+            -hit.rank,
+            hit.recommendation.guideline.order,
+            hit.recommendation.order,
+        ),
+    )
+    outcome.results = [hit.recommendation for hit in found]
+    best = found[0] if found else None
+    named = _named_words(words, hits, best)
+    if best is not None and FUZZY in best.levels:
+        outcome.corrected_query = " ".join(
+            _correction(word, best.recommendation.search_text) if level == FUZZY else word
+            for word, level in zip(words, best.levels, strict=True)
+        )
+    outcome.explanations = _explanations(words, found)
+    outcome.absences = _absences(named, hits, guidelines)
+    if not found:
+        vocabulary = set().union(*(_words(hit.recommendation.search_text) for hit in hits))
+        outcome.nearest_terms = sorted(
+            {
+                term
+                for word in words
+                for term in difflib.get_close_matches(
+                    word, vocabulary, n=4, cutoff=SUGGESTION_CUTOFF
+                )
+            }
+        )
+    return outcome

@@ -1,0 +1,210 @@
+"""The evaluation explains itself: what is not shown and why, reasons that name the patient's
+facts, Danish that reads well, and the journal note (API.md, issue "Point of care")."""
+
+from datetime import date
+
+import pytest
+
+from recommendations.rules.conditions import condition_holds, condition_shown_when
+from recommendations.rules.evaluate import APPLIES_TO_ALL
+from recommendations.rules.facts import fact_values, facts_derive
+from recommendations.rules.journal import JOURNAL_NOTE_MAX, journal_note
+
+from .test_rules import CONTENT, evaluation_of, guideline, intake, med
+
+FIFTY_GENERALISED = {"age": 50, "pain_site": "generalised", "pain_duration_weeks": 20}
+TODAY = date(2026, 12, 7)
+
+
+def note_of(data: dict) -> str:
+    return journal_note(evaluation_of(data), today=TODAY, red_flags=CONTENT.red_flags)
+
+
+def test_a_fifty_year_old_with_generalised_pain_sees_the_ten_recommendations_not_shown():
+    result = guideline(evaluation_of(FIFTY_GENERALISED), "generalised-pain")
+
+    shown = [rec.slug for rec in result.recommendations]
+    hidden = [rec.slug for rec in result.not_shown]
+    assert len(shown) == 4 and len(hidden) == 10
+    # Nothing silently left out: together they are the whole guideline, in source order.
+    (rules,) = [g for g in CONTENT.guidelines if g.slug == "generalised-pain"]
+    assert sorted(shown + hidden, key=[r.slug for r in rules.recommendations].index) == [
+        r.slug for r in rules.recommendations
+    ]
+    assert hidden == [r.slug for r in rules.recommendations if r.slug in hidden]
+    assert all(rec.shown_when for rec in result.not_shown)
+
+
+def test_not_shown_says_what_would_show_each_recommendation():
+    result = guideline(evaluation_of(FIFTY_GENERALISED), "generalised-pain")
+    shown_when = {rec.slug: rec.shown_when for rec in result.not_shown}
+
+    assert shown_when["cbt"] == ["Komplekse problemstillinger som følge af smerterne"]
+    assert shown_when["amitriptyline"] == [
+        "Ikke-medicinsk behandling har ikke hjulpet tilstrækkeligt"
+    ]
+    assert shown_when["tramadol"] == [
+        "Ikke-medicinsk behandling har ikke hjulpet tilstrækkeligt",
+        "Aktuel medicin omfatter tramadol",
+    ]
+    assert shown_when["work-ability"] == ["Arbejdssituation er i arbejde eller sygemeldt"]
+    assert shown_when["multidisciplinary"] == [
+        "Komplekse problemstillinger som følge af smerterne og smertevarighed (uger) over 26"
+    ]
+
+
+def test_shown_when_leaves_out_what_the_patient_already_has():
+    result = guideline(
+        evaluation_of({**FIFTY_GENERALISED, "complex_problems": True}), "generalised-pain"
+    )
+    shown_when = {rec.slug: rec.shown_when for rec in result.not_shown}
+
+    assert shown_when["multidisciplinary"] == ["Smertevarighed (uger) over 26"]
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [rec.applies_when for g in CONTENT.guidelines for rec in g.recommendations if rec.applies_when],
+)
+def test_shown_when_is_empty_exactly_when_the_condition_holds(condition):
+    for data in (FIFTY_GENERALISED, intake(complex_problems=True, work_status="retired")):
+        validated = evaluation_of(data).intake
+        facts = fact_values(validated, facts_derive(validated))
+        assert (condition_shown_when(condition, facts) == []) == condition_holds(condition, facts)
+
+
+def test_a_card_without_its_own_condition_names_the_patients_facts_not_only_applies_to_all():
+    evaluation = evaluation_of(FIFTY_GENERALISED)
+    result = guideline(evaluation, "generalised-pain")
+
+    for rec in result.recommendations:
+        assert rec.because and rec.because != [APPLIES_TO_ALL]
+    education = next(r for r in result.recommendations if r.slug == "patient-education")
+    assert "smertelokalisation er generaliserede smerter" in education.because
+    assert "alder (år) mindst 18 (50)" in education.because
+    # Said once, for the guideline.
+    assert result.applies_to_all == [
+        "diagnostic-clarification",
+        "biopsychosocial-assessment",
+        "patient-education",
+    ]
+
+
+def test_opioid_tapering_cards_name_the_patients_opioids():
+    evaluation = evaluation_of(
+        intake(medications=[med("oxycodone", 40), med("tramadol", 200)], opioid_treatment_months=24)
+    )
+    (rec, *_rest) = guideline(evaluation, "opioid-tapering").recommendations
+
+    assert "aktuelle opioider: oxycodon og tramadol" in rec.because
+
+
+def test_one_week_of_pain_reads_in_the_singular():
+    evaluation = evaluation_of({"age": 40, "pain_site": "low_back", "pain_duration_weeks": 1})
+
+    reasons = " ".join(guideline(evaluation, "acute-low-back-pain").reasons)
+    assert "har varet 1 uge;" in reasons
+    assert "1 uger" not in reasons
+
+
+def test_a_red_flag_whose_label_ends_in_a_full_stop_gets_one_full_stop():
+    evaluation = evaluation_of({**intake(), "red_flags": ["night_pain"]})
+
+    (alert,) = [a for a in evaluation.alerts if a.code == "night_pain"]
+    assert "stillingsskift.." not in alert.message
+    assert "påvirkes af stillingsskift. Kilden" in alert.message
+
+
+def test_the_medication_warning_names_the_current_drug_and_the_recommendation_against_it():
+    evaluation = evaluation_of(
+        intake(nonpharmacological_insufficient=True, medications=[med("tramadol", 200)])
+    )
+
+    (alert,) = [a for a in evaluation.alerts if a.code == "current_medication_advised_against"]
+    assert alert.recommendation == "generalised-pain/tramadol"
+    assert alert.message == (
+        "Patienten får tramadol, som frarådes (svag anbefaling imod) af anbefalingen: "
+        "Anvend kun efter nøje overvejelser tramadol til patienter med generaliserede smerter i "
+        "bevægeapparatet."
+    )
+    assert "som en anbefaling, der gælder patienten" not in alert.message
+
+
+def test_the_journal_note_has_date_facts_alerts_first_and_each_recommendation_with_its_grade():
+    note = note_of(
+        intake(
+            nonpharmacological_insufficient=True,
+            red_flags=["fever"],
+            medications=[med("tramadol", 200)],
+        )
+    )
+
+    lines = note.splitlines()
+    assert lines[0].endswith("7. december 2026.")
+    assert lines[1].startswith("Oplyst: 45 år; generaliserede smerter i 52 uger;")
+    assert "aktuel medicin: tramadol 200 mg/døgn" in lines[1]
+    assert "røde flag: Feber;" in lines[1]
+    assert lines[2] == "Advarsler:"
+    assert lines[3].startswith("- Advarsel: Rødt flag:")
+    assert note.index("Advarsler:") < note.index("Anbefalinger, der gælder:")
+    assert "Generaliserede smerter i bevægeapparatet (Sundhedsstyrelsen, opdateret 2018):" in lines
+    assert any(line.startswith("- ↓ Svag anbefaling imod: ") for line in lines)
+    assert any(line.startswith("- √ God praksis anbefaling for: ") for line in lines)
+    assert "<" not in note and ">" not in note
+    assert len(note) <= JOURNAL_NOTE_MAX
+
+
+def test_the_journal_note_stays_within_2000_characters_with_every_alert_kept():
+    note = note_of(
+        {
+            "age": 17,
+            "pain_site": "low_back",
+            "pain_duration_weeks": 14,
+            "red_flags": list(CONTENT.red_flags),
+            "medications": [med("oxycodone", 300), med("buprenorphine_patch", 20)],
+            "opioid_treatment_months": 24,
+        }
+    )
+
+    assert len(note) <= JOURNAL_NOTE_MAX
+    assert "Advarsler:" in note
+
+
+def test_the_journal_note_keeps_a_line_for_every_applying_recommendation_when_shortened():
+    data = intake(
+        nonpharmacological_insufficient=True,
+        complex_problems=True,
+        activity_limitation=True,
+        work_status="working",
+        red_flags=["fever"],
+    )
+    evaluation = evaluation_of(data)
+    note = note_of(data)
+
+    assert len(note) <= JOURNAL_NOTE_MAX
+    applying = [rec for g in evaluation.in_scope for rec in g.recommendations]
+    assert len(applying) == 14
+    assert len("\n".join(r.title for r in applying)) > JOURNAL_NOTE_MAX  # titles were cut
+    listed = note.split("Anbefalinger, der gælder:")[1].splitlines()
+    assert [line.split(":")[0] for line in listed if line.startswith("- ")] == [
+        f"- {rec.symbol} {rec.label}" for rec in applying
+    ]
+
+
+def test_a_journal_note_too_long_even_shortened_says_how_much_it_left_out():
+    note = note_of(
+        intake(
+            nonpharmacological_insufficient=True,
+            complex_problems=True,
+            activity_limitation=True,
+            work_status="working",
+            red_flags=["fever"],
+            medications=[med("tramadol", 200), med("oxycodone", 60)],
+            opioid_treatment_months=24,
+        )
+    )
+
+    assert len(note) <= JOURNAL_NOTE_MAX
+    assert note.splitlines()[-1].startswith("… og ")
+    assert "linjer mere (forkortet til 2000 tegn" in note
+    assert "Patienten får oxycodon" in note  # alerts come first and are kept
