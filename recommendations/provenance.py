@@ -10,34 +10,63 @@ pages, the API and the cards share one wording.
 
 from collections.abc import Mapping
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
-from django.db.models import TextChoices
+# Plain enums with Danish labels, not Django's TextChoices: the rules module imports this file
+# and must load without the ORM (tests/recommendations/test_conditions.py).
 
 
-class TextKind(TextChoices):
+class _Labelled(StrEnum):
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+    @classmethod
+    def values(cls) -> list[str]:
+        return [member.value for member in cls]
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(member.value, member.label) for member in cls]
+
+
+class TextKind(_Labelled):
     """What a text is (API.md `provenance`: title, rationale)."""
 
-    VERBATIM = "verbatim", "Ordret fra kilden"
-    TRANSLATION = "translation", "nkr's oversættelse af kilden"
-    SUMMARY = "summary", "nkr's sammenfatning af kilden"
-    NKR_WORDING = "nkr_wording", "nkr's formulering"
+    VERBATIM = "verbatim"
+    TRANSLATION = "translation"
+    SUMMARY = "summary"
+    NKR_WORDING = "nkr_wording"
 
 
-class StrengthBasis(TextChoices):
+class StrengthBasis(_Labelled):
     """Where a grade comes from (API.md `provenance`: strength)."""
 
-    SOURCE = "source", "styrken står i kilden"
-    SECONDARY = "secondary", "styrken er hentet fra en anden publikation"
-    NOT_GRADED = "not_graded", "ingen NKR-styrke"
+    SOURCE = "source"
+    SECONDARY = "secondary"
+    NOT_GRADED = "not_graded"
 
 
-class RationaleRole(TextChoices):
+class RationaleRole(_Labelled):
     """What the text under a recommendation is: its rationale, or the background of the
     focused question it was built from (low back pain: the seed has PICO questions only)."""
 
-    RATIONALE = "rationale", "Begrundelse"
-    PICO_BACKGROUND = "pico_background", "Baggrund for det fokuserede spørgsmål (PICO)"
+    RATIONALE = "rationale"
+    PICO_BACKGROUND = "pico_background"
+
+
+_LABELS = {
+    TextKind.VERBATIM: "Ordret fra kilden",
+    TextKind.TRANSLATION: "nkr's oversættelse af kilden",
+    TextKind.SUMMARY: "nkr's sammenfatning af kilden",
+    TextKind.NKR_WORDING: "nkr's formulering",
+    StrengthBasis.SOURCE: "styrken står i kilden",
+    StrengthBasis.SECONDARY: "styrken er hentet fra en anden publikation",
+    StrengthBasis.NOT_GRADED: "ingen NKR-styrke",
+    RationaleRole.RATIONALE: "Begrundelse",
+    RationaleRole.PICO_BACKGROUND: "Baggrund for det fokuserede spørgsmål (PICO)",
+}
 
 
 # The keys a fixture's `provenance` may hold; the first three are required.
@@ -72,18 +101,18 @@ def provenance_problems(provenance: Any) -> list[str]:
     if not isinstance(provenance, Mapping):
         return ["'provenance' is required: {title, rationale, strength, ...}"]
     problems = [f"unknown key {key!r}" for key in sorted(set(provenance) - PROVENANCE_KEYS)]
-    if provenance.get("title") not in TextKind.values:
-        problems.append(f"title kind {provenance.get('title')!r}; allowed: {TextKind.values}")
-    if provenance.get("rationale") not in TextKind.values:
+    if provenance.get("title") not in TextKind.values():
+        problems.append(f"title kind {provenance.get('title')!r}; allowed: {TextKind.values()}")
+    if provenance.get("rationale") not in TextKind.values():
         problems.append(f"rationale kind {provenance.get('rationale')!r}")
-    if provenance.get("strength") not in StrengthBasis.values:
+    if provenance.get("strength") not in StrengthBasis.values():
         problems.append(f"strength basis {provenance.get('strength')!r}")
     if provenance.get("strength") == StrengthBasis.SECONDARY and not provenance.get(
         "strength_from"
     ):
         problems.append("a secondary grade needs 'strength_from' (the publication)")
     role = provenance.get("rationale_role", RationaleRole.RATIONALE)
-    if role not in RationaleRole.values:
+    if role not in RationaleRole.values():
         problems.append(f"rationale_role {role!r}")
     return problems
 

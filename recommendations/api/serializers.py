@@ -15,9 +15,9 @@ class VerifiedSerializer(serializers.Serializer):
 class ProvenanceSerializer(serializers.Serializer):
     """API.md `provenance`: what the title and rationale are, where the grade comes from."""
 
-    title = serializers.ChoiceField(choices=TextKind.choices)
-    rationale = serializers.ChoiceField(choices=TextKind.choices)
-    strength = serializers.ChoiceField(choices=StrengthBasis.choices)
+    title = serializers.ChoiceField(choices=TextKind.choices())
+    rationale = serializers.ChoiceField(choices=TextKind.choices())
+    strength = serializers.ChoiceField(choices=StrengthBasis.choices())
     verified = VerifiedSerializer(allow_null=True)
 
 

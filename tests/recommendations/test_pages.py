@@ -44,7 +44,7 @@ def test_guideline_page_leads_with_the_one_line_population_and_keeps_the_full_te
     assert f'<p class="lead" lang="da">{escape(guideline.population_summary)}</p>' in text
     assert "Hele målgruppebeskrivelsen" in text
     assert "positiv nerve stræktest" in text  # the source's own exclusion, in full
-    assert guideline.population_source in text
+    assert escape(guideline.population_source) in text
 
 
 @pytest.mark.parametrize(
