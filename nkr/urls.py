@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from recommendations.health import healthz
+from recommendations.metrics import metrics
 
 # Refusals are logged (nkr.audit) and shown in Danish.
 handler403 = "recommendations.views.permission_denied"
@@ -24,4 +25,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # Operators' addresses only (METRICS_ALLOWED_ADDRESSES).
+    path("metrics", metrics, name="metrics"),
 ]

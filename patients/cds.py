@@ -253,6 +253,7 @@ def record_cards(*, record: Record, absolute: Callable[[str], str]) -> list[Card
         absolute=absolute,
         red_flags=content.red_flags,
         red_flag_source=(source.title, source.url) if source else None,
+        taper_planner=reverse("recommendations:opioid-taper"),
     )
     return cards_build(record=record, results=results, ctx=ctx)
 
@@ -308,12 +309,31 @@ class OverrideReasonSerializer(serializers.Serializer):
     userComment = serializers.CharField(required=False, allow_blank=True)  # noqa: N815
 
 
+class AcceptedSuggestionSerializer(serializers.Serializer):
+    id = serializers.CharField(max_length=100)
+
+
+# CDS Hooks 2.0, Feedback: acceptedSuggestions is "required for accepted outcomes". A client
+# reports a card as accepted only when the user accepted one of its suggestions; a card read
+# and left alone, or whose link was followed, is reported as nothing at all.
+ACCEPTED_WITHOUT_SUGGESTIONS_ERROR = (
+    "Et accepteret kort skal angive de accepterede forslag (acceptedSuggestions, CDS Hooks)."
+)
+
+
 class FeedbackItemSerializer(serializers.Serializer):
     card = serializers.CharField(max_length=100)
     outcome = serializers.ChoiceField(choices=CardOutcome.choices)
-    acceptedSuggestions = serializers.ListField(required=False)  # noqa: N815
+    acceptedSuggestions = AcceptedSuggestionSerializer(many=True, required=False)  # noqa: N815
     overrideReason = OverrideReasonSerializer(required=False)  # noqa: N815
     outcomeTimestamp = serializers.DateTimeField()  # noqa: N815
+
+    def validate(self, attrs):
+        if attrs["outcome"] == CardOutcome.ACCEPTED and not attrs.get("acceptedSuggestions"):
+            raise serializers.ValidationError(
+                {"acceptedSuggestions": [ACCEPTED_WITHOUT_SUGGESTIONS_ERROR]}
+            )
+        return attrs
 
 
 class FeedbackSerializer(serializers.Serializer):

@@ -7,22 +7,20 @@ API uses, so the page and the API cannot disagree about what is valid.
 
 from django.http import QueryDict
 
-from recommendations.forms import posted_index, posted_row_count
+from recommendations.forms import (
+    MEDICATION_ROWS_MAX,
+    MEDICATION_ROWS_MIN,
+    posted_index,
+    posted_number,
+    posted_row_count,
+)
+from recommendations.intake_input import STARTBACK_ITEMS
 from recommendations.rules.drugs import drug_table
+from recommendations.rules.fact_registry import TICKED_FACTS
 
 REQUIRED_FIELDS = ("age", "pain_site", "pain_duration_weeks")
-BOOLEAN_FIELDS = (
-    "neuropathic_pain",
-    "radicular_signs",
-    "complex_problems",
-    "activity_limitation",
-    "nonpharmacological_insufficient",
-    "sleep_problems",
-    "somatic_disease_flare",
-)
-MEDICATION_ROWS_MIN = 2
-MEDICATION_ROWS_MAX = 20
-STARTBACK_ITEMS = 9
+# The checkboxes: the yes/no facts the clinician ticks (rules/fact_registry.py).
+BOOLEAN_FIELDS = TICKED_FACTS
 # A partly answered questionnaire blocks nothing: the score is simply not computed, and the
 # page says so (on a live update and on a plain submit alike).
 STARTBACK_PARTIAL_NOTICE = (
@@ -45,15 +43,6 @@ STARTBACK_ITEM9_SCORES = {
     "very_much": 1,
     "extremely": 1,
 }
-
-
-def _number(text: str) -> str | float:
-    """Return a Danish-typed number ("12,5") as a float; anything else unchanged for the error."""
-    cleaned = text.strip().replace(",", ".")
-    try:
-        return float(cleaned)
-    except ValueError:
-        return text
 
 
 def startback_answers(post: QueryDict) -> list[str]:
@@ -91,7 +80,7 @@ def intake_data_from_form(post: QueryDict) -> dict:
     data: dict = {}
     for name in ("age", "pain_duration_weeks"):
         if post.get(name, "").strip():
-            value = _number(post[name])
+            value = posted_number(post[name])
             data[name] = (
                 int(value)
                 if name == "age" and isinstance(value, float) and value.is_integer()
@@ -107,7 +96,7 @@ def intake_data_from_form(post: QueryDict) -> dict:
         post.get("trains_independently", ""), post.get("trains_independently")
     )
     if post.get("opioid_treatment_months", "").strip():
-        data["opioid_treatment_months"] = _number(post["opioid_treatment_months"])
+        data["opioid_treatment_months"] = posted_number(post["opioid_treatment_months"])
     medications = []
     for row in medication_rows(post):
         if not row["drug"] and not row["daily_dose"].strip():
@@ -116,7 +105,9 @@ def intake_data_from_form(post: QueryDict) -> dict:
         medications.append(
             {
                 "drug": row["drug"],
-                "daily_dose": _number(row["daily_dose"]) if row["daily_dose"].strip() else None,
+                "daily_dose": posted_number(row["daily_dose"])
+                if row["daily_dose"].strip()
+                else None,
                 # Each drug has one unit (mg/døgn, or mcg/h for patches): the unit follows the drug.
                 "unit": drug.unit if drug else "mg",
             }

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from recommendations.integration.cards import Card
+from recommendations.metrics import CARDS_ISSUED, FEEDBACK
 
 from .models import CardFeedback, IssuedCard, SeenToken
 
@@ -33,6 +34,8 @@ def cards_issue(*, cards: Sequence[Card], now: datetime | None = None) -> list[s
         for card in cards
     ]
     IssuedCard.objects.bulk_create(issued)
+    for card in issued:
+        CARDS_ISSUED.labels(card.kind).inc()
     return [str(card.uuid) for card in issued]
 
 
@@ -79,6 +82,9 @@ def card_feedback_store(*, items: Iterable[Feedback]) -> tuple[int, list[str]]:
                 )
             )
     CardFeedback.objects.bulk_create(rows, ignore_conflicts=True)
+    for item in items:
+        if _canonical(item.card) in cards:
+            FEEDBACK.labels(item.outcome).inc()
     return len(items) - len(unknown), unknown
 
 

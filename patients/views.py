@@ -13,13 +13,14 @@ from rest_framework.exceptions import ValidationError
 from recommendations.api.errors import errors_flatten
 from recommendations.content import startback_notice
 from recommendations.evaluation import intake_evaluate, red_flag_alerts_for
+from recommendations.htmx import HtmxHttpRequest
 from recommendations.models import RedFlagCategory
+from recommendations.numbers import danish_number
 from recommendations.rules import Evaluation
 from recommendations.rules.alerts import mme_alert_codes
 from recommendations.rules.drugs import MME_NOT_FOR_SWITCHING, drug_table
 from recommendations.rules.intake import PainSite, WorkStatus
 from recommendations.selectors import red_flag_list, startback_items
-from recommendations.views import HtmxHttpRequest
 
 from .forms import (
     REQUIRED_FIELDS,
@@ -126,10 +127,6 @@ def _taper_offers(evaluation: Evaluation) -> list[dict]:
     ]
 
 
-def _number_text(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}".replace(".", ",")
-
-
 def _intake_summary(evaluation: Evaluation, red_flags: dict[str, str]) -> list[tuple[str, str]]:
     """Return what the clinician entered, as (label, value) lines for the printout."""
     intake = evaluation.intake
@@ -152,7 +149,7 @@ def _intake_summary(evaluation: Evaluation, red_flags: dict[str, str]) -> list[t
         if getattr(intake, name)
     ]
     medications = [
-        f"{drugs[med.drug].name} {_number_text(med.daily_dose)} {med.unit}"
+        f"{drugs[med.drug].name} {danish_number(med.daily_dose)} {med.unit}"
         + ("/" + _("døgn") if med.unit == "mg" else "")
         for med in intake.medications
     ]
@@ -160,7 +157,7 @@ def _intake_summary(evaluation: Evaluation, red_flags: dict[str, str]) -> list[t
     return [
         (_("Alder"), f"{intake.age} " + _("år")),
         (_("Smertelokalisation"), str(PainSite(intake.pain_site).label)),
-        (_("Varighed"), f"{_number_text(intake.pain_duration_weeks)} " + _("uger")),
+        (_("Varighed"), f"{danish_number(intake.pain_duration_weeks)} " + _("uger")),
         (_("Røde flag"), ", ".join(red_flags.get(c, c) for c in intake.red_flags) or _("Ingen")),
         (_("Afkrydset"), "; ".join(ticked) or _("Intet")),
         (
@@ -171,7 +168,7 @@ def _intake_summary(evaluation: Evaluation, red_flags: dict[str, str]) -> list[t
         (_("Aktuel medicin"), "; ".join(medications) or _("Ingen")),
         (
             _("Varighed af opioidbehandling (måneder)"),
-            _number_text(intake.opioid_treatment_months)
+            danish_number(intake.opioid_treatment_months)
             if intake.opioid_treatment_months is not None
             else _("Ikke oplyst"),
         ),

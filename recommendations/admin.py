@@ -48,18 +48,25 @@ def _field_shown(model, name: str, value) -> tuple[str, str]:
     return field.verbose_name, str(dict(field.flatchoices).get(value, value))
 
 
-class RecommendationInline(admin.TabularInline):
-    """The guideline's recommendations, read-only here: they are edited as drafts."""
+class ReadOnlyInline(admin.TabularInline):
+    """Rows listed at a glance under their parent, each edited on its own page."""
 
-    model = Recommendation
-    fields = ["order", "title", "strength", "direction", "version"]
-    readonly_fields = fields
     extra = 0
     show_change_link = True
     can_delete = False
 
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        return list(self.fields)
+
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+class RecommendationInline(ReadOnlyInline):
+    """The guideline's recommendations, read-only here: they are edited as drafts."""
+
+    model = Recommendation
+    fields = ["order", "title", "strength", "direction", "version"]
 
 
 @admin.register(Guideline)
@@ -435,18 +442,11 @@ class HearingResponseAdmin(admin.ModelAdmin):
     inlines = [HearingResponseLinkInline]
 
 
-class HearingResponseInline(admin.TabularInline):
+class HearingResponseInline(ReadOnlyInline):
     """The round's responses at a glance; each is filed and edited on its own page."""
 
     model = HearingResponse
     fields = ["order", "organisation", "received_on", "disposition"]
-    readonly_fields = fields
-    extra = 0
-    show_change_link = True
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(HearingRound)

@@ -1,4 +1,4 @@
-"""Deploy checks for the login and proxy settings (docs/security.md)."""
+"""Deploy checks for the login, proxy and FHIR export settings (docs/security.md)."""
 
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
@@ -33,5 +33,21 @@ def proxy_client_address_check(app_configs, **kwargs) -> list:
             hint="Set NUM_PROXIES to the number of proxies that append to X-Forwarded-For "
             "(docs/operations.md).",
             id="recommendations.W002",
+        )
+    ]
+
+
+@register(Tags.compatibility, deploy=True)
+def fhir_canonical_base_check(app_configs, **kwargs) -> list:
+    """Warn on deploy when the FHIR export's canonical URLs use the example base."""
+    if settings.FHIR_CANONICAL_BASE != settings.FHIR_CANONICAL_BASE_DEFAULT:
+        return []
+    return [
+        Warning(
+            f"FHIR_CANONICAL_BASE is not set: the guidelines' PlanDefinitions are named "
+            f"{settings.FHIR_CANONICAL_BASE}/PlanDefinition/<slug>, an example address.",
+            hint="Set FHIR_CANONICAL_BASE to the address under which this nkr publishes its "
+            "FHIR resources, and never change it (docs/integration.md).",
+            id="recommendations.W003",
         )
     ]

@@ -19,52 +19,46 @@ from .models import (
     Certainty,
     Direction,
     Disposition,
+    Guideline,
     HearingStatus,
+    RecommendationDraft,
     RedFlagCategory,
     RedFlagLevel,
     Strength,
     SynonymKind,
+    VersionOrigin,
 )
 from .provenance import provenance_problems
-from .rules.conditions import FACT_LABELS, condition_validate
+from .rules.conditions import condition_validate
 from .rules.drugs import drug_table
+from .rules.fact_registry import FACT_BY_NAME
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
 _GUIDELINE_KEYS = {
     "slug",
     "order",
-    "title",
-    "short_title",
-    "population",
-    "population_summary",
-    "population_source",
-    "source",
-    "source_short",
+    *Guideline.TEXT_FIELDS,
     "source_ref",
-    "note",
-    "note_source",
     "trace",
     "scope",
     "recommendations",
+    "seeded_fingerprint",
 }
 _RECOMMENDATION_KEYS = {
     "slug",
     "order",
-    "title",
-    "strength",
-    "direction",
-    "certainty",
-    "certainty_note",
-    "rationale",
-    "update_note",
-    "source",
+    *RecommendationDraft.FIELDS,
     "source_ref",
-    "strength_source",
     "checklist",
     "drugs",
     "applies_when",
 }
+# Written by export_content (content that travels between databases): the published versions,
+# oldest first, and the fingerprint of what the seed once wrote, so an editor's change stays
+# recognised as one in the database it is loaded into.
+_EXPORT_KEYS = {"versions", "seeded_fingerprint", "verified"}
+_VERSION_KEYS = {"version", "published_at", "change_reason", "origin"}
 # Keys kept verbatim in Recommendation.extra: the seed's exception text, notes shown beside it,
 # and `trace`: internal build references (seed lines, CONTENT.md decisions) kept for review,
 # not shown as the reader's citation.
@@ -126,7 +120,7 @@ def _placeholders_check(text: str, *, where: str) -> None:
         names = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
     except ValueError as error:
         raise ContentError(f"{where}: {error}") from error
-    unknown = sorted(set(names) - set(FACT_LABELS))
+    unknown = sorted(set(names) - set(FACT_BY_NAME))
     _require(not unknown, where, f"unknown placeholders {unknown}; allowed: facts by name")
 
 
@@ -148,7 +142,12 @@ def guideline_content_load(path: Path) -> GuidelineContent:
         condition_validate(criterion["condition"], where=spot)
         for key in ("met", "unmet"):
             _placeholders_check(criterion[key], where=f"{spot} {key}")
-    fields = {key: data.get(key, "") for key in _GUIDELINE_KEYS - {"recommendations"}}
+    fields = {
+        key: data.get(key, "")
+        for key in _GUIDELINE_KEYS - {"recommendations", "seeded_fingerprint"}
+    }
+    if "seeded_fingerprint" in data:
+        fields["seeded_fingerprint"] = data["seeded_fingerprint"]
     fields["scope"] = data.get("scope", [])
     recommendations = [
         _recommendation_fields(item, where=f"{data['slug']}/{item.get('slug', '?')}")
@@ -165,6 +164,7 @@ def _recommendation_fields(item: dict[str, Any], *, where: str) -> dict[str, Any
         set(item)
         - _RECOMMENDATION_KEYS
         - _RECOMMENDATION_EXTRA_KEYS
+        - _EXPORT_KEYS
         - {"applies_when_text", "provenance"}
     )
     _require(not unknown, where, f"unknown keys {sorted(unknown)}")
@@ -198,7 +198,24 @@ def _recommendation_fields(item: dict[str, Any], *, where: str) -> dict[str, Any
     _require(not problems, where, f"provenance: {'; '.join(problems)}")
     # Not content an editor revises: seeded beside the fingerprinted fields (services.py).
     fields["provenance"] = item["provenance"]
+    if "seeded_fingerprint" in item:
+        fields["seeded_fingerprint"] = item["seeded_fingerprint"]
+    if item.get("verified"):
+        fields["verified"] = item["verified"]
+    if "versions" in item:
+        fields["versions"] = _versions_check(item["versions"], where=where)
     return fields
+
+
+def _versions_check(versions: Any, *, where: str) -> list[dict[str, Any]]:
+    """Return an exported recommendation's published versions, checked: 1, 2, ... in order."""
+    _require(isinstance(versions, list) and bool(versions), where, "'versions' must be a list")
+    for number, version in enumerate(versions, start=1):
+        spot = f"{where} versions[{number - 1}]"
+        _require(version.get("version") == number, spot, f"expected version {number}")
+        _require(_VERSION_KEYS <= set(version), spot, f"needs {sorted(_VERSION_KEYS)}")
+        _require(version["origin"] in VersionOrigin.values, spot, f"origin {version['origin']!r}")
+    return versions
 
 
 def guidelines_content_load(directory: Path = FIXTURES_DIR) -> list[GuidelineContent]:
@@ -355,7 +372,15 @@ def hearings_content_load(
     ]
 
 
-_SYNONYM_KEYS = {"term", "target", "kind", "atc_code", "source", "source_checked"}
+_SYNONYM_KEYS = {
+    "term",
+    "target",
+    "kind",
+    "atc_code",
+    "source",
+    "source_checked",
+    "seeded_fingerprint",
+}
 
 
 def search_synonyms_content_load(directory: Path = FIXTURES_DIR) -> list[dict[str, Any]]:

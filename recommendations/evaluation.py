@@ -6,6 +6,7 @@ from datetime import date
 from django.utils import timezone
 
 from .intake_input import IntakeSerializer, RecordIntakeData, intake_build
+from .metrics import EVALUATIONS
 from .rules import Alert, Evaluation, evaluate, red_flag_alerts
 from .rules.journal import journal_note
 from .selectors import rules_content
@@ -25,6 +26,7 @@ def intake_evaluate(*, data: object, today: date | None = None) -> Evaluation:
     )
     serializer.is_valid(raise_exception=True)
     evaluation = evaluate(intake_build(serializer.validated_data), content)
+    EVALUATIONS.inc()
     note = journal_note(
         evaluation, today=today or timezone.localdate(), red_flags=content.red_flags
     )

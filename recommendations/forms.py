@@ -4,6 +4,8 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from .intake_input import MEDICATIONS_MAX
+
 UNKNOWN_VERSION_CHOICE = _("Vælg en af de udgivne versioner.")
 
 
@@ -19,6 +21,24 @@ class VersionCompareForm(forms.Form):
         for field in self.fields.values():
             field.choices = choices
             field.error_messages["invalid_choice"] = UNKNOWN_VERSION_CHOICE
+
+
+# The pages' medication lists (intake, MME calculator): two empty rows to start, as many as the
+# API takes at most.
+MEDICATION_ROWS_MIN = 2
+MEDICATION_ROWS_MAX = MEDICATIONS_MAX
+
+
+def posted_number(text: str) -> str | float:
+    """Return a Danish-typed number ("12,5") as a float; anything else unchanged for the error.
+
+    The pages hand their fields to the API's validation, which names what is allowed.
+    """
+    cleaned = text.strip().replace(",", ".")
+    try:
+        return float(cleaned)
+    except ValueError:
+        return text
 
 
 def posted_index(text: str | None) -> int | None:

@@ -119,10 +119,24 @@ class RefuseUnknownFields:
         return value
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true or false and nothing else (API.md says bool).
+
+    DRF's BooleanField also takes 0, 1, "yes", "on" and "true": a client that sends a
+    questionnaire score or a form value where a bool belongs has misread the contract, and is
+    told so rather than guessed at.
+    """
+
+    default_error_messages = {"invalid": BOOLEAN_ERROR, "null": BOOLEAN_ERROR}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid")
+
+
 def _bool(**kwargs) -> serializers.BooleanField:
-    return serializers.BooleanField(
-        error_messages={"invalid": BOOLEAN_ERROR, "null": BOOLEAN_ERROR}, **kwargs
-    )
+    return StrictBooleanField(**kwargs)
 
 
 class RecordIntakeData(dict):
@@ -218,9 +232,7 @@ class IntakeSerializer(RefuseUnknownFields, serializers.Serializer):
         default=None,
         error_messages={"invalid_choice": WORK_STATUS_ERROR},
     )
-    trains_independently = serializers.BooleanField(
-        allow_null=True, default=None, error_messages={"invalid": BOOLEAN_ERROR}
-    )
+    trains_independently = StrictBooleanField(allow_null=True, default=None)
     nonpharmacological_insufficient = _bool(default=False)
     sleep_problems = _bool(default=False)
     somatic_disease_flare = _bool(default=False)

@@ -139,6 +139,21 @@ class Timestamped(models.Model):
 
 
 class Guideline(Timestamped):
+    # The guideline's own texts as readers see them on its page, in reading order: the
+    # fixtures' keys and the "what changed" page read this list. An editor changes the first
+    # ones (services.GUIDELINE_TEXT_FIELDS); seed_content may change any.
+    TEXT_FIELDS = (
+        "title",
+        "short_title",
+        "population",
+        "population_summary",
+        "population_source",
+        "source",
+        "source_short",
+        "note",
+        "note_source",
+    )
+
     slug = models.SlugField(unique=True)
     order = models.PositiveSmallIntegerField()
     title = models.CharField(_("titel"), max_length=300)
@@ -292,6 +307,11 @@ class RedFlag(Timestamped):
     def __str__(self) -> str:
         return self.label
 
+    @property
+    def category_labels(self) -> list[str]:
+        """Return the table columns this flag is listed under, as the page names them."""
+        return [str(RedFlagCategory(code).label) for code in self.categories]
+
 
 class SynonymKind(models.TextChoices):
     """What a search synonym is (fixtures/search_synonyms.json, docs/content.md)."""
@@ -336,6 +356,19 @@ class SearchSynonym(Timestamped):
         return f"{self.term} → {self.target}"
 
 
+class SearchTerm(models.Model):
+    """A word of the searchable content (search_index.py): where a typo finds the word meant.
+
+    Derived, rebuilt with the index; on PostgreSQL trigram-indexed, so a typo is compared with
+    a few thousand short words, not with every recommendation's whole text.
+    """
+
+    word = models.CharField(max_length=100, unique=True)
+
+    def __str__(self) -> str:
+        return self.word
+
+
 class StartBackItem(models.Model):
     """One STarT Back question; wording is data so an editor can enter STarT-dk."""
 
@@ -362,7 +395,8 @@ class RecommendationDraft(Timestamped):
     """An editor's unpublished revision of a recommendation; readers never see it.
 
     At most one per recommendation. Publishing copies `FIELDS` into the recommendation and
-    deletes the draft; its history (every saved text) stays.
+    deletes the draft; its history (every saved text) stays. `FIELDS` is the one list of a
+    recommendation's texts: the fixtures, the versions and the editing forms read it.
     """
 
     FIELDS = (

@@ -19,7 +19,14 @@ from rest_framework.exceptions import ValidationError
 from . import selectors
 from .api.errors import errors_flatten
 from .api.opioids import mme_table_from_data, taper_plan_from_data
-from .forms import posted_index, posted_row_count
+from .forms import (
+    MEDICATION_ROWS_MAX,
+    MEDICATION_ROWS_MIN,
+    posted_index,
+    posted_number,
+    posted_row_count,
+)
+from .htmx import HtmxHttpRequest
 from .opioids import (
     INTERVAL_WEEKS_LONG_USE,
     INTERVAL_WEEKS_MAX,
@@ -36,14 +43,12 @@ from .taper_calendar import next_working_day
 from .taper_chart import taper_chart
 from .taper_combined import CombinedTaperPlan
 from .taper_shapes import TaperShape
-from .views import HtmxHttpRequest
 
 MME_TEMPLATE = "recommendations/opioid_mme.html"
 TAPER_TEMPLATE = "recommendations/opioid_taper.html"
 TAPER_PRINT_TEMPLATE = "recommendations/opioid_taper_print.html"
 TAPER_GUIDELINE = "opioid-tapering"
 
-MEDICATION_ROWS_MIN, MEDICATION_ROWS_MAX = 2, 20
 PAUSE_ROWS_MAX = 20
 TAPER_FIELDS = (
     "drug",
@@ -59,15 +64,6 @@ TAPER_NUMBER_FIELDS = ("daily_dose", "treatment_months", "reduction_percent", "t
 # Error slots next to the taper form's fields; htmx refreshes all of them out of band.
 TAPER_ERROR_SLOTS = (*TAPER_FIELDS, "round_doses", "pauses", "unit", "non_field_errors")
 _ROW_ERROR = re.compile(r"^(?P<list>medications|pauses)\[(?P<index>\d+)\](?:\.(?P<field>\w+))?$")
-
-
-def _number(text: str) -> str | float:
-    """Return a Danish-typed number ("12,5") as a float; anything else unchanged for the error."""
-    cleaned = text.strip().replace(",", ".")
-    try:
-        return float(cleaned)
-    except ValueError:
-        return text
 
 
 def _opioids() -> list:
@@ -130,7 +126,7 @@ def opioid_mme(request: HtmxHttpRequest) -> HttpResponse:
             medications.append(
                 {
                     "drug": drug,
-                    "daily_dose": _number(dose) if dose else None,
+                    "daily_dose": posted_number(dose) if dose else None,
                     "unit": info.unit if info else DoseUnit.MG,
                 }
             )
@@ -236,15 +232,15 @@ def _opioid_list(values: dict, rows: list[dict], *, live: bool) -> tuple[list[di
     """Return `medications` for a plan of several opioids, and which row each came from."""
     first = {
         "drug": str(values["drug"]).strip(),
-        "daily_dose": _number(str(values["daily_dose"])),
-        "target_daily_dose": _number(str(values["target_daily_dose"]) or "0"),
+        "daily_dose": posted_number(str(values["daily_dose"])),
+        "target_daily_dose": posted_number(str(values["target_daily_dose"]) or "0"),
     }
     medications, index_map = [first], [0]
     for row in rows:
         drug, dose = row["drug"].strip(), row["daily_dose"].strip()
         if not (drug or dose) or (live and not (drug and dose)):
             continue  # empty, or still being typed
-        medications.append({"drug": drug, "daily_dose": _number(dose) if dose else None})
+        medications.append({"drug": drug, "daily_dose": posted_number(dose) if dose else None})
         index_map.append(row["index"])
     for med in medications:
         info = drug_table().get(med["drug"])
@@ -258,7 +254,7 @@ def _taper_data(values: dict, pauses: list[dict], rows: list[dict], *, live: boo
     for name in TAPER_FIELDS:
         text = str(values[name]).strip()
         if text:
-            data[name] = _number(text) if name in TAPER_NUMBER_FIELDS else text
+            data[name] = posted_number(text) if name in TAPER_NUMBER_FIELDS else text
     data["round_doses"] = bool(values["round_doses"])
     data["shape"] = values["shape"]
     data["weekdays_only"] = bool(values["weekdays_only"])

@@ -18,6 +18,7 @@ from pathlib import Path
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
+from .numbers import danish_number
 from .rules.alerts import AlertKind, mme_alert_kinds, mme_alert_reached
 from .rules.drugs import MME_NOT_FOR_SWITCHING, Drug, drug_table
 from .rules.facts import daily_mme_total, mme_items
@@ -294,9 +295,7 @@ def number_display(value: float | Decimal | None) -> str:
     """Return a number as a Dane reads it: 12 not 12.0, 12,5 not 12.5."""
     if value is None:
         return "–"
-    value = float(value)
-    text = str(int(value)) if value.is_integer() else f"{round(value, 2):g}"
-    return text.replace(".", ",")
+    return danish_number(round(float(value), 2))
 
 
 # --- MME table -------------------------------------------------------------------------------

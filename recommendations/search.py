@@ -15,18 +15,33 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
 
-from .models import Guideline, Recommendation, SynonymKind
+from .models import Guideline, Recommendation, SearchTerm, SynonymKind
 from .rules.drugs import drug_table
-from .search_index import casefold
+from .search_index import FUZZY_MIN_LENGTH, casefold
 
 MAX_WORDS = 8  # a query is a few words; more only lengthens the SQL
-FUZZY_MIN_LENGTH = 4  # shorter words have too few trigrams to tell a typo from another word
-DIFFLIB_CUTOFF = 0.8  # SQLite: as strict as pg_trgm's default word similarity threshold (0.6)
-SUGGESTION_CUTOFF = 0.6
+# A typo and the word meant share most of their trigrams ("tramadl"/"tramadol": 0.55,
+# "parcetamol"/"paracetamol": 0.64); "akupressur"/"akupunktur" (0.29) are different words.
+TRIGRAM_MIN_SIMILARITY = 0.5
+DIFFLIB_CUTOFF = 0.8  # SQLite: about as strict, in difflib's measure
+SUGGESTION_CUTOFF = 0.6  # SQLite: near enough to offer ("akupressur" offers "akupunktur")
+SUGGESTION_MIN_SIMILARITY = 0.25  # PostgreSQL: the same, in trigrams ("akupressur": 0.29)
 EXACT, FUZZY = 2, 1
 
 # Common Danish inflection endings, longest first: a light stand-in for the Snowball stemmer
@@ -88,9 +103,41 @@ def _tsquery_term(word: str, *, last: bool) -> str:
     return f"'{word}'" + (":*" if last else "")
 
 
-def _rows_postgresql(queryset: QuerySet[Recommendation], words: list[str]):
+def _has_word_similar_to(word: str) -> RawSQL:
+    """Return "the row's text holds a word of the content that `word` may be a typo of"."""
+    # The similar words are found once per query (an uncorrelated ARRAY subquery, through the
+    # trigram index: `%` uses pg_trgm's loose default threshold, 0.3, and the similarity then
+    # keeps only likely typos); each row's text is then searched for them as substrings.
+    # Table and column names come from model metadata, quoted; the word is a bound parameter.
+    quote = connection.ops.quote_name
+    text = f"{quote(Recommendation._meta.db_table)}.{quote('search_text')}"
+    sql = (
+        f"{text} LIKE ANY (ARRAY(SELECT '%%' || t.word || '%%' "  # noqa: S608 # nosec B608
+        f"FROM {quote(SearchTerm._meta.db_table)} t "
+        "WHERE t.word %% %s AND similarity(t.word, %s) >= %s))"
+    )
+    params = (word, word, TRIGRAM_MIN_SIMILARITY)
+    return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611
+
+
+def _nearest_words(word: str) -> RawSQL:
+    """Return the content's words most like `word`, best first (computed once per query)."""
+    quote = connection.ops.quote_name
+    sql = (
+        f"ARRAY(SELECT t.word FROM {quote(SearchTerm._meta.db_table)} t "  # noqa: S608 # nosec B608
+        "WHERE similarity(t.word, %s) >= %s "
+        "ORDER BY similarity(t.word, %s) DESC, t.word LIMIT 4)"
+    )
+    params = (word, SUGGESTION_MIN_SIMILARITY, word)
+    return RawSQL(sql, params, output_field=ArrayField(CharField()))  # noqa: S611
+
+
+Rows = tuple[list[Hit], list[list[str]]]  # the hits, and per word the nearest content words
+
+
+def _rows_postgresql(queryset: QuerySet[Recommendation], words: list[str]) -> Rows:
     terms = [_tsquery_term(word, last=i == len(words) - 1) for i, word in enumerate(words)]
-    levels = {}
+    annotations = {}
     for i, (word, term) in enumerate(zip(words, terms, strict=True)):
         # A part of a Danish compound ("rygsmerter" in "lænderygsmerter") is one lexeme to the
         # stemmer, so the case-folded text is also searched as a substring.
@@ -99,48 +146,57 @@ def _rows_postgresql(queryset: QuerySet[Recommendation], words: list[str]):
         )
         whens = [When(exact, then=Value(EXACT))]
         if len(word) >= FUZZY_MIN_LENGTH:
-            whens.append(When(Q(search_text__trigram_word_similar=word), then=Value(FUZZY)))
-        levels[f"level_{i}"] = Case(*whens, default=Value(0), output_field=IntegerField())
+            whens.append(When(_has_word_similar_to(word), then=Value(FUZZY)))
+            annotations[f"nearest_{i}"] = _nearest_words(word)
+        annotations[f"level_{i}"] = Case(*whens, default=Value(0), output_field=IntegerField())
     any_word = SearchQuery(" | ".join(terms), config="danish", search_type="raw")
-    rows = queryset.defer("search_vector").annotate(
-        rank=SearchRank(F("search_vector"), any_word), **levels
+    # The long texts stay in the database: the matching happened there.
+    rows = list(
+        queryset.defer("search_vector", "search_text").annotate(
+            rank=SearchRank(F("search_vector"), any_word), **annotations
+        )
     )
-    return [
+    hits = [
         Hit(rec, tuple(getattr(rec, f"level_{i}") for i in range(len(words))), rec.rank or 0.0)
         for rec in rows
     ]
+    nearest = [getattr(rows[0], f"nearest_{i}", []) if rows else [] for i in range(len(words))]
+    return hits, nearest
 
 
-def _rows_simple(queryset: QuerySet[Recommendation], words: list[str]) -> list[Hit]:
+def _rows_simple(queryset: QuerySet[Recommendation], words: list[str]) -> Rows:
     recs = list(queryset)
     vocabulary = set().union(*(_words(rec.search_text) for rec in recs)) if recs else set()
     stems = [_stem(word) for word in words]
-    close = [
-        difflib.get_close_matches(word, vocabulary, n=3, cutoff=DIFFLIB_CUTOFF)
+    nearest = [
+        difflib.get_close_matches(word, vocabulary, n=4, cutoff=SUGGESTION_CUTOFF)
         if len(word) >= FUZZY_MIN_LENGTH
         else []
         for word in words
+    ]
+    likely_typos = [
+        [
+            term
+            for term in near
+            if difflib.SequenceMatcher(None, word, term).ratio() >= DIFFLIB_CUTOFF
+        ]
+        for word, near in zip(words, nearest, strict=True)
     ]
     hits = []
     for rec in recs:
         text = rec.search_text
         title = casefold(f"{rec.title} {rec.search_terms}")
         levels, rank = [], 0.0
-        for stem, near in zip(stems, close, strict=True):
+        for stem, typos in zip(stems, likely_typos, strict=True):
             if stem in text:
                 levels.append(EXACT)
                 rank += 3 * title.count(stem) + text.count(stem)
-            elif any(word in text for word in near):
+            elif any(typo in text for typo in typos):
                 levels.append(FUZZY)
             else:
                 levels.append(0)
         hits.append(Hit(rec, tuple(levels), rank))
-    return hits
-
-
-def _correction(word: str, text: str) -> str:
-    """Return the word of `text` that a typed word most likely meant."""
-    return max(_words(text), key=lambda w: difflib.SequenceMatcher(None, word, w).ratio())
+    return hits, nearest
 
 
 def _guideline_names(words: list[str], hits: list[Hit], guidelines: list[Guideline]):
@@ -206,7 +262,7 @@ def _absences(named_words, hits: list[Hit], guidelines: list[Guideline]) -> list
     return lines
 
 
-def _named_words(words: list[str], hits: list[Hit], best: Hit | None) -> list[str]:
+def _named_words(words: list[str], hits: list[Hit], corrected: list[str]) -> list[str]:
     """Return what each word names: a trade name's ingredient, a typo's correction, itself."""
     aliases = {}
     for hit in hits:
@@ -216,10 +272,8 @@ def _named_words(words: list[str], hits: list[Hit], best: Hit | None) -> list[st
         alias = aliases.get(word)
         if alias and alias["kind"] in (SynonymKind.TRADE_NAME, SynonymKind.ENGLISH):
             named.append(alias["target"])
-        elif best is not None and best.levels[i] == FUZZY:
-            named.append(_correction(word, best.recommendation.search_text))
         else:
-            named.append(word)
+            named.append(corrected[i])
     return named
 
 
@@ -231,9 +285,9 @@ def search(queryset: QuerySet[Recommendation], q: str) -> SearchOutcome:
         return outcome
     rows = queryset.select_related("guideline")
     if connection.vendor == "postgresql":
-        hits = _rows_postgresql(rows, words)
+        hits, nearest = _rows_postgresql(rows, words)
     else:
-        hits = _rows_simple(rows, words)
+        hits, nearest = _rows_simple(rows, words)
     guidelines = list(
         {hit.recommendation.guideline_id: hit.recommendation.guideline for hit in hits}.values()
     )
@@ -254,23 +308,16 @@ def search(queryset: QuerySet[Recommendation], q: str) -> SearchOutcome:
     )
     outcome.results = [hit.recommendation for hit in found]
     best = found[0] if found else None
-    named = _named_words(words, hits, best)
-    if best is not None and FUZZY in best.levels:
-        outcome.corrected_query = " ".join(
-            _correction(word, best.recommendation.search_text) if level == FUZZY else word
-            for word, level in zip(words, best.levels, strict=True)
-        )
+    # A word the best hit matched only as a typo is read as the content's nearest word.
+    levels = best.levels if best is not None else (0,) * len(words)
+    corrected = [
+        near[0] if level == FUZZY and near else word
+        for word, level, near in zip(words, levels, nearest, strict=True)
+    ]
+    if corrected != words:
+        outcome.corrected_query = " ".join(corrected)
     outcome.explanations = _explanations(words, found)
-    outcome.absences = _absences(named, hits, guidelines)
+    outcome.absences = _absences(_named_words(words, hits, corrected), hits, guidelines)
     if not found:
-        vocabulary = set().union(*(_words(hit.recommendation.search_text) for hit in hits))
-        outcome.nearest_terms = sorted(
-            {
-                term
-                for word in words
-                for term in difflib.get_close_matches(
-                    word, vocabulary, n=4, cutoff=SUGGESTION_CUTOFF
-                )
-            }
-        )
+        outcome.nearest_terms = sorted({term for near in nearest for term in near})
     return outcome

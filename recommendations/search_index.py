@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
 
-from .models import SEARCH_INDEX_FIELDS, Recommendation, SearchSynonym
+from .models import SEARCH_INDEX_FIELDS, Recommendation, SearchSynonym, SearchTerm
 from .rules.drugs import drug_table
 
 
@@ -86,11 +86,30 @@ def _document_set(rec: Recommendation, synonyms: list[SearchSynonym]) -> None:
     rec.search_aliases = aliases
 
 
+# Words shorter than this are not matched as typos (too few trigrams to tell them apart).
+FUZZY_MIN_LENGTH = 4
+_TERM_MAX_LENGTH = SearchTerm._meta.get_field("word").max_length
+
+
+def _vocabulary_refresh(recs: list[Recommendation]) -> None:
+    words = set()
+    for rec in recs:
+        words |= set(re.findall(r"\w+", rec.search_text))
+    SearchTerm.objects.all().delete()
+    SearchTerm.objects.bulk_create(
+        SearchTerm(word=word)
+        for word in sorted(words)
+        # "_" is a \w character but a LIKE wildcard: such words are left out of typo matching.
+        if FUZZY_MIN_LENGTH <= len(word) <= _TERM_MAX_LENGTH and word.isalpha()
+    )
+
+
 def search_index_refresh() -> int:
     """Rebuild every recommendation's search document; return how many were written.
 
     The content is small (tens of recommendations), so the whole index is rebuilt: one read,
-    one bulk write and, on PostgreSQL, one UPDATE that computes the stored tsvector.
+    one bulk write, the vocabulary (SearchTerm) and, on PostgreSQL, one UPDATE that computes
+    the stored tsvector.
     """
     synonyms = list(SearchSynonym.objects.all())
     recs = list(Recommendation.objects.select_related("guideline"))
@@ -98,6 +117,7 @@ def search_index_refresh() -> int:
         _document_set(rec, synonyms)
     text_fields = [name for name in SEARCH_INDEX_FIELDS if name != "search_vector"]
     Recommendation.objects.bulk_update(recs, text_fields, batch_size=200)
+    _vocabulary_refresh(recs)
     if connection.vendor == "postgresql":
         # The 'danish' configuration stems and drops stop words; a hit in the recommendation
         # sentence (A) outranks the guideline's title, drug names and strong synonyms (B),

@@ -1,7 +1,8 @@
 """Reads of guideline content. Views and the API call these; none of them query on their own."""
 
+import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import pairwise
 
 from django.db import connection
@@ -9,7 +10,9 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 from django.utils.text import capfirst
+from django.utils.timezone import is_aware, make_aware
 
 from . import provenance
 from .diff import FieldDiff, versions_diff
@@ -20,7 +23,9 @@ from .models import (
     HearingResponseLink,
     HearingRound,
     Recommendation,
+    RecommendationDraft,
     RedFlag,
+    SearchSynonym,
     StartBackItem,
     reason_for_readers,
 )
@@ -101,7 +106,10 @@ def recommendation_search(
     *, q: str, queryset: QuerySet[Recommendation] | None = None
 ) -> SearchOutcome:
     """Return what the query finds (ranked) and what to tell the reader; one query."""
-    return search(Recommendation.objects.all() if queryset is None else queryset, q)
+    if queryset is None:
+        # The results page shows sentences, not rationales: leave the long texts unread.
+        queryset = Recommendation.objects.defer("rationale", "search_extra")
+    return search(queryset, q)
 
 
 def red_flag_list() -> QuerySet[RedFlag]:
@@ -114,35 +122,69 @@ def startback_items() -> QuerySet[StartBackItem]:
     return StartBackItem.objects.all()
 
 
-# The rules snapshot per process, with the content token it was built from. Evaluating an
-# intake then costs one small query instead of reading every rationale text again.
-_RULES_CACHE: dict[str, tuple[tuple, RulesContent]] = {}
+# Every model whose text a reader sees on a page or in the read API. Each keeps a history
+# record of every save and delete (django-simple-history), so its newest record says when and
+# whether the published content changed. Drafts are not among them: readers never see one.
+PUBLISHED_MODELS = (
+    Guideline,
+    Recommendation,
+    RedFlag,
+    StartBackItem,
+    HearingRound,
+    HearingResponse,
+    HearingResponseLink,
+    SearchSynonym,  # search answers in the read API depend on them
+)
 
 
-def content_token() -> tuple:
-    """Return a value that changes whenever guideline content is saved, added or deleted.
+@dataclass(frozen=True)
+class ContentVersion:
+    """The published content's version: `token` changes with every change, anywhere."""
 
-    Every content write goes through save() (services and the admin), which stamps
-    updated_at; counts catch deletions. One query, on any database.
+    token: str
+    changed_at: datetime | None  # the newest change (Last-Modified)
+
+
+def content_version() -> ContentVersion:
+    """Return the published content's version, read from the database (one indexed query).
+
+    Shared by every server, so caches keyed by it show a publish everywhere at once. The
+    newest history id and date of each model: ids catch every save and delete, and the dates
+    tell a database restored from a backup from the one it replaced.
     """
     tables = [
-        connection.ops.quote_name(model._meta.db_table)
-        for model in (Guideline, Recommendation, RedFlag)
+        connection.ops.quote_name(model.history.model._meta.db_table) for model in PUBLISHED_MODELS
     ]
     # SQL from strings (ruff S608, bandit B608) is safe here: the table names come from model
     # metadata, quoted, never from input, and there are no values to bind.
     parts = ", ".join(
-        f"(SELECT MAX(updated_at) FROM {t}), (SELECT COUNT(*) FROM {t})"  # noqa: S608 # nosec B608
+        f"(SELECT MAX(history_id) FROM {t}), (SELECT MAX(history_date) FROM {t})"  # noqa: S608 # nosec B608
         for t in tables
     )
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {parts}")
-        return tuple(str(value) for value in cursor.fetchone())
+        values = cursor.fetchone()
+    dates = [_as_datetime(value) for value in values[1::2] if value is not None]
+    token = hashlib.sha256(repr(values).encode()).hexdigest()[:32]
+    return ContentVersion(token=token, changed_at=max(dates, default=None))
+
+
+def _as_datetime(value: datetime | str) -> datetime:
+    # SQLite hands raw SQL its timestamps as text (UTC).
+    if isinstance(value, datetime):
+        return value
+    parsed = parse_datetime(value)
+    return parsed if is_aware(parsed) else make_aware(parsed, UTC)
+
+
+# The rules snapshot per process, with the content version it was built from. Evaluating an
+# intake then costs one small query instead of reading every rationale text again.
+_RULES_CACHE: dict[str, tuple[str, RulesContent]] = {}
 
 
 def rules_content() -> RulesContent:
     """Return the published content as the rules module's snapshot, rebuilt when it changes."""
-    token = content_token()
+    token = content_version().token
     cached = _RULES_CACHE.get("rules")
     if cached is not None and cached[0] == token:
         return cached[1]
@@ -249,15 +291,7 @@ def _versions(records) -> list[PublishedVersion]:
             guideline_id=record.guideline_id,
             slug=record.slug,
             version=record.version,
-            title=record.title,
-            strength=record.strength,
-            direction=record.direction,
-            certainty=record.certainty,
-            certainty_note=record.certainty_note,
-            rationale=record.rationale,
-            update_note=record.update_note,
-            source=record.source,
-            strength_source=record.strength_source,
+            **{name: getattr(record, name) for name in RecommendationDraft.FIELDS},
             provenance=record.provenance,
             verified=record.verified,
             change_reason=first.change_reason if first else (record.history_change_reason or ""),
@@ -296,21 +330,6 @@ class PublishedChange:
         return self.recommendation.published_at
 
 
-# The guideline's own texts as readers see them on its page, in reading order. An editor
-# changes the first ones (services.GUIDELINE_TEXT_FIELDS); seed_content may change any.
-GUIDELINE_COMPARED_FIELDS = (
-    "title",
-    "short_title",
-    "population",
-    "population_summary",
-    "population_source",
-    "source",
-    "source_short",
-    "note",
-    "note_source",
-)
-
-
 @dataclass(frozen=True)
 class GuidelineTextChange:
     """A change to the guideline's own texts (live at once: guidelines have no drafts)."""
@@ -326,7 +345,7 @@ def _guideline_text_changes(guideline: Guideline) -> list[GuidelineTextChange]:
     """Return each saved change to the guideline's texts, from its history (one query)."""
     fields = [
         (name, capfirst(Guideline._meta.get_field(name).verbose_name))
-        for name in GUIDELINE_COMPARED_FIELDS
+        for name in Guideline.TEXT_FIELDS
     ]
     records = list(Guideline.history.filter(id=guideline.pk).order_by("history_date", "history_id"))
     changes = []

@@ -90,11 +90,14 @@ def _upsert(
     The row remembers the fingerprint of what the seed last wrote. If its content no longer
     matches that fingerprint an editor changed it, and their change wins over the fixture.
     """
+    fields = dict(fields)
+    exported = fields.pop("seeded_fingerprint", "")
     obj = model.objects.filter(**lookup).first()
     new = _fingerprint(fields)
     if obj is None:
         obj = model(**lookup)
-        _save_seeded(obj, fields, fingerprint=new, reason=SEED_REASON)
+        # Exported content keeps the fingerprint its first seed wrote (export_content).
+        _save_seeded(obj, fields, fingerprint=exported or new, reason=SEED_REASON)
         report.created.append(name)
     elif _fingerprint({key: getattr(obj, key) for key in fields}) != obj.seeded_fingerprint:
         report.skipped.append(name)
@@ -124,22 +127,41 @@ def _recommendation_upsert(
     versions that came before the fixture's text (a hearing draft), written only on creation.
     An open draft counts as an edit in progress: the seed leaves the row alone.
     """
+    fields = dict(fields)
+    exported = fields.pop("seeded_fingerprint", "")
+    versions = fields.pop("versions", [])
     rec = Recommendation.objects.filter(guideline=guideline, slug=slug).first()
     new = _fingerprint(fields)
 
-    def publish(values: dict, reason: str, origin: VersionOrigin = VersionOrigin.SEEDED) -> None:
+    def publish(
+        values: dict,
+        reason: str,
+        origin: VersionOrigin = VersionOrigin.SEEDED,
+        published_at: str | None = None,
+    ) -> None:
         rec.version += 1
-        rec.published_at = timezone.now()
-        _save_seeded(rec, values, fingerprint=new, reason=reason, origin=origin)
+        rec.published_at = published_at or timezone.now()
+        _save_seeded(rec, values, fingerprint=exported or new, reason=reason, origin=origin)
         audit.audit_record(
             action=AuditAction.SEEDED, recommendation=rec, version=rec.version, change_reason=reason
         )
 
     if rec is None:
         rec = Recommendation(guideline=guideline, slug=slug, version=0, provenance=provenance)
-        for overrides, reason in earlier:  # the hearing drafts the source cites
-            publish({**fields, **overrides}, reason, VersionOrigin.HEARING_DRAFT)
-        publish(fields, final_reason)
+        if versions:
+            # Exported content: every published version again, with its reason and date.
+            for version in versions:
+                text = {key: version[key] for key in PUBLISHED_FIELDS if key in version}
+                publish(
+                    {**fields, **text},
+                    version["change_reason"],
+                    VersionOrigin(version["origin"]),
+                    version["published_at"],
+                )
+        else:
+            for overrides, reason in earlier:  # the hearing drafts the source cites
+                publish({**fields, **overrides}, reason, VersionOrigin.HEARING_DRAFT)
+            publish(fields, final_reason)
         report.created.append(name)
     elif has_draft or _fingerprint({key: getattr(rec, key) for key in fields}) != (
         rec.seeded_fingerprint
@@ -154,7 +176,7 @@ def _recommendation_upsert(
     return rec
 
 
-def _provenance_seed(rec: Recommendation, provenance: dict) -> None:
+def _provenance_seed(rec: Recommendation, provenance: dict, verified: dict | None) -> None:
     """Keep the recommendation's provenance as the fixture declares it.
 
     Provenance describes the seeded texts and is not something an editor revises, so it is
@@ -168,6 +190,10 @@ def _provenance_seed(rec: Recommendation, provenance: dict) -> None:
         )
         rec.provenance = provenance
     rec.history.filter(provenance={}).update(provenance=provenance)
+    if verified and not rec.verified:
+        # Loaded from an export: the check recorded in the other database comes with it.
+        Recommendation.objects.filter(pk=rec.pk).update(verified=verified)
+        rec.verified = verified
 
 
 def _hearing_revisions(hearings: list[HearingContent]) -> dict[tuple[str, str], tuple]:
@@ -293,6 +319,7 @@ def content_seed(*, fixtures_dir: Path = FIXTURES_DIR) -> SeedReport:
             item = dict(item)
             rec_slug = item.pop("slug")
             provenance = item.pop("provenance")
+            verified = item.pop("verified", None)  # exported content: an editor's check
             earlier, final_reason = revisions.get((slug, rec_slug), ([], SEED_REASON))
             rec = _recommendation_upsert(
                 guideline=guideline,
@@ -305,7 +332,7 @@ def content_seed(*, fixtures_dir: Path = FIXTURES_DIR) -> SeedReport:
                 report=report,
                 provenance=provenance,
             )
-            _provenance_seed(rec, provenance)
+            _provenance_seed(rec, provenance, verified)
     for flag in red_flags:
         flag = dict(flag)
         code = flag.pop("code")
@@ -318,6 +345,7 @@ def content_seed(*, fixtures_dir: Path = FIXTURES_DIR) -> SeedReport:
                 "text_en": item["text_en"],
                 "text_da": item.get("text_da", ""),
                 "source": startback["source"],
+                "seeded_fingerprint": item.get("seeded_fingerprint", ""),
             },
             name=f"startback/{item['number']}",
             report=report,

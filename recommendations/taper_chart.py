@@ -10,6 +10,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from .numbers import danish_number
 from .opioids import TaperPlan
 from .rules.intake import DoseUnit
 from .taper_combined import CombinedTaperPlan
@@ -112,7 +113,7 @@ def _chart(
         series.append(ChartSeries(label, " ".join(path), points, style))
     y_ticks, value = [], 0.0
     while value <= y_max + 1e-9:
-        y_ticks.append(ChartTick(y_of(value), f"{value:g}".replace(".", ",")))
+        y_ticks.append(ChartTick(y_of(value), danish_number(value)))
         value += step
     every = max(1, -(-len(dates) // 6))
     x_ticks = [ChartTick(x_of(day), day) for day in dates[::every]]

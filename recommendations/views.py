@@ -6,12 +6,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
-from django_htmx.middleware import HtmxDetails
 
 from . import audit, selectors
 from .diff import COMPARED_FIELDS, versions_diff
 from .forms import VersionCompareForm
+from .guideline_sections import guideline_layout, sections_with_recommendations
+from .htmx import HtmxHttpRequest
 from .middleware import DATABASE_ERRORS, database_unavailable_response, wants_json
+from .published_cache import published_page
 from .rules.conditions import condition_describe
 
 SEARCH_MAX_LENGTH = 200
@@ -21,17 +23,23 @@ API_NOT_FOUND_ERROR = "Adressen findes ikke i API'et (se /api/docs/)."
 API_SERVER_ERROR = "Der opstod en fejl på serveren. Prøv igen om lidt."
 
 
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
+@published_page
 def home(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "recommendations/home.html", {"guidelines": selectors.guideline_list()})
 
 
+@published_page
 def guideline_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     guideline = selectors.guideline_get(slug=slug)
-    return render(request, "recommendations/guideline.html", {"guideline": guideline})
+    layout = guideline_layout(slug)
+    context = {
+        "guideline": guideline,
+        "layout": layout,
+        "groups": sections_with_recommendations(layout, guideline.recommendations.all()),
+        # The red-flag table belongs to the guideline whose source prints it (seed 003).
+        "red_flags": selectors.red_flag_list() if layout and layout.red_flags_table else None,
+    }
+    return render(request, "recommendations/guideline.html", context)
 
 
 LIST_ITEM_PREFIX = "- "
@@ -55,6 +63,7 @@ def rationale_blocks(text: str) -> list[tuple[str, str | list[str]]]:
     return blocks
 
 
+@published_page
 def recommendation_detail(request: HtmxHttpRequest, guideline_slug: str, slug: str) -> HttpResponse:
     rec = selectors.recommendation_get(guideline_slug=guideline_slug, slug=slug)
     context = {
@@ -89,6 +98,7 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, f"{template}#results" if request.htmx else template, context)
 
 
+@published_page
 def recommendation_history(
     request: HtmxHttpRequest, guideline_slug: str, slug: str
 ) -> HttpResponse:
@@ -118,6 +128,7 @@ def recommendation_history(
     return render(request, "recommendations/history.html", context)
 
 
+@published_page
 def guideline_changes(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     guideline = selectors.guideline_header_get(slug=slug)
     changes = selectors.guideline_changes(guideline=guideline)
@@ -131,6 +142,7 @@ def guideline_changes(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return render(request, "recommendations/changes.html", context)
 
 
+@published_page
 def hearing_round_detail(request: HtmxHttpRequest, guideline_slug: str, slug: str) -> HttpResponse:
     hearing_round = selectors.hearing_round_get(guideline_slug=guideline_slug, slug=slug)
     return render(request, "recommendations/hearing.html", {"hearing_round": hearing_round})

@@ -76,10 +76,14 @@ def redis_url():
 
 
 @pytest.fixture(autouse=True)
-def throttle_counts_forgotten():
-    """Start every test with no API calls counted (the suite counts in memory, one process)."""
+def shared_state_forgotten():
+    """Start every test with no API calls counted and nothing cached (one process, in memory)."""
+    from django.core.cache import cache
+
     from recommendations.api.throttling import memory_counts_clear
 
     memory_counts_clear()
+    cache.clear()
     yield
     memory_counts_clear()
+    cache.clear()

@@ -36,6 +36,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "nkr.klinik.dk",
         "CDS_HOOKS_ISSUERS": json.dumps(ISSUERS),
         "OTP_REQUIRED_FOR_STAFF": "1",
+        "FHIR_CANONICAL_BASE": "https://nkr.klinik.dk/fhir",
     }
     return env | overrides
 
@@ -169,3 +170,11 @@ def test_a_protection_set_to_an_empty_value_stays_on(name):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"
+
+
+def test_check_deploy_fails_while_the_fhir_canonical_base_is_the_example():
+    env = production_env()
+    del env["FHIR_CANONICAL_BASE"]
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "recommendations.W003" in result.stderr

@@ -1,12 +1,13 @@
 """Published versions of a recommendation (API.md: history endpoint)."""
 
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
-from rest_framework.response import Response
 
 from .. import selectors
+from ..published_cache import published_answer
 from .openapi import HISTORY_GUIDELINE_SLUG, NOT_FOUND, RECOMMENDATION_SLUG
 from .serializers import ProvenanceSerializer
 
@@ -30,8 +31,13 @@ class PublishedVersionSerializer(serializers.Serializer):
     responses={200: PublishedVersionSerializer(many=True)} | NOT_FOUND,
 )
 @api_view(["GET"])
-def recommendation_history(request: Request, guideline_slug: str, slug: str) -> Response:
+def recommendation_history(request: Request, guideline_slug: str, slug: str) -> HttpResponse:
     """Return the recommendation's published versions, newest first."""
-    rec = selectors.recommendation_get(guideline_slug=guideline_slug, slug=slug)
-    versions = selectors.recommendation_versions(recommendation=rec)
-    return Response(PublishedVersionSerializer(versions, many=True).data)
+
+    def versions():
+        rec = selectors.recommendation_get(guideline_slug=guideline_slug, slug=slug)
+        return PublishedVersionSerializer(
+            selectors.recommendation_versions(recommendation=rec), many=True
+        ).data
+
+    return published_answer(request, versions)

@@ -20,6 +20,7 @@ from ..intake_input import (
     DOSE_MAX,
     DRUG_ERROR,
     LIST_ERROR,
+    MEDICATIONS_MAX,
     OPIOID_MONTHS_ERROR,
     OPIOID_MONTHS_MAX,
     REQUIRED_ERROR,
@@ -28,6 +29,7 @@ from ..intake_input import (
     MedicationSerializer,
     OpioidCodeField,
     RefuseUnknownFields,
+    StrictBooleanField,
     StrictFloatField,
 )
 from ..opioids import (
@@ -62,17 +64,15 @@ from ..taper_shapes import TaperShape
 from .errors import ErrorSerializer
 
 START_DATE_RANGE_DAYS = 730  # a plan starts within two years of today, either way
-MEDICATIONS_MAX = 20
 
 MEDICATIONS_EMPTY_ERROR = "Angiv mindst ét lægemiddel med døgndosis."
-MEDICATIONS_MAX_ERROR = f"Højst {MEDICATIONS_MAX} lægemidler ad gangen."
+MEDICATIONS_AT_ONCE_ERROR = f"Højst {MEDICATIONS_MAX} lægemidler ad gangen."
 TREATMENT_MONTHS_REQUIRED_ERROR = (
     "Angiv hvor mange måneder opioid har været brugt; det afgør standardintervallet "
     "(hver 4. uge ved et år eller mere, ellers hver uge)."
 )
 START_DATE_ERROR = "Startdato skal være en dato, fx 2026-03-01 eller 01-03-2026."
 START_DATE_RANGE_ERROR = "Startdato skal ligge inden for to år fra i dag ({first} til {last})."
-BOOLEAN_ERROR = "Skal være true eller false."
 PAUSES_MAX_ERROR = f"Højst {MAX_STEPS} pauser."
 PAUSE_STEP_NUMBER_ERROR = (
     f"En pause skal ligge efter et trin: trinnummeret er et helt tal fra 1 til {MAX_STEPS - 1}."
@@ -121,7 +121,7 @@ class MmeInputSerializer(_StrictSerializer):
             "null": LIST_ERROR,
             "required": REQUIRED_ERROR,
             "empty": MEDICATIONS_EMPTY_ERROR,
-            "max_length": MEDICATIONS_MAX_ERROR,
+            "max_length": MEDICATIONS_AT_ONCE_ERROR,
         },
     )
 
@@ -240,9 +240,8 @@ class TaperPlanInputSerializer(_StrictSerializer):
         error_messages={"invalid": START_DATE_ERROR, "datetime": START_DATE_ERROR},
         help_text="Standard: næste hverdag efter i dag.",
     )
-    weekdays_only = serializers.BooleanField(
+    weekdays_only = StrictBooleanField(
         default=True,
-        error_messages={"invalid": BOOLEAN_ERROR, "null": BOOLEAN_ERROR},
         help_text="Ingen trin eller opfølgning i en weekend: en startdato lørdag eller søndag "
         "flyttes til mandagen efter (standard true).",
     )
@@ -262,14 +261,13 @@ class TaperPlanInputSerializer(_StrictSerializer):
             "not_a_list": LIST_ERROR,
             "null": LIST_ERROR,
             "empty": MEDICATIONS_EMPTY_ERROR,
-            "max_length": MEDICATIONS_MAX_ERROR,
+            "max_length": MEDICATIONS_AT_ONCE_ERROR,
         },
         help_text="I stedet for drug/daily_dose/unit: flere opioider, trappet ned ét ad gangen "
         "i den angivne rækkefølge, mens de andre holdes.",
     )
-    round_doses = serializers.BooleanField(
+    round_doses = StrictBooleanField(
         default=False,
-        error_messages={"invalid": BOOLEAN_ERROR, "null": BOOLEAN_ERROR},
         help_text="Rund op til praktiske doser (tabletstyrker, plasterstyrker).",
     )
     pauses = PauseSerializer(

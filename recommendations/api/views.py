@@ -1,11 +1,12 @@
 """Read API for published guideline content (API.md)."""
 
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
-from rest_framework.response import Response
 
 from .. import selectors
+from ..published_cache import published_answer
 from .errors import ErrorSerializer
 from .openapi import GUIDELINE_SLUG, NOT_FOUND
 from .serializers import (
@@ -19,16 +20,28 @@ from .serializers import (
 
 @extend_schema(responses=GuidelineSerializer(many=True))
 @api_view(["GET"])
-def guideline_list(request: Request) -> Response:
-    guidelines = selectors.guideline_list()
-    return Response(GuidelineSerializer(guidelines, many=True, context={"request": request}).data)
+def guideline_list(request: Request) -> HttpResponse:
+    return published_answer(
+        request,
+        lambda: (
+            GuidelineSerializer(
+                selectors.guideline_list(), many=True, context={"request": request}
+            ).data
+        ),
+    )
 
 
 @extend_schema(parameters=[GUIDELINE_SLUG], responses={200: GuidelineDetailSerializer} | NOT_FOUND)
 @api_view(["GET"])
-def guideline_detail(request: Request, slug: str) -> Response:
-    guideline = selectors.guideline_get(slug=slug)
-    return Response(GuidelineDetailSerializer(guideline, context={"request": request}).data)
+def guideline_detail(request: Request, slug: str) -> HttpResponse:
+    return published_answer(
+        request,
+        lambda: (
+            GuidelineDetailSerializer(
+                selectors.guideline_get(slug=slug), context={"request": request}
+            ).data
+        ),
+    )
 
 
 @extend_schema(
@@ -36,17 +49,23 @@ def guideline_detail(request: Request, slug: str) -> Response:
     responses={200: RecommendationSerializer(many=True), 400: ErrorSerializer},
 )
 @api_view(["GET"])
-def recommendation_list(request: Request) -> Response:
+def recommendation_list(request: Request) -> HttpResponse:
+    return published_answer(request, lambda: _recommendation_list(request))
+
+
+def _recommendation_list(request: Request) -> list:
     slugs = [guideline.slug for guideline in selectors.guideline_list()]
     filters = RecommendationFilterSerializer(
         data=request.query_params, context={"guideline_slugs": slugs}
     )
     filters.is_valid(raise_exception=True)
     recs = selectors.recommendation_list(**filters.validated_data)
-    return Response(RecommendationSerializer(recs, many=True, context={"request": request}).data)
+    return RecommendationSerializer(recs, many=True, context={"request": request}).data
 
 
 @extend_schema(responses=RedFlagSerializer(many=True))
 @api_view(["GET"])
-def red_flag_list(request: Request) -> Response:
-    return Response(RedFlagSerializer(selectors.red_flag_list(), many=True).data)
+def red_flag_list(request: Request) -> HttpResponse:
+    return published_answer(
+        request, lambda: RedFlagSerializer(selectors.red_flag_list(), many=True).data
+    )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import TextChoices
 
+from ..numbers import danish_number
 from ..provenance import PICO_DOSES_NOTE
 from ..rules import Evaluation, RedFlagRule
 from ..rules.alerts import MME_INCOMPLETE_CODE, alert_kind, mme_alert_codes
@@ -28,6 +29,8 @@ RED_FLAG_GUIDELINE = "acute-low-back-pain"  # Tabel 1. Røde flag is part of thi
 RED_FLAG_TABLE = "Tabel 1. Røde flag"
 SOURCE_LABEL = "nkr: nationale kliniske retningslinjer om smerter"
 PREFILL_LABEL = "Åbn NKR-vurderingen udfyldt med journalens oplysninger"
+TAPERING_GUIDELINE = "opioid-tapering"
+TAPER_PLANNER_LABEL = "Lav en nedtrapningsplan i nkr's nedtrapningsplanlægger"
 NOT_IN_RECORDS = (
     "Komplekse problemstillinger, funktion og deltagelse, arbejdssituation, træningsvaner, "
     "effekt af ikke-medicinsk behandling, søvn, røde flag ud over journalens diagnoser og "
@@ -37,6 +40,16 @@ NOT_IN_RECORDS = (
 LEVEL_RANK = {"info": 0, "warning": 1, "critical": 2}
 RATIONALE_MAX = 240  # characters of a recommendation's rationale on a card; the page has all
 RATIONALE_LINK_LABEL = "hele begrundelsen"
+# Why a card has no link to a recommendation page (every other card links each one it names).
+NO_RECOMMENDATION = "**Ingen anbefaling at henvise til:** {why}"
+WHY_RED_FLAG = (
+    "et rødt flag er ikke en anbefaling, men står i {table} i retningslinjen for nyopståede "
+    "lænderygsmerter ([se retningslinjen]({url}))."
+)
+WHY_ALERT = "advarslen hører ikke til en anbefaling; den bygger på kilden, der er nævnt."
+WHY_INCOMPLETE = "ingen anbefaling er vurderet, før oplysningerne er udfyldt."
+WHY_NOT_IN_SCOPE = "patienten er ikke i nogen af retningslinjernes målgruppe."
+WHY_NO_PAIN_CODE = "ingen retningslinje er vurderet uden en smertediagnose."
 HEADING_MAX = 80  # a rationale's paragraph ending in ":" and shorter than this is a heading
 # Record entries named in one line of a card: the rest are counted, so a record that repeats
 # an entry hundreds of times still gets a card of a few kilobytes (the gaps listed are bounded
@@ -115,6 +128,7 @@ class CardContext:
     absolute: Callable[[str], str]  # site path -> absolute URL
     red_flags: Mapping[str, RedFlagRule]
     red_flag_source: tuple[str, str] | None = None  # (guideline title, page path)
+    taper_planner: str = ""  # the taper planner's path
 
 
 # --- Text helpers --------------------------------------------------------------------------
@@ -155,12 +169,6 @@ def fit(text: str, limit: int = SUMMARY_MAX) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def number(value: float) -> str:
-    """Return a number as a Dane writes it: 12 not 12.0, 12,5 not 12.5."""
-    value = float(value)
-    return str(int(value)) if value.is_integer() else f"{value:g}".replace(".", ",")
-
-
 def _date(value) -> str:
     return value.strftime("%d.%m.%Y")
 
@@ -188,7 +196,7 @@ def _medication_text(med: MedicationFinding) -> str:
     if med.daily_dose is None:
         return f"{md(med.name)}: døgndosis ukendt ({md(med.dose_note)})"
     unit = "mikrogram/time" if med.unit == "mcg/h" else "mg/døgn"
-    return f"{md(med.name)} {number(med.daily_dose)} {unit}"
+    return f"{md(med.name)} {danish_number(med.daily_dose)} {unit}"
 
 
 def record_lines(
@@ -204,7 +212,7 @@ def record_lines(
         duration = ""
         if weeks is not None:
             at_least = "mindst " if draft.site.duration_at_least else ""
-            duration = f" i {at_least}{number(weeks)} uger"
+            duration = f" i {at_least}{danish_number(weeks)} uger"
         sources = listed(_condition_text(c) for c in draft.site.conditions)
         lines.append(f"Smerter: {site}{duration} ({sources})")
     if record.radicular_signs:
@@ -221,7 +229,9 @@ def record_lines(
         lines.append("Medicin: " + "; ".join(_medication_text(m) for m in record.drugs))
     months = draft.data.get("opioid_treatment_months")
     if months is not None:
-        lines.append(f"Opioidbehandling: mindst {number(months)} måneder (første registrering)")
+        lines.append(
+            f"Opioidbehandling: mindst {danish_number(months)} måneder (første registrering)"
+        )
     return lines
 
 
@@ -237,7 +247,8 @@ def _mme_line(evaluation: Evaluation | None) -> str | None:
     drugs = drug_names(evaluation.facts.mme_unknown_drugs)
     mme = evaluation.facts.daily_mme
     if mme:
-        return f"Morfinækvivalent: mindst {number(mme)} mg/døgn; døgndosis ukendt for {md(drugs)}"
+        shown = danish_number(mme)
+        return f"Morfinækvivalent: mindst {shown} mg/døgn; døgndosis ukendt for {md(drugs)}"
     return f"Morfinækvivalent: ikke beregnet; døgndosis ukendt for {md(drugs)}"
 
 
@@ -251,6 +262,18 @@ def _facts_block(
     if draft.notes:
         parts += ["", "**Ikke oplyst i journalen:**", *(f"- {md(note)}" for note in draft.notes)]
     return "\n".join(parts)
+
+
+def _tool_links(guideline: str, ctx: "CardContext") -> tuple[dict, ...]:
+    """Return links to nkr's tools for a guideline's card: the taper planner for tapering.
+
+    The planner opens empty: the dose is entered there, so no patient fact goes into a URL.
+    """
+    if guideline != TAPERING_GUIDELINE or not ctx.taper_planner:
+        return ()
+    return (
+        {"label": TAPER_PLANNER_LABEL, "url": ctx.absolute(ctx.taper_planner), "type": "absolute"},
+    )
 
 
 def _prefill_link(url: str) -> tuple[dict, ...]:
@@ -309,6 +332,10 @@ def _red_flag_cards(record: Record, ctx: CardContext, prefill_url: str) -> list[
                 f"Kilden: {md(kind.seed_words)}. **nkr's læsning: {md(kind.action)}.** "
                 "Journalens diagnose er ikke en undersøgelse: bekræft ved anamnese og "
                 "undersøgelse.",
+                "",
+                NO_RECOMMENDATION.format(
+                    why=WHY_RED_FLAG.format(table=RED_FLAG_TABLE, url=source["url"])
+                ),
             ]
         )
         cards.append(
@@ -354,6 +381,8 @@ def _medication_card(results: Sequence[DraftResult], ctx: CardContext) -> list[C
         if alert.recommendation:
             guideline, slug = alert.recommendation.split("/", 1)
             line += f" [Se anbefalingen]({ctx.absolute(f'/guidelines/{guideline}/{slug}/')})"
+        else:
+            line += f"  \n  {NO_RECOMMENDATION.format(why=WHY_ALERT)}"
         lines.append(line)
     return [
         Card(
@@ -492,7 +521,7 @@ def _guideline_cards(
                     indicator="info",
                     detail="\n".join(lines),
                     source={"label": guideline.title, "url": ctx.absolute(guideline.url)},
-                    links=_prefill_link(result.prefill_url),
+                    links=(*_prefill_link(result.prefill_url), *_tool_links(guideline.slug, ctx)),
                     subjects=tuple(f"{rec.guideline}/{rec.slug}" for rec in recs),
                     guideline=guideline.slug,
                 )
@@ -527,6 +556,8 @@ def _incomplete_cards(
                 "kliniske retningslinjer.** Åbn NKR-vurderingen (linket), udfyld det, der "
                 "mangler, og se de anbefalinger, der gælder.",
                 *(["", "**Vurderingen afviste:**", *problems] if problems else []),
+                "",
+                NO_RECOMMENDATION.format(why=WHY_INCOMPLETE),
                 "",
                 _facts_block(record, draft, ctx),
             ]
@@ -580,6 +611,8 @@ def _not_in_scope_card(
         "Journalens oplysninger kan være ufuldstændige: kontrollér og udfyld dem i "
         "NKR-vurderingen (linket).",
         "",
+        NO_RECOMMENDATION.format(why=WHY_NOT_IN_SCOPE),
+        "",
         _facts_block(record, first.draft, ctx, first.evaluation),
     ]
     return [
@@ -629,6 +662,8 @@ def _no_pain_code_card(record: Record, ctx: CardContext, prefill_url: str) -> li
             "",
             "Har patienten smerter, så åbn NKR-vurderingen (linket), udfyld smerternes "
             "lokalisation og varighed, og se de anbefalinger, der gælder.",
+            "",
+            NO_RECOMMENDATION.format(why=WHY_NO_PAIN_CODE),
         ]
     )
     return [

@@ -29,6 +29,7 @@ from ..intake_input import (
     OPIOID_MONTHS_MAX,
     RecordIntakeData,
 )
+from ..numbers import danish_number
 from ..rules.drugs import drug_table
 from ..rules.facts import CHRONIC_WEEKS
 from ..rules.intake import PainSite
@@ -359,8 +360,7 @@ def _site_finding(site: str, conditions: list[ConditionFinding], record: Record)
         note = f"{lacking[0].label}: {reason} i journalen"
         if bound := _duration_lower_bound(conditions, record.today):
             weeks, why = bound
-            shown = f"{weeks:g}".replace(".", ",")
-            note = f"{note}; varighed mindst {shown} uger ({why})"
+            note = f"{note}; varighed mindst {danish_number(weeks)} uger ({why})"
             return SiteFinding(site, tuple(conditions), weeks, note, duration_at_least=True)
         return SiteFinding(site, tuple(conditions), None, note)
     onset = min(c.onset for c in conditions if c.onset)

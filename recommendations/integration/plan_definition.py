@@ -9,15 +9,17 @@ One action per recommendation, in source order, carrying:
 - certainty (cqf-qualityOfEvidence, HL7 evidence-quality) where the source gives one,
 - applicability: one `applicability` condition per scope criterion of the guideline and one
   for the recommendation's own "applies when" (none when it applies to everyone in scope),
-  each described in Danish, with the condition in nkr's JSON format (docs/clinical-rules.md)
-  as the expression,
+  each described in Danish, with the condition as a FHIRPath expression over the intake's
+  facts (integration/fhirpath.py; R4 allows no other language for nkr's conditions),
 - its page (naming the recommendation's published version) and source as related artifacts.
+
+The canonical `url` is `<canonical base>/PlanDefinition/<slug>`, the base a setting
+(FHIR_CANONICAL_BASE): it names the guideline, whichever host served the export.
 
 The PlanDefinition's `version` is the time of the last published change to the guideline or
 any of its recommendations, the same instant as `date`: it changes whenever the content does.
 """
 
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
@@ -25,6 +27,7 @@ from typing import Any
 
 from ..grading import strength_symbol
 from ..rules.conditions import condition_describe
+from .fhirpath import condition_fhirpath
 
 STRENGTH_EXTENSION = "http://hl7.org/fhir/StructureDefinition/cqf-strengthOfRecommendation"
 QUALITY_EXTENSION = "http://hl7.org/fhir/StructureDefinition/cqf-qualityOfEvidence"
@@ -33,7 +36,7 @@ HL7_STRENGTH_SYSTEM = "http://terminology.hl7.org/CodeSystem/recommendation-stre
 HL7_QUALITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/evidence-quality"
 CPG_DIRECTION_SYSTEM = "http://hl7.org/fhir/uv/cpg/CodeSystem/cpg-recommendation-direction-cs"
 PLAN_TYPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/plan-definition-type"
-CONDITION_LANGUAGE = "application/json"  # nkr's condition format, see docs/clinical-rules.md
+CONDITION_LANGUAGE = "text/fhirpath"  # over the intake's facts (integration/fhirpath.py)
 # nkr's own strength codes (good practice, not graded have no HL7 code). A code system's URI
 # must not change with the host that serves the export, and nkr publishes no CodeSystem
 # resource to resolve, so it is a fixed urn:uuid (FHIR R4 terminologies: a URI need not
@@ -63,13 +66,13 @@ def _fhir_name(slug: str) -> str:
     return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", slug) if part)
 
 
-def _applicability(condition: Mapping | None, description: str) -> dict:
+def _applicability(condition: Mapping, description: str) -> dict:
     return {
         "kind": "applicability",
         "expression": {
             "description": description,
             "language": CONDITION_LANGUAGE,
-            "expression": json.dumps(condition, ensure_ascii=False, sort_keys=True),
+            "expression": condition_fhirpath(condition),
         },
     }
 
@@ -94,12 +97,13 @@ def plan_definition_build(
     guideline: Any,
     recommendations: Iterable[Any],
     absolute: Callable[[str], str],
-    fhir_path: str,
+    canonical_base: str,
 ) -> dict:
     """Return the guideline as a FHIR R4 PlanDefinition (JSON-ready dict).
 
     `guideline` and `recommendations` are read by attribute (the models or equivalents),
-    `absolute` turns a site path into an absolute URL, `fhir_path` is this resource's path.
+    `absolute` turns a site path into an absolute URL (the pages), `canonical_base` is the base
+    of the PlanDefinition's canonical URL (FHIR_CANONICAL_BASE).
     """
     recs = list(recommendations)
     nkr_system = NKR_STRENGTH_SYSTEM
@@ -169,7 +173,7 @@ def plan_definition_build(
     return {
         "resourceType": "PlanDefinition",
         "id": guideline.slug,
-        "url": absolute(fhir_path),
+        "url": f"{canonical_base}/PlanDefinition/{guideline.slug}",
         "version": _when(changed),
         "name": _fhir_name(guideline.slug),
         "title": guideline.title,

@@ -13,33 +13,9 @@ recommendation instead of silently never applying.
 from collections.abc import Mapping
 from typing import Any
 
+from ..numbers import danish_number
 from .drugs import drug_table, name_in_sentence
-from .intake import AGE_GROUPS, STARTBACK_RISKS, PainSite, WorkStatus
-
-# Fact name -> Danish wording used when a condition is described to a clinician.
-FACT_LABELS: dict[str, str] = {
-    "age": "alder (år)",
-    "age_group": "aldersgruppe",
-    "pain_site": "smertelokalisation",
-    "pain_duration_weeks": "smertevarighed (uger)",
-    "chronic": "langvarige smerter (mindst 12 uger)",
-    "neuropathic_pain": "smerter af neurogen karakter",
-    "radicular_signs": "kliniske tegn på nerverodspåvirkning",
-    "complex_problems": "komplekse problemstillinger som følge af smerterne",
-    "activity_limitation": "nedsat aktivitet og deltagelse i dagligdagen",
-    "nonpharmacological_insufficient": "ikke-medicinsk behandling har ikke hjulpet tilstrækkeligt",
-    "sleep_problems": "søvnproblemer",
-    "somatic_disease_flare": "opblussen af kendt somatisk sygdom",
-    "trains_independently": "vant til at træne selvstændigt",
-    "work_status": "arbejdssituation",
-    "red_flags": "røde flag",
-    "current_drugs": "aktuel medicin",
-    "current_opioids": "aktuelle opioider",
-    "daily_mme": "dagligt morfinækvivalent (mg)",
-    "opioid_treatment_months": "varighed af opioidbehandling (måneder)",
-    "long_term_opioid": "langvarig opioidbehandling (6 måneder eller mere)",
-    "startback_risk": "STarT Back-risikogruppe",
-}
+from .fact_registry import BOOLEAN, CODE, CODE_SET, FACT_BY_NAME, NUMBER
 
 VALUE_LABELS: dict[str, str] = {
     "child": "barn/ung",
@@ -58,43 +34,9 @@ VALUE_LABELS: dict[str, str] = {
     "high": "høj",
 }
 
-# Fact name -> its type, so a condition's value is checked against the fact when content is
+# A condition's value is checked against its fact's type (fact_registry) when content is
 # loaded: "gte" "16" (a string) for a number, or "lowback" for a pain site, fails at once with
 # the recommendation's name instead of raising or silently never holding at evaluation.
-NUMBER, BOOLEAN, CODE, CODE_SET = "number", "boolean", "code", "code set"
-FACT_TYPES: dict[str, str] = {
-    "age": NUMBER,
-    "age_group": CODE,
-    "pain_site": CODE,
-    "pain_duration_weeks": NUMBER,
-    "chronic": BOOLEAN,
-    "neuropathic_pain": BOOLEAN,
-    "radicular_signs": BOOLEAN,
-    "complex_problems": BOOLEAN,
-    "activity_limitation": BOOLEAN,
-    "nonpharmacological_insufficient": BOOLEAN,
-    "sleep_problems": BOOLEAN,
-    "somatic_disease_flare": BOOLEAN,
-    "trains_independently": BOOLEAN,
-    "work_status": CODE,
-    "red_flags": CODE_SET,
-    "current_drugs": CODE_SET,
-    "current_opioids": CODE_SET,
-    "daily_mme": NUMBER,
-    "opioid_treatment_months": NUMBER,
-    "long_term_opioid": BOOLEAN,
-    "startback_risk": CODE,
-}
-# Facts that are None when the clinician did not say (or there is nothing to compute).
-NULLABLE_FACTS = frozenset(
-    {
-        "trains_independently",
-        "work_status",
-        "daily_mme",
-        "opioid_treatment_months",
-        "startback_risk",
-    }
-)
 # Operators each type of fact takes.
 TYPE_OPS: dict[str, frozenset[str]] = {
     NUMBER: frozenset({"eq", "ne", "lt", "lte", "gt", "gte"}),
@@ -102,20 +44,6 @@ TYPE_OPS: dict[str, frozenset[str]] = {
     CODE: frozenset({"eq", "ne", "in"}),
     CODE_SET: frozenset({"contains", "contains_any", "is_empty", "not_empty"}),
 }
-
-
-def _allowed_codes() -> dict[str, frozenset[str] | None]:
-    """Return the codes each code fact allows (None: red-flag codes, checked by content.py)."""
-    drugs = drug_table()
-    return {
-        "age_group": frozenset(AGE_GROUPS),
-        "pain_site": frozenset(PainSite.values),
-        "work_status": frozenset(WorkStatus.values),
-        "startback_risk": frozenset(STARTBACK_RISKS),
-        "current_drugs": frozenset(drugs),
-        "current_opioids": frozenset(code for code, drug in drugs.items() if drug.is_opioid),
-        "red_flags": None,
-    }
 
 
 _OPS = {
@@ -172,7 +100,7 @@ def condition_validate(condition: Any, *, where: str) -> None:
         raise ConditionError(
             f"{where}: a comparison needs exactly 'fact', 'op' and 'value', got {sorted(condition)}"
         )
-    if condition["fact"] not in FACT_LABELS:
+    if condition["fact"] not in FACT_BY_NAME:
         raise ConditionError(f"{where}: unknown fact {condition['fact']!r}")
     if condition["op"] not in _OPS:
         raise ConditionError(f"{where}: unknown operator {condition['op']!r}")
@@ -186,12 +114,13 @@ def _is_number(value: Any) -> bool:
 def _value_validate(condition: Mapping, *, where: str) -> None:
     """Raise ConditionError unless the operator and value fit the fact's type."""
     fact, op, value = condition["fact"], condition["op"], condition["value"]
-    kind = FACT_TYPES[fact]
+    registered = FACT_BY_NAME[fact]
+    kind = registered.type
     spot = f"{where}: {fact} {op} {value!r}"
     if op not in TYPE_OPS[kind]:
         raise ConditionError(f"{spot}: a {kind} fact takes {sorted(TYPE_OPS[kind])}")
-    allowed = _allowed_codes().get(fact)
-    nullable = fact in NULLABLE_FACTS and op in {"eq", "ne"} and value is None
+    allowed = registered.codes() if registered.codes else None
+    nullable = registered.nullable and op in {"eq", "ne"} and value is None
     if kind == NUMBER:
         ok = _is_number(value) or nullable
     elif kind == BOOLEAN:
@@ -257,7 +186,7 @@ def _describe_not_held(inner: Mapping, facts: Mapping[str, Any]) -> str:
     if "fact" in inner and inner["op"] == "eq" and isinstance(inner["value"], bool):
         fact = inner["fact"]
         if facts[fact] is None:
-            return _NOT_STATED.get(fact, f"{FACT_LABELS[fact]}: ikke oplyst")
+            return _NOT_STATED.get(fact, f"{FACT_BY_NAME[fact].label}: ikke oplyst")
         return _describe_comparison({**inner, "value": not inner["value"]}, facts)
     return f"ikke ({condition_describe(inner)})"
 
@@ -274,8 +203,9 @@ def condition_describe(condition: Mapping | None) -> str:
         inner = condition["not"]
         if "fact" in inner and inner["op"] == "eq" and inner["value"] is True:
             # A blank answer is not a "no": say that the condition also holds when not stated.
-            unstated = " (eller ikke oplyst)" if inner["fact"] in NULLABLE_FACTS else ""
-            return f"ikke {FACT_LABELS[inner['fact']]}{unstated}"
+            registered = FACT_BY_NAME[inner["fact"]]
+            unstated = " (eller ikke oplyst)" if registered.nullable else ""
+            return f"ikke {registered.label}{unstated}"
         return f"ikke ({condition_describe(inner)})"
     return _describe_comparison(condition, None)
 
@@ -318,7 +248,7 @@ def _value_text(value: Any, *, last: str = ", ") -> str:
             return ", ".join(texts[:-1]) + last + texts[-1]
         return ", ".join(texts)
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{value:g}".replace(".", ",")
+        return danish_number(value)
     if isinstance(value, str):
         drug = drug_table().get(value)
         return name_in_sentence(drug.name) if drug else VALUE_LABELS.get(value, value)
@@ -327,7 +257,7 @@ def _value_text(value: Any, *, last: str = ", ") -> str:
 
 def _describe_comparison(condition: Mapping, facts: Mapping[str, Any] | None) -> str:
     fact, op, value = condition["fact"], condition["op"], condition["value"]
-    label = FACT_LABELS[fact]
+    label = FACT_BY_NAME[fact].label
     if op == "eq" and value is True:
         return label
     if op == "eq" and value is False:

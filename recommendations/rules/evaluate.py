@@ -11,10 +11,12 @@ from typing import Any
 
 from .. import provenance
 from ..grading import strength_css, strength_label, strength_symbol
+from ..numbers import danish_number
 from .alerts import alert_kind, mme_alert_reached
 from .conditions import condition_holds, condition_reasons, condition_shown_when
 from .drugs import MME_NOT_FOR_SWITCHING, drug_names, drug_table, name_in_sentence
-from .facts import MME_NO_FACTOR, Facts, fact_values, facts_derive
+from .fact_registry import fact_values
+from .facts import MME_NO_FACTOR, Facts, facts_derive
 from .intake import Intake
 
 LEVEL_ORDER = {"critical": 0, "warning": 1, "info": 2}
@@ -174,7 +176,7 @@ def _display(value: Any) -> str:
     if value is None:
         return "ukendt"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{value:g}".replace(".", ",")
+        return danish_number(value)
     return str(value)
 
 

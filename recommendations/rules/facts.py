@@ -1,10 +1,9 @@
 """Facts derived from an intake, computed once and named, for conditions and the result."""
 
 from dataclasses import dataclass
-from typing import Any
 
 from .drugs import drug_table
-from .intake import Intake
+from .intake import AgeGroup, Intake, StartBackRisk
 
 ADULT_AGE = 18
 CHRONIC_WEEKS = 12  # "langvarige": at least 12 weeks (3 months), seeds 000 and 001
@@ -21,7 +20,7 @@ STARTBACK_HIGH_MIN_PSYCHOSOCIAL = 4
 class StartBackScore:
     total: int
     psychosocial: int
-    risk: str
+    risk: StartBackRisk
 
 
 # Why an opioid's MME is None: CDC 2022 gives the drug no factor (buprenorphine), or its
@@ -44,7 +43,7 @@ class MmeItem:
 
 @dataclass(frozen=True)
 class Facts:
-    age_group: str
+    age_group: AgeGroup
     chronic: bool
     current_drugs: frozenset[str]
     current_opioids: frozenset[str]
@@ -60,11 +59,11 @@ def startback_score(answers: tuple[int, ...]) -> StartBackScore:
     total = sum(answers)
     psychosocial = sum(answers[STARTBACK_PSYCHOSOCIAL_ITEMS])
     if total <= STARTBACK_LOW_MAX_TOTAL:
-        risk = "low"
+        risk = StartBackRisk.LOW
     elif psychosocial >= STARTBACK_HIGH_MIN_PSYCHOSOCIAL:
-        risk = "high"
+        risk = StartBackRisk.HIGH
     else:
-        risk = "medium"
+        risk = StartBackRisk.MEDIUM
     return StartBackScore(total=total, psychosocial=psychosocial, risk=risk)
 
 
@@ -108,7 +107,7 @@ def facts_derive(intake: Intake) -> Facts:
     opioids = frozenset(code for code in current if drug_table()[code].is_opioid)
     items = mme_items(intake.medications)
     return Facts(
-        age_group="adult" if intake.age >= ADULT_AGE else "child",
+        age_group=AgeGroup.ADULT if intake.age >= ADULT_AGE else AgeGroup.CHILD,
         chronic=intake.pain_duration_weeks >= CHRONIC_WEEKS,
         current_drugs=current,
         current_opioids=opioids,
@@ -121,30 +120,3 @@ def facts_derive(intake: Intake) -> Facts:
         and (intake.opioid_treatment_months or 0) >= LONG_TERM_OPIOID_MONTHS,
         startback=startback_score(intake.startback) if intake.startback is not None else None,
     )
-
-
-def fact_values(intake: Intake, facts: Facts) -> dict[str, Any]:
-    """Return every fact by the name conditions use (conditions.FACT_LABELS)."""
-    return {
-        "age": intake.age,
-        "age_group": facts.age_group,
-        "pain_site": intake.pain_site,
-        "pain_duration_weeks": intake.pain_duration_weeks,
-        "chronic": facts.chronic,
-        "neuropathic_pain": intake.neuropathic_pain,
-        "radicular_signs": intake.radicular_signs,
-        "complex_problems": intake.complex_problems,
-        "activity_limitation": intake.activity_limitation,
-        "nonpharmacological_insufficient": intake.nonpharmacological_insufficient,
-        "sleep_problems": intake.sleep_problems,
-        "somatic_disease_flare": intake.somatic_disease_flare,
-        "trains_independently": intake.trains_independently,
-        "work_status": intake.work_status,
-        "red_flags": intake.red_flags,
-        "current_drugs": facts.current_drugs,
-        "current_opioids": facts.current_opioids,
-        "daily_mme": facts.daily_mme,
-        "opioid_treatment_months": intake.opioid_treatment_months,
-        "long_term_opioid": facts.long_term_opioid,
-        "startback_risk": facts.startback.risk if facts.startback else None,
-    }

@@ -66,8 +66,20 @@ class DoseUnit(Choices):
     MCG_PER_HOUR = "mcg/h", _("mikrogram/time (plaster)")
 
 
-AGE_GROUPS = ("child", "adult")
-STARTBACK_RISKS = ("low", "medium", "high")
+class AgeGroup(Choices):
+    """The guidelines' populations by age: children and young people 6-18 years, adults from 18
+    (CONTENT.md; the cut-off is facts.ADULT_AGE)."""
+
+    CHILD = "child", _("Barn/ung")
+    ADULT = "adult", _("Voksen")
+
+
+class StartBackRisk(Choices):
+    """STarT Back risk groups (Hill et al., Arthritis Rheum 2008;59:632-41), from facts.py."""
+
+    LOW = "low", _("Lav")
+    MEDIUM = "medium", _("Middel")
+    HIGH = "high", _("Høj")
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,11 @@ whatever language the clinician reads the page in; no HTML; at most JOURNAL_NOTE
 from collections.abc import Mapping
 from datetime import date
 
-from .conditions import FACT_LABELS, VALUE_LABELS
+from ..numbers import danish_number
+from .conditions import VALUE_LABELS
 from .drugs import drug_table, name_in_sentence
 from .evaluate import Evaluation, RedFlagRule
+from .fact_registry import FACT_BY_NAME, TICKED_FACTS
 
 JOURNAL_NOTE_MAX = 2000
 # A recommendation's sentence is cut, to the first of these lengths that fits, only when the
@@ -20,24 +22,10 @@ MONTHS = (
     "januar februar marts april maj juni juli august september oktober november december"
 ).split()
 ALERT_WORDS = {"critical": "AKUT", "warning": "Advarsel", "info": "Bemærk"}
-# Yes/no facts named in the note when ticked, in the form's order.
-TICKED_FACTS = (
-    "neuropathic_pain",
-    "radicular_signs",
-    "complex_problems",
-    "activity_limitation",
-    "sleep_problems",
-    "nonpharmacological_insufficient",
-    "somatic_disease_flare",
-)
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}".replace(".", ",")
 
 
 def _plural(count: float, one: str, many: str) -> str:
-    return f"{_number(count)} {one if count == 1 else many}"
+    return f"{danish_number(count)} {one if count == 1 else many}"
 
 
 def _facts_line(evaluation: Evaluation, red_flags: Mapping[str, RedFlagRule]) -> str:
@@ -47,12 +35,13 @@ def _facts_line(evaluation: Evaluation, red_flags: Mapping[str, RedFlagRule]) ->
         f"{intake.age} år",
         f"{VALUE_LABELS[intake.pain_site]} i {_plural(intake.pain_duration_weeks, 'uge', 'uger')}",
     ]
-    parts += [FACT_LABELS[name] for name in TICKED_FACTS if getattr(intake, name)]
+    parts += [FACT_BY_NAME[name].label for name in TICKED_FACTS if getattr(intake, name)]
     if intake.work_status:
         parts.append(f"arbejdssituation: {VALUE_LABELS[intake.work_status]}")
     if intake.trains_independently is not None:
         parts.append(
-            ("" if intake.trains_independently else "ikke ") + FACT_LABELS["trains_independently"]
+            ("" if intake.trains_independently else "ikke ")
+            + FACT_BY_NAME["trains_independently"].label
         )
     flags = [
         red_flags[c].label.rstrip(".") if c in red_flags else c for c in sorted(intake.red_flags)
@@ -60,7 +49,11 @@ def _facts_line(evaluation: Evaluation, red_flags: Mapping[str, RedFlagRule]) ->
     parts.append("røde flag: " + ("; ".join(flags) if flags else "ingen"))
     medications = [
         f"{name_in_sentence(drugs[med.drug].name)} "
-        + ("dosis ukendt" if med.daily_dose is None else f"{_number(med.daily_dose)} {med.unit}")
+        + (
+            "dosis ukendt"
+            if med.daily_dose is None
+            else f"{danish_number(med.daily_dose)} {med.unit}"
+        )
         + ("/døgn" if med.unit == "mg" and med.daily_dose is not None else "")
         for med in intake.medications
     ]
@@ -69,7 +62,7 @@ def _facts_line(evaluation: Evaluation, red_flags: Mapping[str, RedFlagRule]) ->
         months = _plural(intake.opioid_treatment_months, "måned", "måneder")
         parts.append(f"opioidbehandling i {months}")
     if facts.daily_mme is not None:
-        parts.append(f"morfinækvivalent {_number(facts.daily_mme)} mg/døgn")
+        parts.append(f"morfinækvivalent {danish_number(facts.daily_mme)} mg/døgn")
     if facts.startback is not None:
         risk = VALUE_LABELS[facts.startback.risk]
         parts.append(f"STarT Back {facts.startback.total}/9 ({risk} risiko)")

@@ -77,7 +77,13 @@ def test_every_operation_documents_its_errors_in_the_shared_shape():
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             for status in ("503", "429"):
-                body = operation["responses"][status]["content"]["application/json"]["schema"]
+                content = operation["responses"][status]["content"]
+                if path.endswith("/fhir/") and status == "429":
+                    # A FHIR client reads errors as an OperationOutcome (docs/integration.md).
+                    body = content["application/fhir+json"]["schema"]
+                    assert body == {"$ref": "#/components/schemas/OperationOutcome"}, path
+                    continue
+                body = content["application/json"]["schema"]
                 assert body == {"$ref": "#/components/schemas/Errors"}, (method, path, status)
 
 

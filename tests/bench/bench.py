@@ -1,8 +1,9 @@
 """Load benchmark: gunicorn on PostgreSQL, concurrent clients on loopback (`make bench`).
 
-Reports requests per second and p50/p95/p99 per endpoint, the evaluate/healthz latency ratio
-(same run, so machine noise cancels out), and the pure evaluator's time per intake. Bounded:
-a fixed number of requests per client and a time limit; traffic only to 127.0.0.1.
+Reports requests per second and p50/p95/p99 per endpoint, the evaluate/healthz p50 and the
+search/healthz p95 latency ratios (same run, so machine noise cancels out), and the pure
+evaluator's time per intake. Bounded: a fixed number of requests per client and a time limit;
+traffic only to 127.0.0.1.
 """
 
 import http.client
@@ -200,6 +201,9 @@ def main() -> None:
                 )
             ratio = results["evaluate"]["p50"] / results["healthz"]["p50"]
             print(f"evaluate/healthz p50 ratio: {ratio:.1f}")
+            # Issue 14's target: search as fast as the cheapest page (p95 at most 1.5 x /healthz).
+            ratio = results["search"]["p95"] / results["healthz"]["p95"]
+            print(f"search/healthz p95 ratio: {ratio:.2f} (target 1.5 or less)")
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from django.utils.html import escape
 
-from patients.cds import UNKNOWN_REASON_DISPLAY
+from patients.cds import ACCEPTED_WITHOUT_SUGGESTIONS_ERROR, UNKNOWN_REASON_DISPLAY
 from patients.models import CardFeedback
 from recommendations.integration.cards import CardKind, OverrideReason
 from recommendations.models import Recommendation
@@ -59,18 +59,52 @@ def test_an_overridden_card_is_stored_once_per_recommendation_it_carried(client,
     assert {row.reason_display for row in rows} == {"Ikke relevant for denne patient"}
 
 
-def test_an_accepted_card_is_stored(client, ehr):
-    (card,) = issued_cards(client, ehr)
-    item = {
+def accepted(card):
+    return {
         "card": card["uuid"],
         "outcome": "accepted",
         "outcomeTimestamp": WHEN,
-        "acceptedSuggestions": [],
+        "acceptedSuggestions": [{"id": "9f1c2b7e-3a7d-4a52-9d1e-2f0e8f0c4b11"}],
     }
 
-    send_feedback(client, ehr, item)
 
+def test_an_accepted_card_is_stored(client, ehr):
+    (card,) = issued_cards(client, ehr)
+
+    response = send_feedback(client, ehr, accepted(card))
+
+    assert response.status_code == 200, response.content
     assert set(CardFeedback.objects.values_list("outcome", flat=True)) == {"accepted"}
+
+
+@pytest.mark.parametrize("suggestions", [None, []])
+def test_accepted_without_accepted_suggestions_is_400_as_cds_hooks_requires(
+    client, ehr, suggestions
+):
+    (card,) = issued_cards(client, ehr)
+    item = accepted(card)
+    if suggestions is None:
+        del item["acceptedSuggestions"]
+    else:
+        item["acceptedSuggestions"] = suggestions
+
+    response = send_feedback(client, ehr, item)
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "feedback[0].acceptedSuggestions": [ACCEPTED_WITHOUT_SUGGESTIONS_ERROR]
+    }
+    assert not CardFeedback.objects.exists()
+
+
+def test_an_accepted_suggestion_without_an_id_is_400(client, ehr):
+    (card,) = issued_cards(client, ehr)
+    item = accepted(card) | {"acceptedSuggestions": [{"uuid": "x"}]}
+
+    response = send_feedback(client, ehr, item)
+
+    assert response.status_code == 400
+    assert "feedback[0].acceptedSuggestions[0].id" in response.json()["errors"]
 
 
 def test_the_clinicians_free_text_comment_is_never_stored(client, ehr):
@@ -153,7 +187,7 @@ def test_editors_see_per_recommendation_how_often_its_card_was_overridden_and_wh
         ehr,
         overridden(first, OverrideReason.NOT_RELEVANT),
         overridden(second, OverrideReason.PATIENT_PREFERENCE),
-        {"card": third["uuid"], "outcome": "accepted", "outcomeTimestamp": WHEN},
+        accepted(third),
     )
     client.force_login(editor)
 

@@ -199,7 +199,7 @@ def test_an_unknown_duration_is_said_and_the_card_links_to_the_form_to_complete(
     assert link["type"] == "absolute"
     assert link["url"].startswith("http://testserver/intake/prefill/")
 
-    page = client.get(link["url"].removeprefix("http://testserver"))
+    page = client.get(link["url"].removeprefix("http://testserver"), follow=True)
     text = page.content.decode()
     assert page.status_code == 200
     assert 'name="age" type="text" inputmode="numeric" value="45"' in text

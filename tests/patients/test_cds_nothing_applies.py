@@ -112,7 +112,8 @@ def test_feedback_on_the_why_card_is_stored_under_the_guidelines_not_in_scope(cl
             "feedback": [
                 {
                     "card": card["uuid"],
-                    "outcome": "accepted",
+                    # The card offers no suggestion: a client can only report it overridden.
+                    "outcome": "overridden",
                     "outcomeTimestamp": "2026-01-01T10:00:00Z",
                 }
             ]

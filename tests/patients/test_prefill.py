@@ -1,13 +1,16 @@
-"""The intake form pre-filled from a record: encrypted, expiring, nothing stored."""
+"""The intake form pre-filled from a record: encrypted, expiring, single-use, nothing stored."""
 
 import json
 import time
 
 import pytest
+from django.test import Client
 
 from patients.prefill import (
+    PREFILL_COOKIE,
     PREFILL_EXPIRED_ERROR,
     PREFILL_MAX_AGE,
+    PREFILL_USED_ERROR,
     _fernet,
     prefill_token_make,
     prefill_token_read,
@@ -39,7 +42,7 @@ def test_the_token_holds_the_known_facts_encrypted_not_readable(db):
 def test_the_page_shows_the_form_filled_in_without_evaluating_it(client):
     token = prefill_token_make(draft_for(fhir.adult_with_fibromyalgia_on_oxycodone()))
 
-    response = client.get(f"/intake/prefill/{token}/")
+    response = client.get(f"/intake/prefill/{token}/", follow=True)
 
     text = response.content.decode()
     assert response.status_code == 200
@@ -63,7 +66,7 @@ def test_a_drug_with_an_unknown_dose_is_there_for_the_clinician_to_complete(clie
     )
     token = prefill_token_make(draft_for(body))
 
-    text = client.get(f"/intake/prefill/{token}/").content.decode()
+    text = client.get(f"/intake/prefill/{token}/", follow=True).content.decode()
 
     assert '<option value="oxycodone" selected>' in text
     assert "døgndosis for Oxycodon (N02AA05) ukendt (efter behov)" in text
@@ -90,6 +93,48 @@ def test_a_forged_token_is_refused(client):
 
 def test_the_prefilled_page_stays_within_its_query_budget(client, django_assert_max_num_queries):
     token = prefill_token_make(draft_for(fhir.adult_with_low_back_pain_for_three_weeks()))
+    with django_assert_max_num_queries(6):  # the token marked used (with its savepoints)
+        assert client.get(f"/intake/prefill/{token}/").status_code == 303
     with django_assert_max_num_queries(3):
-        response = client.get(f"/intake/prefill/{token}/")
+        response = client.get("/intake/prefill/")
     assert response.status_code == 200
+
+
+def test_the_link_is_exchanged_for_a_cookie_and_the_page_has_a_clean_url(client, settings):
+    settings.SESSION_COOKIE_SECURE = True
+    token = prefill_token_make(draft_for(fhir.adult_with_low_back_pain_for_three_weeks()))
+
+    response = client.get(f"/intake/prefill/{token}/")
+
+    assert response.status_code == 303
+    assert response["Location"] == "/intake/prefill/"
+    cookie = response.cookies[PREFILL_COOKIE]
+    assert cookie.value == token
+    assert cookie["path"] == "/intake/prefill/"
+    assert cookie["httponly"] and cookie["secure"] and cookie["samesite"] == "Lax"
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert 'value="45"' in page.content.decode()
+    assert token not in page.content.decode(), "the page does not repeat the token"
+
+
+def test_the_link_works_only_once(client):
+    token = prefill_token_make(draft_for(fhir.adult_with_low_back_pain_for_three_weeks()))
+    assert client.get(f"/intake/prefill/{token}/").status_code == 303
+
+    again = client.get(f"/intake/prefill/{token}/")
+
+    assert again.status_code == 400
+    assert PREFILL_USED_ERROR in again.content.decode()
+    assert 'value="45"' not in again.content.decode()
+
+
+def test_the_link_opens_nothing_in_another_browser(client):
+    """Someone who finds the link (in a log, a history, a Referer) after the clinician."""
+    token = prefill_token_make(draft_for(fhir.adult_with_low_back_pain_for_three_weeks()))
+    client.get(f"/intake/prefill/{token}/")
+    stranger = Client()
+
+    for response in (stranger.get(f"/intake/prefill/{token}/"), stranger.get("/intake/prefill/")):
+        assert response.status_code == 400
+        assert 'value="45"' not in response.content.decode()

@@ -163,5 +163,6 @@ def test_swagger_ui_is_served_without_a_cdn(client):
 def test_api_endpoints_stay_within_their_query_budget(
     client, django_assert_max_num_queries, url, budget
 ):
-    with django_assert_max_num_queries(budget):
+    # One more: the content version that cached answers are keyed by (published_cache.py).
+    with django_assert_max_num_queries(budget + 1):
         assert client.get(url).status_code == 200

@@ -8,6 +8,7 @@ import pytest
 from recommendations.api.errors import TOO_BIG_ERROR, TOO_DEEP_ERROR
 from recommendations.intake_input import (
     AGE_ERROR,
+    BOOLEAN_ERROR,
     DOSE_ERROR,
     DRUG_ERROR,
     DURATION_ERROR,
@@ -533,3 +534,40 @@ def test_the_api_gives_a_plain_text_journal_note(client):
     assert "- Advarsel: Patienten får ibuprofen, som frarådes (svag anbefaling imod)" in note
     assert "Nyopståede lænderygsmerter (Sundhedsstyrelsen 2016):" in note
     assert "<" not in note and len(note) <= 2000
+
+
+# --- Booleans are JSON true or false (API.md: bool) ----------------------------------------
+
+
+@pytest.mark.parametrize("value", [0, 1, "yes", "true", "on", 1.0, [], {}])
+@pytest.mark.parametrize(
+    "path, body, field",
+    [
+        (
+            "/api/v1/evaluate/",
+            {"age": 45, "pain_site": "low_back", "pain_duration_weeks": 2},
+            "neuropathic_pain",
+        ),
+        (
+            "/api/v1/evaluate/",
+            {"age": 45, "pain_site": "low_back", "pain_duration_weeks": 2},
+            "trains_independently",
+        ),
+        (
+            "/api/v1/opioids/taper-plan/",
+            {"drug": "oxycodone", "daily_dose": 20, "unit": "mg", "treatment_months": 14},
+            "round_doses",
+        ),
+        (
+            "/api/v1/opioids/taper-plan/",
+            {"drug": "oxycodone", "daily_dose": 20, "unit": "mg", "treatment_months": 14},
+            "weekdays_only",
+        ),
+    ],
+)
+def test_a_bool_field_refuses_anything_but_true_or_false_in_danish(
+    client, content, path, body, field, value
+):
+    response = client.post(path, {**body, field: value}, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"][field] == [BOOLEAN_ERROR]

@@ -41,7 +41,7 @@ def test_every_guideline_exports_as_a_valid_r4_plan_definition(client, slug):
     resource = PlanDefinition.parse_obj(data)
 
     assert resource.status == "active"
-    assert resource.url == f"http://testserver/api/v1/guidelines/{slug}/fhir/"
+    assert resource.url == f"https://nkr.example.org/fhir/PlanDefinition/{slug}"
     assert [action.id for action in resource.action] == list(
         Recommendation.objects.filter(guideline__slug=slug)
         .order_by("order")

@@ -7,7 +7,8 @@ import pytest
 
 from recommendations.rules.conditions import condition_holds, condition_shown_when
 from recommendations.rules.evaluate import APPLIES_TO_ALL
-from recommendations.rules.facts import fact_values, facts_derive
+from recommendations.rules.fact_registry import fact_values
+from recommendations.rules.facts import facts_derive
 from recommendations.rules.journal import JOURNAL_NOTE_MAX, journal_note
 
 from .test_rules import CONTENT, evaluation_of, guideline, intake, med

@@ -200,7 +200,9 @@ def test_a_seeded_recommendation_shows_its_sources_edition_not_the_day_it_was_lo
     ],
 )
 def test_pages_stay_within_their_query_budget(client, django_assert_max_num_queries, url, budget):
-    with django_assert_max_num_queries(budget):
+    # Cached pages read one more: the content version their answers are keyed by
+    # (published_cache.py). Search is not cached.
+    with django_assert_max_num_queries(budget + (not url.startswith("/search/"))):
         assert client.get(url).status_code == 200
 
 

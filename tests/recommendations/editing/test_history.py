@@ -148,7 +148,8 @@ def test_the_guideline_page_links_to_what_changed(client, content):
 def test_editorial_pages_stay_within_their_query_budget(
     client, content, django_assert_max_num_queries, url, budget
 ):
-    with django_assert_max_num_queries(budget):
+    # One more: the content version that cached answers are keyed by (published_cache.py).
+    with django_assert_max_num_queries(budget + 1):
         assert client.get(url).status_code == 200
 
 
@@ -233,7 +234,8 @@ def test_the_changes_page_query_count_does_not_grow_with_its_changes(
         )
         recommendation_publish(recommendation=cbt, user=alice, change_reason=f"Udgivet {number}.")
 
-    with django_assert_max_num_queries(CHANGES_BUDGET):
+    # One more: the content version that cached answers are keyed by (published_cache.py).
+    with django_assert_max_num_queries(CHANGES_BUDGET + 1):
         response = client.get("/guidelines/generalised-pain/changes/")
     assert response.status_code == 200
     page = response.content.decode()

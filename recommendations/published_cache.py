@@ -1,0 +1,131 @@
+"""Published content pages and read-API answers: cached, and revalidated with ETag/Last-Modified.
+
+An answer is cached under the published content's version (selectors.content_version, read
+from the database on every request), so a publish on any server changes the key everywhere
+at once and no server can serve the text it replaced. The cache is the shared one (Redis or
+the database table, nkr/settings.py). A repeat with a matching If-None-Match (or
+If-Modified-Since) gets a 304 without the page being built.
+
+Only published content passes through here: drafts live in their own model and are not part of
+any answer, and nothing about a patient is read by these views. A page is cached only for an
+anonymous reader; a signed-in user's pages are built for them and marked private.
+
+Pages carry the reader's CSRF token (the language form, htmx's header). The cached page holds a
+placeholder where the token was, and each reader gets their own token put back in.
+"""
+
+import hashlib
+import re
+from collections.abc import Callable
+from functools import wraps
+
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+from django.utils.translation import get_language
+from rest_framework.renderers import JSONRenderer
+
+from .metrics import cache_get, cache_set
+from .selectors import ContentVersion, content_version
+
+# An entry outlives its version by little: a publish makes every key new.
+CACHE_SECONDS = 24 * 60 * 60
+CSRF_PLACEHOLDER = "@@nkr-csrf-token@@"
+# base.html puts the token in htmx's header on every page: that finds the token to replace.
+_CSRF_IN_PAGE = re.compile(r'"X-CSRFToken": "([A-Za-z0-9]+)"')
+
+
+def _answer_key(request: HttpRequest, kind: str, version: ContentVersion) -> str:
+    """Return the cache key (and ETag) for this answer under this content version."""
+    parts = [
+        kind,
+        version.token,
+        get_language() or "",
+        request.path,
+        request.META.get("QUERY_STRING", ""),
+        request.headers.get("HX-Request", ""),
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
+
+
+def _page_etag(request: HttpRequest, key: str) -> str:
+    # The browser's copy holds its CSRF token, whose secret changes when the user signs in or
+    # out: the validator names that secret (hashed), so such a copy is never reused.
+    secret = request.META.get("CSRF_COOKIE", "")
+    return f'"{key}-{hashlib.sha256(secret.encode()).hexdigest()[:12]}"'
+
+
+def _validators(response: HttpResponse, etag: str, version: ContentVersion) -> HttpResponse:
+    response["ETag"] = etag
+    if version.changed_at is not None:
+        response["Last-Modified"] = http_date(version.changed_at.timestamp())
+    return response
+
+
+def _not_modified(request: HttpRequest, etag: str, version: ContentVersion) -> HttpResponse | None:
+    last_modified = int(version.changed_at.timestamp()) if version.changed_at else None
+    return get_conditional_response(request, etag=etag, last_modified=last_modified)
+
+
+def published_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve a published content page from the shared cache, revalidated by the browser."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        version = content_version()
+        key = _answer_key(request, "page", version)
+        response = _not_modified(request, _page_etag(request, key), version)
+        if response is None:
+            if request.user.is_authenticated:
+                response = view(request, *args, **kwargs)
+            else:
+                response = _cached_page(request, key, lambda: view(request, *args, **kwargs))
+        if response.status_code in (200, 304):
+            # Now, as the page may have given the reader their first CSRF token.
+            _validators(response, _page_etag(request, key), version)
+        # The page holds the reader's CSRF token: no shared cache may keep it, and the browser
+        # asks again each time (a 304 when nothing changed).
+        patch_cache_control(response, private=True, no_cache=True)
+        patch_vary_headers(response, ("Cookie", "HX-Request"))
+        return response
+
+    return wrapper
+
+
+def _cached_page(request: HttpRequest, key: str, build: Callable[[], HttpResponse]):
+    stored = cache_get(f"page:{key}")
+    if stored is not None:
+        return HttpResponse(stored.replace(CSRF_PLACEHOLDER, get_token(request)))
+    response = build()
+    if response.status_code == 200 and not response.streaming:
+        page = response.content.decode(response.charset)
+        token = _CSRF_IN_PAGE.search(page)
+        if token:
+            cache_set(f"page:{key}", page.replace(token.group(1), CSRF_PLACEHOLDER), CACHE_SECONDS)
+    return response
+
+
+def published_answer(request, build: Callable[[], object]) -> HttpResponse:
+    """Return a read-API answer (JSON) from the shared cache, built by `build` when missing.
+
+    Called inside the API view, after its throttle: a cached answer still counts against the
+    client's rate. `build` raises for a 404 or a 400, and those are not cached.
+    """
+    version = content_version()
+    key = _answer_key(request, "api", version)
+    etag = f'"{key}"'
+    response = _not_modified(request, etag, version)
+    if response is None:
+        body = cache_get(f"api:{key}")
+        if body is None:
+            body = JSONRenderer().render(build())
+            cache_set(f"api:{key}", body, CACHE_SECONDS)
+        response = HttpResponse(body, content_type="application/json")
+    _validators(response, etag, version)
+    # Published guideline content, the same for everyone: any cache may keep it, but must ask
+    # again before using it (a publish shows at once).
+    patch_cache_control(response, public=True, no_cache=True)
+    return response

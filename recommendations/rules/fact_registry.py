@@ -1,0 +1,201 @@
+"""The facts conditions are written over, each declared once: name, type, label, how it is read.
+
+The conditions' checks (types, codes, blanks), their descriptions and reasons, the journal
+note, the content checks and docs/clinical-rules.md all read this registry. A fact is read
+from the intake as the clinician gave it, or derived (facts.py): a derived fact names its rule
+and where the rule comes from.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .drugs import drug_table
+from .facts import (
+    ADULT_AGE,
+    CHRONIC_WEEKS,
+    LONG_TERM_OPIOID_MONTHS,
+    STARTBACK_HIGH_MIN_PSYCHOSOCIAL,
+    STARTBACK_LOW_MAX_TOTAL,
+    Facts,
+)
+from .intake import AgeGroup, Intake, PainSite, StartBackRisk, WorkStatus
+
+# A fact's type decides which operators and values a condition over it may use.
+NUMBER, BOOLEAN, CODE, CODE_SET = "number", "boolean", "code", "code set"
+
+
+@dataclass(frozen=True)
+class Fact:
+    name: str
+    type: str  # NUMBER, BOOLEAN, CODE or CODE_SET
+    label: str  # Danish, as a condition over it is described to a clinician
+    read: Callable[[Intake, Facts], Any]
+    # None when the clinician did not say (or there is nothing to compute).
+    nullable: bool = False
+    # The codes a code fact allows; None: any (red-flag codes, checked when content loads).
+    codes: Callable[[], frozenset[str]] | None = None
+    rule: str = ""  # a derived fact: how it is computed, in words
+    source: str = ""  # a derived fact: where that rule comes from
+
+    @property
+    def derived(self) -> bool:
+        return bool(self.rule)
+
+
+def _given(name: str) -> Callable[[Intake, Facts], Any]:
+    """Read the fact as the intake gives it."""
+    return lambda intake, facts: getattr(intake, name)
+
+
+def _opioid_codes() -> frozenset[str]:
+    return frozenset(code for code, drug in drug_table().items() if drug.is_opioid)
+
+
+FACTS: tuple[Fact, ...] = (
+    Fact("age", NUMBER, "alder (år)", _given("age")),
+    Fact(
+        "age_group",
+        CODE,
+        "aldersgruppe",
+        lambda intake, facts: facts.age_group,
+        codes=lambda: frozenset(AgeGroup.values),
+        rule=f"child under {ADULT_AGE}, adult from {ADULT_AGE}",
+        source="CONTENT.md populations",
+    ),
+    Fact(
+        "pain_site",
+        CODE,
+        "smertelokalisation",
+        _given("pain_site"),
+        codes=lambda: frozenset(PainSite.values),
+    ),
+    Fact("pain_duration_weeks", NUMBER, "smertevarighed (uger)", _given("pain_duration_weeks")),
+    Fact(
+        "chronic",
+        BOOLEAN,
+        "langvarige smerter (mindst 12 uger)",
+        lambda intake, facts: facts.chronic,
+        rule=f"pain for {CHRONIC_WEEKS} weeks or more",
+        source='seeds 000, 001 ("langvarige": 3 months)',
+    ),
+    Fact("neuropathic_pain", BOOLEAN, "smerter af neurogen karakter", _given("neuropathic_pain")),
+    Fact(
+        "radicular_signs",
+        BOOLEAN,
+        "kliniske tegn på nerverodspåvirkning",
+        _given("radicular_signs"),
+    ),
+    Fact(
+        "complex_problems",
+        BOOLEAN,
+        "komplekse problemstillinger som følge af smerterne",
+        _given("complex_problems"),
+    ),
+    Fact(
+        "activity_limitation",
+        BOOLEAN,
+        "nedsat aktivitet og deltagelse i dagligdagen",
+        _given("activity_limitation"),
+    ),
+    Fact("sleep_problems", BOOLEAN, "søvnproblemer", _given("sleep_problems")),
+    Fact(
+        "nonpharmacological_insufficient",
+        BOOLEAN,
+        "ikke-medicinsk behandling har ikke hjulpet tilstrækkeligt",
+        _given("nonpharmacological_insufficient"),
+    ),
+    Fact(
+        "somatic_disease_flare",
+        BOOLEAN,
+        "opblussen af kendt somatisk sygdom",
+        _given("somatic_disease_flare"),
+    ),
+    Fact(
+        "trains_independently",
+        BOOLEAN,
+        "vant til at træne selvstændigt",
+        _given("trains_independently"),
+        nullable=True,
+    ),
+    Fact(
+        "work_status",
+        CODE,
+        "arbejdssituation",
+        _given("work_status"),
+        nullable=True,
+        codes=lambda: frozenset(WorkStatus.values),
+    ),
+    Fact("red_flags", CODE_SET, "røde flag", _given("red_flags")),
+    Fact(
+        "current_drugs",
+        CODE_SET,
+        "aktuel medicin",
+        lambda intake, facts: facts.current_drugs,
+        codes=lambda: frozenset(drug_table()),
+        rule="the drug codes of the current medications",
+        source="fixtures/drugs.json",
+    ),
+    Fact(
+        "current_opioids",
+        CODE_SET,
+        "aktuelle opioider",
+        lambda intake, facts: facts.current_opioids,
+        codes=_opioid_codes,
+        rule="the current medications that are opioids",
+        source="fixtures/drugs.json",
+    ),
+    Fact(
+        "daily_mme",
+        NUMBER,
+        "dagligt morfinækvivalent (mg)",
+        lambda intake, facts: facts.daily_mme,
+        nullable=True,
+        rule=(
+            "sum over current opioids of daily dose × factor; none if no opioid has a factor "
+            "and a known dose. An opioid whose dose a patient's record does not give (CDS Hooks "
+            "only; the form and the API require a dose) is left out, and the sum is a lower "
+            "bound"
+        ),
+        source="CDC 2022 (MME factors below)",
+    ),
+    Fact(
+        "opioid_treatment_months",
+        NUMBER,
+        "varighed af opioidbehandling (måneder)",
+        _given("opioid_treatment_months"),
+        nullable=True,
+    ),
+    Fact(
+        "long_term_opioid",
+        BOOLEAN,
+        "langvarig opioidbehandling (6 måneder eller mere)",
+        lambda intake, facts: facts.long_term_opioid,
+        rule=f"a current opioid and {LONG_TERM_OPIOID_MONTHS} months or more of use",
+        source='seed 004 ("over seks måneder"; whole months, so 6 counts)',
+    ),
+    Fact(
+        "startback_risk",
+        CODE,
+        "STarT Back-risikogruppe",
+        lambda intake, facts: facts.startback.risk if facts.startback else None,
+        nullable=True,
+        codes=lambda: frozenset(StartBackRisk.values),
+        rule=(
+            "total = items 1-9, psychosocial = items 5-9; low: total ≤ "
+            f"{STARTBACK_LOW_MAX_TOTAL}; high: psychosocial ≥ {STARTBACK_HIGH_MIN_PSYCHOSOCIAL}; "
+            "otherwise medium; none without all nine answers"
+        ),
+        source="Hill et al., Arthritis Rheum 2008;59:632-41",
+    ),
+)
+FACT_BY_NAME: dict[str, Fact] = {fact.name: fact for fact in FACTS}
+# The yes/no facts the clinician ticks (false unless ticked), in the intake form's order.
+TICKED_FACTS: tuple[str, ...] = tuple(
+    fact.name for fact in FACTS if fact.type == BOOLEAN and not fact.derived and not fact.nullable
+)
+
+
+def fact_values(intake: Intake, facts: Facts) -> dict[str, Any]:
+    """Return every fact by its name, as conditions read them."""
+    return {fact.name: fact.read(intake, facts) for fact in FACTS}

@@ -1,0 +1,154 @@
+"""The clinician's journeys at the point of care, on a phone (375x812) and a desktop (1280x800):
+what is on screen, and how many actions it takes (issue 13)."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 800}
+SCREENS = [pytest.param(PHONE, id="phone"), pytest.param(DESKTOP, id="desktop")]
+
+
+def on_screen(page: Page, selector: str) -> None:
+    """Fail unless the element's whole box is inside the viewport, with no scrolling."""
+    element = page.locator(selector).first
+    expect(element).to_be_visible()
+    box = element.bounding_box()
+    view = page.viewport_size
+    assert box is not None and view is not None
+    assert 0 <= box["y"] and box["y"] + box["height"] <= view["height"], (selector, box)
+    assert 0 <= box["x"] and box["x"] + box["width"] <= view["width"], (selector, box)
+
+
+def fill_generalised_pain_on_tramadol(page: Page) -> None:
+    page.get_by_label("Alder (år)").fill("60")
+    page.get_by_label("Generaliserede smerter i bevægeapparatet").check()
+    page.get_by_label("Varighed (uger)").fill("30")
+    page.get_by_label("Ikke-medicinsk behandling har ikke hjulpet tilstrækkeligt").check()
+    page.locator("#med-0-drug").select_option("tramadol")
+    page.locator("#med-0-dose").fill("200")
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_an_intake_reaches_its_alerts_and_first_recommendation_in_one_action(new_page, screen):
+    page = new_page(viewport=screen)
+    page.goto(page.base_url + "/intake/")
+    fill_generalised_pain_on_tramadol(page)
+
+    # The one action after the last field. The button stays on screen at the bottom of a phone.
+    on_screen(page, "#intake-form .actions button[type=submit]")
+    page.get_by_role("button", name="Vis anbefalinger").click()
+    page.wait_for_load_state()
+
+    expect(page.locator("#results .alerts li").first).to_contain_text("Patienten får tramadol")
+    on_screen(page, "#results .alerts li")
+    on_screen(page, "#results .rec .grade")
+    on_screen(page, "#results .rec .rec__title")
+    # Nothing typed is lost.
+    expect(page.get_by_label("Alder (år)")).to_have_value("60")
+    expect(page.locator("#med-0-drug")).to_have_value("tramadol")
+    expect(page.locator("#med-0-dose")).to_have_value("200")
+    expect(
+        page.get_by_label("Ikke-medicinsk behandling har ikke hjulpet tilstrækkeligt")
+    ).to_be_checked()
+
+    form, results = (
+        page.locator("#intake-form").bounding_box(),
+        page.locator("#results").bounding_box(),
+    )
+    if screen is DESKTOP:
+        # Side by side, as before.
+        assert results["x"] >= form["x"] + form["width"]
+    else:
+        # The form is one tap away.
+        assert results["y"] < form["y"]
+        page.get_by_role("link", name="Ret patientoplysningerne").click()
+        on_screen(page, "#age")
+
+
+def test_on_a_phone_what_is_not_shown_and_the_journal_note_are_in_the_result(new_page):
+    page = new_page(viewport=PHONE)
+    page.goto(page.base_url + "/intake/")
+    page.get_by_label("Alder (år)").fill("50")
+    page.get_by_label("Generaliserede smerter i bevægeapparatet").check()
+    page.get_by_label("Varighed (uger)").fill("20")
+    page.get_by_role("button", name="Vis anbefalinger").click()
+
+    summary = page.get_by_text("Ikke vist for denne patient (10)")
+    summary.click()
+    expect(page.locator("#not-shown-generalised-pain")).to_contain_text(
+        "Vises, hvis: Komplekse problemstillinger som følge af smerterne"
+    )
+    note = page.locator("#journal-note")
+    expect(note).to_contain_text("Oplyst: 50 år; generaliserede smerter i 20 uger;")
+    copy = page.get_by_role("button", name="Kopiér til journal")
+    expect(copy).to_be_visible()  # revealed by nkr.js
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    copy.click()
+    expect(page.locator(".copy-status")).to_have_text("Kopieret. Sæt ind i journalen.")
+    # The printout carries the note.
+    page.emulate_media(media="print")
+    expect(note).to_be_visible()
+    expect(copy).to_be_hidden()
+
+
+def test_without_javascript_the_journal_note_is_selectable_and_the_result_opens_first(new_page):
+    page = new_page(viewport=PHONE, java_script_enabled=False)
+    page.goto(page.base_url + "/intake/")
+    fill_generalised_pain_on_tramadol(page)
+    page.get_by_role("button", name="Vis anbefalinger").click()
+
+    on_screen(page, "#results .alerts li")
+    on_screen(page, "#results .rec .rec__title")
+    expect(page.locator("#journal-note")).to_contain_text("Patienten får tramadol")
+    expect(page.get_by_role("button", name="Kopiér til journal")).to_be_hidden()
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_a_gp_question_is_answered_in_two_actions_from_the_home_page(new_page, screen):
+    page = new_page(viewport=screen)
+    page.goto(page.base_url + "/")
+
+    page.get_by_label("Søg i anbefalingerne").fill("tramadol")  # action 1
+    page.get_by_label("Søg i anbefalingerne").press("Enter")  # action 2
+
+    first = page.locator("#search-results .rec, main .recs .rec").first
+    expect(first).to_contain_text("Svag anbefaling imod")
+    expect(first).to_contain_text("tramadol")
+    on_screen(page, "main .rec .grade")
+    on_screen(page, "main .rec .rec__title")
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_the_opioid_tools_are_one_tap_from_the_home_page_and_the_menu(new_page, screen):
+    page = new_page(viewport=screen)
+    page.goto(page.base_url + "/")
+    page.get_by_role("navigation", name="Hovedmenu").get_by_role(
+        "link", name="MME-beregner"
+    ).click()
+    expect(page).to_have_url(page.base_url + "/opioids/mme/")
+    page.goto(page.base_url + "/guidelines/opioid-tapering/")
+    page.get_by_role("link", name="Nedtrapningsplan for opioider").click()
+    expect(page).to_have_url(page.base_url + "/opioids/taper-plan/")
+
+
+def test_the_intake_carries_every_current_opioid_to_the_mme_page(new_page):
+    page = new_page(viewport=PHONE)
+    page.goto(page.base_url + "/intake/")
+    page.get_by_label("Alder (år)").fill("52")
+    page.get_by_label("Generaliserede smerter i bevægeapparatet").check()
+    page.get_by_label("Varighed (uger)").fill("30")
+    page.locator("#med-0-drug").select_option("oxycodone")
+    page.locator("#med-0-dose").fill("40")
+    page.locator("#med-1-drug").select_option("morphine")
+    page.locator("#med-1-dose").fill("30")
+    page.get_by_label("Varighed af opioidbehandling (måneder)").fill("24")
+    page.get_by_role("button", name="Vis anbefalinger").click()
+
+    page.get_by_role("button", name="Beregn morfinækvivalent (MME)").click()
+    expect(page).to_have_url(page.base_url + "/opioids/mme/")
+    table = page.locator(".mme-table")
+    expect(table).to_contain_text("Oxycodon")
+    expect(table).to_contain_text("Morfin")
+    expect(page.locator("#med-0-dose")).to_have_value("40")
+    expect(page.locator("#med-1-dose")).to_have_value("30")

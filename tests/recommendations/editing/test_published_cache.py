@@ -1,0 +1,135 @@
+"""Published pages and read-API answers: cached under the content version, revalidated by
+ETag/Last-Modified, a publish shown at once, and never a draft or a signed-in user's page shared.
+"""
+
+import re
+
+import pytest
+from django.test import Client
+
+from recommendations.services import (
+    recommendation_draft_save,
+    recommendation_edit_token,
+    recommendation_editable_values,
+    recommendation_publish,
+)
+
+PAGE = "/guidelines/generalised-pain/cbt/"
+API = "/api/v1/recommendations/?guideline=generalised-pain"
+CACHED = [
+    "/",
+    "/guidelines/generalised-pain/",
+    PAGE,
+    "/guidelines/generalised-pain/cbt/history/",
+    "/guidelines/generalised-pain/changes/",
+    "/guidelines/generalised-pain/hearings/generalised-pain-2018/",
+    "/api/v1/guidelines/",
+    "/api/v1/guidelines/generalised-pain/",
+    API,
+    "/api/v1/red-flags/",
+    "/api/v1/guidelines/generalised-pain/recommendations/cbt/history/",
+]
+
+
+def draft_save(rec, user, **changes):
+    return recommendation_draft_save(
+        recommendation=rec,
+        user=user,
+        data={**recommendation_editable_values(recommendation=rec), **changes},
+        edit_token=recommendation_edit_token(recommendation=rec),
+    )
+
+
+@pytest.mark.parametrize("url", CACHED)
+def test_a_repeat_is_a_304_by_etag_or_last_modified(client, content, url):
+    first = client.get(url)
+
+    by_etag = client.get(url, headers={"If-None-Match": first["ETag"]})
+    by_date = client.get(url, headers={"If-Modified-Since": first["Last-Modified"]})
+
+    assert first.status_code == 200
+    assert (by_etag.status_code, by_date.status_code) == (304, 304)
+    assert by_etag.content == b""
+    assert by_etag["ETag"] == first["ETag"]
+
+
+@pytest.mark.parametrize("url", CACHED)
+def test_a_cached_answer_costs_one_query_the_content_version(
+    client, content, url, django_assert_num_queries
+):
+    first = client.get(url)
+
+    with django_assert_num_queries(1):
+        again = Client().get(url)
+
+    assert again.status_code == 200
+    assert again.content.replace(b"\n", b"") != b""
+    # The same answer, but for the reader's own CSRF token.
+    token = re.compile(rb"[A-Za-z0-9]{64}")
+    assert token.sub(b"T", again.content) == token.sub(b"T", first.content)
+
+
+def test_a_publish_is_shown_at_once_and_a_draft_never(client, cbt, alice):
+    page, api = client.get(PAGE), client.get(API)
+
+    draft_save(cbt, alice, title="Kladdens nye tekst.")
+    with_draft_page, with_draft_api = client.get(PAGE), client.get(API)
+    recommendation_publish(recommendation=cbt, user=alice, change_reason="Ny evidens.")
+    published_page = client.get(PAGE, headers={"If-None-Match": page["ETag"]})
+    published_api = client.get(API, headers={"If-None-Match": api["ETag"]})
+
+    assert "Kladdens nye tekst." not in with_draft_page.content.decode()
+    assert "Kladdens nye tekst." not in with_draft_api.content.decode()
+    assert with_draft_api["ETag"] == api["ETag"]
+    assert (published_page.status_code, published_api.status_code) == (200, 200)
+    assert "Kladdens nye tekst." in published_page.content.decode()
+    assert "Kladdens nye tekst." in published_api.content.decode()
+    assert published_api["ETag"] != api["ETag"]
+
+
+def test_pages_are_private_and_read_api_answers_public_but_always_revalidated(client, content):
+    page, api = client.get(PAGE), client.get(API)
+
+    assert set(page["Cache-Control"].split(", ")) == {"private", "no-cache"}
+    assert "Cookie" in page["Vary"]
+    assert set(api["Cache-Control"].split(", ")) == {"public", "no-cache"}
+
+
+def test_a_signed_in_users_page_is_built_for_them_and_not_stored(
+    alice_client, content, django_assert_max_num_queries, django_assert_num_queries
+):
+    signed_in = alice_client.get(PAGE)
+
+    assert signed_in.status_code == 200
+    assert "private" in signed_in["Cache-Control"]
+    # Nothing was stored: the next anonymous reader's page is built, not taken from the cache.
+    with pytest.raises(pytest.fail.Exception):
+        with django_assert_num_queries(1):
+            Client().get(PAGE)
+
+
+def test_each_reader_gets_their_own_csrf_token_in_a_cached_page(content):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first_page = first.get(PAGE).content.decode()
+    second_page = second.get(PAGE).content.decode()
+
+    def token(page: str) -> str:
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+    assert token(first_page) != token(second_page)
+    form = {"language": "en", "next": PAGE, "csrfmiddlewaretoken": token(second_page)}
+    answer = second.post("/i18n/setlang/", form)
+    assert answer.status_code == 302
+
+
+def test_a_copy_from_before_signing_in_is_not_reused_after(client, content, alice):
+    before = client.get(PAGE)
+    signed_in = client.post(
+        "/admin/login/", {"username": "alice", "password": "correct horse 42", "next": "/admin/"}
+    )
+    assert signed_in.status_code == 302
+
+    after = client.get(PAGE, headers={"If-None-Match": before["ETag"]})
+
+    # Signing in changed the CSRF token the old copy holds: the browser gets a fresh page.
+    assert after.status_code == 200
