@@ -35,6 +35,7 @@ from .models import (
 )
 from .rules.conditions import condition_describe
 from .verification_admin import verification_urls
+from .views import RECOMMENDATION_TEMPLATE, recommendation_page_context
 
 
 def _admin_link(obj, text: str) -> str:
@@ -112,12 +113,30 @@ class RecommendationAdmin(admin.ModelAdmin):
         "hearing_response_list",
         "audit_trail",
     ]
+    # What an editor does most comes first: the text, the reason and the save buttons (also at
+    # the top, save_on_top), with the hearing responses beside the text (static/nkr/admin.css).
+    save_on_top = True
     fieldsets = [
-        (None, {"fields": ["guideline", "slug", "version", "published_at", "conditions"]}),
-        (gettext_lazy("Tekst (kladde)"), {"fields": [*RecommendationDraft.FIELDS]}),
-        (gettext_lazy("Udgivelse"), {"fields": ["change_reason", "edit_token"]}),
+        (
+            gettext_lazy("Tekst (kladde)"),
+            {
+                "fields": ["title", "rationale", "change_reason", "edit_token"],
+                "classes": ["nkr-text-fields"],
+            },
+        ),
+        (
+            gettext_lazy("Høringssvar om anbefalingen"),
+            {"fields": ["hearing_response_list"], "classes": ["nkr-hearing-fields"]},
+        ),
+        (
+            gettext_lazy("Styrke og kilde (kladde)"),
+            {"fields": [f for f in RecommendationDraft.FIELDS if f not in ("title", "rationale")]},
+        ),
+        (
+            gettext_lazy("Om anbefalingen"),
+            {"fields": ["guideline", "slug", "version", "published_at", "conditions"]},
+        ),
         (gettext_lazy("Udgivet tekst og versioner"), {"fields": ["published_text", "versions"]}),
-        (gettext_lazy("Høringssvar"), {"fields": ["hearing_response_list"]}),
         (gettext_lazy("Revisionsspor"), {"fields": ["audit_trail"]}),
     ]
 
@@ -174,16 +193,20 @@ class RecommendationAdmin(admin.ModelAdmin):
         links = selectors.recommendation_hearing_links(recommendation=rec)
         if not links:
             return _("Ingen høringssvar omtaler anbefalingen.")
+        # What each response says about this recommendation, so it can be read beside the text.
         return format_html(
-            "<ul>{}</ul>",
+            '<ul class="nkr-hearing">{}</ul>',
             format_html_join(
                 "",
-                "<li>{} ({}): {}</li>",
+                "<li>{} ({}): {}<details><summary>{}</summary>"
+                '<div class="nkr-text">{}</div></details></li>',
                 (
                     (
                         _admin_link(link.response, link.response.organisation),
                         link.response.hearing_round.title,
                         link.response.get_disposition_display(),
+                        _("Hvad svaret siger") if link.excerpt else _("Hele svaret"),
+                        link.excerpt or link.response.text,
                     )
                     for link in links
                 ),
@@ -266,6 +289,11 @@ class RecommendationAdmin(admin.ModelAdmin):
                 name="recommendations_recommendation_discard",
             ),
             path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="recommendations_recommendation_preview",
+            ),
+            path(
                 "<path:object_id>/restore/<int:version>/",
                 self.admin_site.admin_view(self.restore_view),
                 name="recommendations_recommendation_restore",
@@ -287,6 +315,22 @@ class RecommendationAdmin(admin.ModelAdmin):
 
     def _change_url(self, rec: Recommendation) -> str:
         return reverse("admin:recommendations_recommendation_change", args=[rec.pk])
+
+    def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Show the saved draft exactly as readers will see it: the reader's own template."""
+        rec = self.get_object(request, object_id)
+        if rec is None:
+            raise Http404(object_id)
+        if not self.has_change_permission(request, rec):
+            raise PermissionDenied
+        draft = RecommendationDraft.objects.filter(recommendation=rec).first()
+        if draft is not None:
+            for field in RecommendationDraft.FIELDS:
+                setattr(rec, field, getattr(draft, field))
+        context = recommendation_page_context(rec) | {
+            "preview": {"draft": draft is not None, "change_url": self._change_url(rec)}
+        }
+        return render(request, RECOMMENDATION_TEMPLATE, context)
 
     def discard_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         rec = self._publisher_get(request, object_id)

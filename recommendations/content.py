@@ -218,6 +218,11 @@ def _versions_check(versions: Any, *, where: str) -> list[dict[str, Any]]:
     return versions
 
 
+def guideline_slugs_in_fixtures(directory: Path = FIXTURES_DIR) -> list[str]:
+    """Return the slug of every guideline in fixtures/guidelines (each file's "slug")."""
+    return sorted(_read_json(path)["slug"] for path in directory.glob("guidelines/*.json"))
+
+
 def guidelines_content_load(directory: Path = FIXTURES_DIR) -> list[GuidelineContent]:
     """Return every guideline in fixtures/guidelines, in guideline order."""
     loaded = [guideline_content_load(path) for path in sorted(directory.glob("guidelines/*.json"))]

@@ -102,14 +102,40 @@ def recommendation_list(
     return recommendation_search(q=q, queryset=queryset).results
 
 
+# What the search results page shows and the search reads (search.py), nothing more.
+SEARCH_RESULT_FIELDS = (
+    "guideline",
+    "slug",
+    "order",
+    "title",
+    "strength",
+    "direction",
+    "certainty",
+    "search_aliases",
+    "search_terms",
+    "search_text",
+    "guideline__slug",
+    "guideline__order",
+    "guideline__title",
+    "guideline__short_title",
+    "guideline__population_summary",
+)
+
+
 def recommendation_search(
     *, q: str, queryset: QuerySet[Recommendation] | None = None
 ) -> SearchOutcome:
     """Return what the query finds (ranked) and what to tell the reader; one query."""
     if queryset is None:
-        # The results page shows sentences, not rationales: leave the long texts unread.
-        queryset = Recommendation.objects.defer("rationale", "search_extra")
-    return search(queryset, q)
+        # The results page shows sentences, not rationales: read only what it and the search
+        # use (SEARCH_RESULT_FIELDS), not the long texts and JSON of every recommendation.
+        queryset = Recommendation.objects.only(*SEARCH_RESULT_FIELDS)
+    outcome = search(queryset, q)
+    if not outcome.all_guidelines:
+        # A query with no searchable word ("?", "a") made no query: the reader still gets the
+        # guidelines to go to (one query), never a dead end.
+        outcome.all_guidelines = list(Guideline.objects.order_by("order"))
+    return outcome
 
 
 def red_flag_list() -> QuerySet[RedFlag]:

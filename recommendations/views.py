@@ -66,7 +66,15 @@ def rationale_blocks(text: str) -> list[tuple[str, str | list[str]]]:
 @published_page
 def recommendation_detail(request: HtmxHttpRequest, guideline_slug: str, slug: str) -> HttpResponse:
     rec = selectors.recommendation_get(guideline_slug=guideline_slug, slug=slug)
-    context = {
+    return render(request, RECOMMENDATION_TEMPLATE, recommendation_page_context(rec))
+
+
+RECOMMENDATION_TEMPLATE = "recommendations/recommendation.html"
+
+
+def recommendation_page_context(rec) -> dict:
+    """Return what the reader's recommendation page shows; the editor's preview uses it too."""
+    return {
         "rec": rec,
         "rationale_blocks": rationale_blocks(rec.rationale),
         "applies_when": condition_describe(rec.applies_when),
@@ -74,7 +82,6 @@ def recommendation_detail(request: HtmxHttpRequest, guideline_slug: str, slug: s
         # How the current text came to be ("indlæst fra kilden" is not "udgivet" that day).
         "current_version": next(iter(selectors.recommendation_versions(recommendation=rec)), None),
     }
-    return render(request, "recommendations/recommendation.html", context)
 
 
 def search(request: HtmxHttpRequest) -> HttpResponse:

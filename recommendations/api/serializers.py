@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..content import guideline_slugs_in_fixtures
 from ..models import Direction, Guideline, Recommendation, RedFlag, Strength
 from ..provenance import StrengthBasis, TextKind, provenance_api
 
@@ -130,10 +131,16 @@ def _choice_field(choices) -> serializers.ChoiceField:
     )
 
 
+# The empty value (allow_blank) is documented beside it by drf-spectacular.
+@extend_schema_field({"type": "string", "enum": guideline_slugs_in_fixtures()})
+class GuidelineSlugFilterField(serializers.SlugField):
+    """A guideline's slug; the document lists them (guidelines come only from fixtures/)."""
+
+
 class RecommendationFilterSerializer(serializers.Serializer):
     """Query parameters of the recommendation list; bad values are a 400, never ignored."""
 
-    guideline = serializers.SlugField(required=False, allow_blank=True)
+    guideline = GuidelineSlugFilterField(required=False, allow_blank=True)
     strength = _choice_field(Strength.choices)
     direction = _choice_field(Direction.choices)
     q = serializers.CharField(required=False, allow_blank=True, max_length=Q_MAX_LENGTH)

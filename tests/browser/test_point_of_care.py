@@ -132,9 +132,7 @@ def test_the_opioid_tools_are_one_tap_from_the_home_page_and_the_menu(new_page, 
     expect(page).to_have_url(page.base_url + "/opioids/taper-plan/")
 
 
-def test_the_intake_carries_every_current_opioid_to_the_mme_page(new_page):
-    page = new_page(viewport=PHONE)
-    page.goto(page.base_url + "/intake/")
+def fill_two_opioids(page: Page) -> None:
     page.get_by_label("Alder (år)").fill("52")
     page.get_by_label("Generaliserede smerter i bevægeapparatet").check()
     page.get_by_label("Varighed (uger)").fill("30")
@@ -145,6 +143,23 @@ def test_the_intake_carries_every_current_opioid_to_the_mme_page(new_page):
     page.get_by_label("Varighed af opioidbehandling (måneder)").fill("24")
     page.get_by_role("button", name="Vis anbefalinger").click()
 
+
+def expect_both_opioids_in_the_planner(page: Page) -> None:
+    expect(page).to_have_url(page.base_url + "/opioids/taper-plan/")
+    expect(page.locator("#drug")).to_have_value("oxycodone")
+    expect(page.locator("#daily_dose")).to_have_value("40")
+    expect(page.locator("#med-1-drug")).to_have_value("morphine")
+    expect(page.locator("#med-1-dose")).to_have_value("30")
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_the_intake_carries_every_current_opioid_through_the_mme_page_to_the_planner(
+    new_page, screen
+):
+    page = new_page(viewport=screen)
+    page.goto(page.base_url + "/intake/")
+    fill_two_opioids(page)
+
     page.get_by_role("button", name="Beregn morfinækvivalent (MME)").click()
     expect(page).to_have_url(page.base_url + "/opioids/mme/")
     table = page.locator(".mme-table")
@@ -152,3 +167,30 @@ def test_the_intake_carries_every_current_opioid_to_the_mme_page(new_page):
     expect(table).to_contain_text("Morfin")
     expect(page.locator("#med-0-dose")).to_have_value("40")
     expect(page.locator("#med-1-dose")).to_have_value("30")
+
+    page.get_by_role("button", name="Lav en nedtrapningsplan med disse 2 opioider").click()
+    expect_both_opioids_in_the_planner(page)
+
+
+def test_the_intake_carries_every_current_opioid_straight_to_the_planner(new_page):
+    page = new_page(viewport=PHONE)
+    page.goto(page.base_url + "/intake/")
+    fill_two_opioids(page)
+
+    page.get_by_role("button", name="Lav nedtrapningsplan for alle 2 opioider").click()
+    expect_both_opioids_in_the_planner(page)
+    expect(page.locator("#treatment_months")).to_have_value("24")
+
+
+def test_on_a_phone_a_live_update_leaves_the_result_one_tap_from_the_form(new_page):
+    page = new_page(viewport=PHONE)
+    page.goto(page.base_url + "/intake/")
+    fill_generalised_pain_on_tramadol(page)
+    # The live update (no submit): the result is filled in above the form.
+    expect(page.locator("#results .alerts li").first).to_contain_text("Patienten får tramadol")
+    page.locator("#med-0-dose").blur()  # the field's change event: its update too is done
+    page.wait_for_load_state("networkidle")
+
+    page.get_by_role("link", name="Se resultatet").click()  # one tap
+    on_screen(page, "#results .alerts li")
+    on_screen(page, "#results .rec .grade")

@@ -209,3 +209,14 @@ def test_a_journal_note_too_long_even_shortened_says_how_much_it_left_out():
     assert note.splitlines()[-1].startswith("… og ")
     assert "linjer mere (forkortet til 2000 tegn" in note
     assert "Patienten får oxycodon" in note  # alerts come first and are kept
+
+
+def test_our_own_sentence_on_psychosocial_support_reads_as_danish():
+    # The title is this project's summary (its source says so), unlike the seed's words quoted
+    # in the rationale, which stay verbatim ("smerte selvbehandlingsprogrammer").
+    (tapering,) = [g for g in CONTENT.guidelines if g.slug == "opioid-tapering"]
+    (support,) = [r for r in tapering.recommendations if r.slug == "psychosocial-support"]
+
+    assert "programmer for selvhåndtering af smerter" in support.title
+    assert "smerte selvbehandlingsprogrammer" not in support.title
+    assert "smerte selvbehandlingsprogrammer" in support.rationale

@@ -268,3 +268,10 @@ def test_a_search_that_finds_nothing_is_not_a_dead_end(client):
     assert 'href="/search/?q=paracetamol"' in text  # an example that finds something
     for slug in ("child-msk-pain", "generalised-pain", "acute-low-back-pain", "opioid-tapering"):
         assert f'href="/guidelines/{slug}/"' in text
+
+
+def test_a_search_with_no_searchable_word_still_offers_the_guidelines(client):
+    text = client.get("/search/", {"q": "?"}).content.decode()
+    assert "0 anbefalinger matcher" in text
+    for slug in ("child-msk-pain", "generalised-pain", "acute-low-back-pain", "opioid-tapering"):
+        assert f'href="/guidelines/{slug}/"' in text

@@ -1,0 +1,45 @@
+"""An editor edits the text with the hearing responses in view, saves from the top of the form
+and previews the draft as readers will see it, on a phone and on a desktop."""
+
+import pytest
+from playwright.sync_api import expect
+
+from .helpers import admin_log_in, editor_create
+
+SCREENS = [{"width": 375, "height": 812}, {"width": 1280, "height": 800}]
+DRAFT_TITLE = (
+    "Tilbyd kognitiv adfærdsterapi til patienter med komplekse problemstillinger (kladde)."
+)
+
+
+@pytest.mark.parametrize("viewport", SCREENS, ids=["phone", "desktop"])
+def test_an_editor_saves_from_the_top_and_previews_the_draft_as_readers_will_see_it(
+    new_page, viewport
+):
+    from recommendations.models import Recommendation
+
+    editor_create()
+    rec = Recommendation.objects.get(guideline__slug="generalised-pain", slug="cbt")
+    page = new_page(viewport=viewport)
+    admin_log_in(page, f"/admin/recommendations/recommendation/{rec.pk}/change/")
+    title = page.locator("#id_title")
+    expect(title).to_be_in_viewport()  # the text is the first thing on the form
+    hearing = page.locator(".nkr-hearing").first
+    if viewport["width"] >= 1100:
+        # Beside the text on a desktop: the responses start level with the text's fieldset.
+        text_box = page.locator("fieldset.nkr-text-fields").bounding_box()
+        hearing_box = page.locator("fieldset.nkr-hearing-fields").bounding_box()
+        assert hearing_box["x"] > text_box["x"] + text_box["width"] - 1
+        assert abs(hearing_box["y"] - text_box["y"]) < 5
+    else:
+        reason = page.locator("#id_change_reason").bounding_box()
+        assert hearing.bounding_box()["y"] > reason["y"]  # right after the text on a phone
+    title.fill(DRAFT_TITLE)
+    page.get_by_role("button", name="Gem kladde").first.click()  # the row at the top
+    expect(page.locator(".messagelist")).to_contain_text("Kladden er gemt")
+    with page.context.expect_page() as popup:
+        page.get_by_role("link", name="Forhåndsvis kladden som læserne vil se den").first.click()
+    preview = popup.value
+    expect(preview.get_by_role("heading", level=1)).to_have_text(DRAFT_TITLE)
+    expect(preview.locator(".preview-banner")).to_contain_text("Læserne ser den ikke endnu")
+    expect(preview.locator("article .grade").first).to_be_visible()  # the reader's badges
