@@ -111,6 +111,8 @@ SEARCH_RESULT_FIELDS = (
     "strength",
     "direction",
     "certainty",
+    "provenance",  # shown beside each result, and the label reads its source's own grade
+    "verified",
     "search_aliases",
     "search_terms",
     "search_text",
