@@ -253,7 +253,7 @@ def record_cards(*, record: Record, absolute: Callable[[str], str]) -> list[Card
         absolute=absolute,
         red_flags=content.red_flags,
         red_flag_source=(source.title, source.url) if source else None,
-        taper_planner=reverse("recommendations:opioid-taper"),
+        taper_planner=reverse("patients:opioid-taper"),
     )
     return cards_build(record=record, results=results, ctx=ctx)
 

@@ -6,7 +6,7 @@ from html import escape
 import pytest
 from django.utils import timezone
 
-from recommendations.api.opioids import (
+from patients.opioids.api import (
     DRUG_NOT_TEXT_ERROR,
     MEDICATIONS_EMPTY_ERROR,
     PAUSE_NOT_AN_OBJECT_ERROR,
@@ -14,14 +14,7 @@ from recommendations.api.opioids import (
     TAPER_NOT_AN_OBJECT_ERROR,
     TREATMENT_MONTHS_REQUIRED_ERROR,
 )
-from recommendations.intake_input import (
-    DOSE_ERROR,
-    OPIOID_MONTHS_ERROR,
-    UNIT_CHOICE_ERROR,
-    UNIT_ERROR,
-    UNKNOWN_FIELD_ERROR,
-)
-from recommendations.opioids import (
+from patients.opioids.calculations import (
     INTERVAL_ERROR,
     MAX_STEPS,
     NOT_OPIOID_ERROR,
@@ -31,6 +24,13 @@ from recommendations.opioids import (
     TARGET_ERROR,
     TOO_MANY_INTERVALS_ERROR,
     TOO_MANY_STEPS_ERROR,
+)
+from recommendations.intake_input import (
+    DOSE_ERROR,
+    OPIOID_MONTHS_ERROR,
+    UNIT_CHOICE_ERROR,
+    UNIT_ERROR,
+    UNKNOWN_FIELD_ERROR,
 )
 from recommendations.rules.drugs import MME_NOT_FOR_SWITCHING
 

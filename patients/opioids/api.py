@@ -15,7 +15,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ..intake_input import (
+from recommendations.api.errors import ErrorSerializer
+from recommendations.intake_input import (
     DOSE_ERROR,
     DOSE_MAX,
     DRUG_ERROR,
@@ -32,7 +33,10 @@ from ..intake_input import (
     StrictBooleanField,
     StrictFloatField,
 )
-from ..opioids import (
+from recommendations.rules import Medication
+from recommendations.rules.drugs import drug_table
+
+from .calculations import (
     INTERVAL_ERROR,
     INTERVAL_WEEKS_MAX,
     INTERVAL_WEEKS_MIN,
@@ -56,12 +60,9 @@ from ..opioids import (
     number_display,
     taper_plan_build,
 )
-from ..rules import Medication
-from ..rules.drugs import drug_table
-from ..taper_calendar import next_working_day
-from ..taper_combined import CombinedTaperPlan, TaperDrug, taper_plan_combined_build
-from ..taper_shapes import TaperShape
-from .errors import ErrorSerializer
+from .taper_calendar import next_working_day
+from .taper_combined import CombinedTaperPlan, TaperDrug, taper_plan_combined_build
+from .taper_shapes import TaperShape
 
 START_DATE_RANGE_DAYS = 730  # a plan starts within two years of today, either way
 
