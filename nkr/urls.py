@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("patients.urls")),
     path("", include("patients.cds_urls")),
     path("api/v1/", include("recommendations.api.urls")),
+    path("api/v1/", include("patients.intake.api_urls")),
     path("api/v1/", include("patients.opioids.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).

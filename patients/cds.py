@@ -28,7 +28,6 @@ from rest_framework.response import Response
 
 from recommendations.api.errors import errors_flatten
 from recommendations.api.throttling import CdsRateThrottle
-from recommendations.evaluation import intake_evaluate
 from recommendations.integration.cards import (
     RED_FLAG_GUIDELINE,
     Card,
@@ -57,8 +56,9 @@ from recommendations.integration.jwt import (
 )
 from recommendations.selectors import rules_content
 
+from .intake.prefill import prefill_token_make
+from .intake.services import intake_evaluate
 from .models import CardOutcome
-from .prefill import prefill_token_make
 from .services import Feedback, card_feedback_store, cards_issue, token_use_register
 
 SERVICE_ID = "nkr-pain"

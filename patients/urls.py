@@ -5,6 +5,6 @@ from django.urls import include, path
 app_name = "patients"
 
 urlpatterns = [
-    path("intake/", include("patients.intake_urls")),
+    path("intake/", include("patients.intake.urls")),
     path("opioids/", include("patients.opioids.urls")),
 ]

@@ -6,7 +6,7 @@ import time
 import pytest
 from django.test import Client
 
-from patients.prefill import (
+from patients.intake.prefill import (
     PREFILL_COOKIE,
     PREFILL_EXPIRED_ERROR,
     PREFILL_MAX_AGE,

@@ -5,7 +5,7 @@ import json
 import pytest
 from rest_framework.exceptions import ValidationError
 
-from recommendations.evaluation import intake_evaluate
+from patients.intake.services import intake_evaluate
 from recommendations.intake_input import DOSE_ERROR, RecordIntakeData
 from recommendations.integration.fhir_mapping import (
     FUTURE_BIRTH_DATE_ERROR,
