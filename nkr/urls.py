@@ -17,7 +17,7 @@ handler500 = "recommendations.views.server_error"
 urlpatterns = [
     path("", include("recommendations.urls")),
     path("", include("patients.urls")),
-    path("", include("patients.cds_urls")),
+    path("", include("patients.cds.urls")),
     path("api/v1/", include("recommendations.api.urls")),
     path("api/v1/", include("patients.intake.api_urls")),
     path("api/v1/", include("patients.opioids.api_urls")),

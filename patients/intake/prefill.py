@@ -25,8 +25,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.views.decorators.cache import never_cache
 
+from patients.cds.fhir_mapping import IntakeDraft
 from recommendations.forms import MEDICATION_ROWS_MIN
-from recommendations.integration.fhir_mapping import IntakeDraft
 from recommendations.numbers import danish_number
 
 from ..services import token_use_register

@@ -2,7 +2,7 @@
 
 import pytest
 
-from recommendations.integration.cards import RATIONALE_MAX, rationale_excerpt
+from patients.cds.cards import RATIONALE_MAX, rationale_excerpt
 from tests import fhir_records as fhir
 
 pytestmark = pytest.mark.usefixtures("content")

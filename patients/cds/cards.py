@@ -13,13 +13,14 @@ from dataclasses import dataclass
 
 from django.db.models import TextChoices
 
-from ..numbers import danish_number
-from ..provenance import PICO_DOSES_NOTE
-from ..rules import Evaluation, RedFlagRule
-from ..rules.alerts import MME_INCOMPLETE_CODE, alert_kind, mme_alert_codes
-from ..rules.conditions import VALUE_LABELS
-from ..rules.drugs import drug_names
-from ..rules.evaluate import APPLIES_TO_ALL
+from recommendations.numbers import danish_number
+from recommendations.provenance import PICO_DOSES_NOTE
+from recommendations.rules import Evaluation, RedFlagRule
+from recommendations.rules.alerts import MME_INCOMPLETE_CODE, alert_kind, mme_alert_codes
+from recommendations.rules.conditions import VALUE_LABELS
+from recommendations.rules.drugs import drug_names
+from recommendations.rules.evaluate import APPLIES_TO_ALL
+
 from .fhir_mapping import ConditionFinding, IntakeDraft, MedicationFinding, Record
 
 Finding = ConditionFinding | MedicationFinding
