@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from recommendations.api.errors import ErrorSerializer
+from recommendations.api.serializers import ProvenanceSerializer
 from recommendations.intake_input import IntakeSerializer
 
 from .services import intake_evaluate
@@ -42,6 +43,7 @@ class AppliedRecommendationSerializer(serializers.Serializer):
     url = _AbsoluteUrl()
     because = serializers.ListField(child=serializers.CharField())
     notes = serializers.ListField(child=serializers.CharField())
+    provenance = ProvenanceSerializer()
 
 
 class NotShownSerializer(serializers.Serializer):

@@ -469,7 +469,8 @@ def test_taper_page_builds_the_plan_with_chart_table_follow_ups_and_guideline(cl
     # The guideline's recommendations beside the plan, each with its badge and link.
     for slug in ("psychosocial-support", "individual-target", "no-abrupt-discontinuation"):
         assert f'href="/guidelines/opioid-tapering/{slug}/"' in text
-    assert "Ikke NKR-graderet: ekspertråd imod" in text
+    # CDC grades no-abrupt-discontinuation itself (CONTENT.md): its grade, not "expert advice".
+    assert "Ikke NKR-graderet: CDC kategori B, evidenstype 4 imod" in text
     assert "Der er ikke sikker evidens" in text
     # A strict Content Security Policy holds: no inline styles or scripts, the chart included.
     assert " style=" not in text
