@@ -292,6 +292,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per set of drug codes: the field name "drug" carries several sets of values
+    # (recommendations/api/openapi.py).
+    "ENUM_NAME_OVERRIDES": {
+        "DrugEnum": "recommendations.api.openapi.all_drug_codes",
+        "MgDrugEnum": "recommendations.api.openapi.mg_drug_codes",
+        "PatchDrugEnum": "recommendations.api.openapi.patch_drug_codes",
+    },
 }
 
 # CDS Hooks (docs/integration.md): each record system signs its calls with a JWT; the trusted

@@ -4,6 +4,8 @@ The examples are real slugs from fixtures/, so a client reading /api/docs/ (and 
 can try an address that exists; the pattern is Django's `slug` path converter.
 """
 
+import re
+
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
@@ -97,11 +99,33 @@ def _list_bounds(prop: dict, field: serializers.ListSerializer) -> None:
         prop["minItems"] = max(prop.get("minItems", 0), field.min_length)
 
 
+def drug_codes_in(unit: str | None = None) -> list[str]:
+    """Return the drug codes dosed in `unit` (all of them for None), for the document."""
+    return sorted(code for code, drug in drug_table().items() if unit in (None, drug.unit))
+
+
 def _drug_unit_pairs() -> list[dict]:
-    units: dict[str, list[str]] = {}
-    for code, drug in sorted(drug_table().items()):
-        units.setdefault(drug.unit, []).append(code)
+    units = sorted({drug.unit for drug in drug_table().values()})
     return [
-        {"properties": {"drug": {"enum": codes}, "unit": {"enum": [unit]}}}
-        for unit, codes in sorted(units.items())
+        # The unit as a pattern, not an enum of one: drf-spectacular would name each such enum.
+        {
+            "properties": {
+                "drug": {"enum": drug_codes_in(unit)},
+                "unit": {"type": "string", "pattern": f"^{re.escape(unit)}$"},
+            }
+        }
+        for unit in units
     ]
+
+
+# For SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]: each set of drug codes has its own name.
+def all_drug_codes() -> list[str]:
+    return drug_codes_in(None)
+
+
+def mg_drug_codes() -> list[str]:
+    return drug_codes_in("mg")
+
+
+def patch_drug_codes() -> list[str]:
+    return drug_codes_in("mcg/h")
