@@ -292,12 +292,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # One name per set of drug codes: the field name "drug" carries several sets of values
-    # (recommendations/api/openapi.py).
+    # One name per drug or unit set: the medication's fields carry several (all drugs, the
+    # drugs per unit in the drug-unit pairs), and unnamed sets get hash names and a warning.
     "ENUM_NAME_OVERRIDES": {
-        "DrugEnum": "recommendations.api.openapi.all_drug_codes",
-        "MgDrugEnum": "recommendations.api.openapi.mg_drug_codes",
-        "PatchDrugEnum": "recommendations.api.openapi.patch_drug_codes",
+        "DrugEnum": "recommendations.api.openapi.drug_codes",
+        "DrugInMgEnum": "recommendations.api.openapi.drug_codes_in_mg",
+        "DrugInMcgPerHourEnum": "recommendations.api.openapi.drug_codes_in_mcg_per_hour",
+        "UnitEnum": "recommendations.api.openapi.dose_unit_choices",
+        "UnitMgEnum": ["mg"],
+        "UnitMcgPerHourEnum": ["mcg/h"],
     },
 }
 

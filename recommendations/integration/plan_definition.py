@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from ..grading import strength_label, strength_symbol
+from ..grading import strength_symbol
 from ..rules.conditions import condition_describe
 from .fhirpath import condition_fhirpath
 
@@ -146,7 +146,7 @@ def plan_definition_build(
             if rec.applies_when is not None
             else []
         )
-        label = strength_label(rec.strength, rec.direction, rec.certainty)
+        label = rec.label  # with a non-NKR source's own grade (provenance "grade")
         documentation = [
             {
                 "type": "documentation",

@@ -5,9 +5,7 @@ import json
 import pytest
 from rest_framework.exceptions import ValidationError
 
-from recommendations.evaluation import intake_evaluate
-from recommendations.intake_input import DOSE_ERROR, RecordIntakeData
-from recommendations.integration.fhir_mapping import (
+from patients.cds.fhir_mapping import (
     FUTURE_BIRTH_DATE_ERROR,
     MAPPING_FILE,
     FhirError,
@@ -16,6 +14,8 @@ from recommendations.integration.fhir_mapping import (
     record_drafts,
     record_read,
 )
+from patients.intake.services import intake_evaluate
+from recommendations.intake_input import DOSE_ERROR, RecordIntakeData
 from recommendations.rules.drugs import DRUGS_FILE, drug_table
 from recommendations.rules.intake import PainSite
 from tests import fhir_records as fhir

@@ -10,8 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from recommendations.opioid_views import taper_chart
-from recommendations.opioids import (
+from patients.opioids.calculations import (
     BUPRENORPHINE_MME_NOTE,
     BUPRENORPHINE_TAPER_NOTE,
     DOSE_STEPS_FILE,
@@ -39,6 +38,7 @@ from recommendations.opioids import (
     mme_table,
     taper_plan_build,
 )
+from patients.opioids.views import taper_chart
 from recommendations.rules import Medication
 from recommendations.rules.drugs import MME_NOT_FOR_SWITCHING, drug_table, opioid_codes
 
@@ -502,7 +502,7 @@ def test_a_patch_dose_above_the_sanity_limit_is_refused_naming_the_field_and_ran
 
 
 def test_rounding_to_patches_keeps_a_bounded_cache_whatever_the_doses():
-    from recommendations.opioids import _patch_doses
+    from patients.opioids.calculations import _patch_doses
 
     for dose in range(150, PATCH_DOSE_MAX + 1, 25):
         plan(drug="fentanyl_patch", daily_dose=dose, round_doses=True, reduction_percent=50)

@@ -6,7 +6,18 @@ from html import escape
 import pytest
 from django.utils import timezone
 
-from recommendations.api.opioids import (
+from patients.opioids.calculations import (
+    INTERVAL_ERROR,
+    MAX_STEPS,
+    NOT_OPIOID_ERROR,
+    PATCH_DOSE_ERROR,
+    PLAN_SUGGESTION_NOTE,
+    REDUCTION_ERROR,
+    TARGET_ERROR,
+    TOO_MANY_INTERVALS_ERROR,
+    TOO_MANY_STEPS_ERROR,
+)
+from patients.opioids.input import (
     DRUG_NOT_TEXT_ERROR,
     MEDICATIONS_EMPTY_ERROR,
     PAUSE_NOT_AN_OBJECT_ERROR,
@@ -20,17 +31,6 @@ from recommendations.intake_input import (
     UNIT_CHOICE_ERROR,
     UNIT_ERROR,
     UNKNOWN_FIELD_ERROR,
-)
-from recommendations.opioids import (
-    INTERVAL_ERROR,
-    MAX_STEPS,
-    NOT_OPIOID_ERROR,
-    PATCH_DOSE_ERROR,
-    PLAN_SUGGESTION_NOTE,
-    REDUCTION_ERROR,
-    TARGET_ERROR,
-    TOO_MANY_INTERVALS_ERROR,
-    TOO_MANY_STEPS_ERROR,
 )
 from recommendations.rules.drugs import MME_NOT_FOR_SWITCHING
 
@@ -469,7 +469,8 @@ def test_taper_page_builds_the_plan_with_chart_table_follow_ups_and_guideline(cl
     # The guideline's recommendations beside the plan, each with its badge and link.
     for slug in ("psychosocial-support", "individual-target", "no-abrupt-discontinuation"):
         assert f'href="/guidelines/opioid-tapering/{slug}/"' in text
-    assert "Ikke NKR-graderet: ekspertråd imod" in text
+    # CDC grades no-abrupt-discontinuation itself (CONTENT.md): its grade, not "expert advice".
+    assert "Ikke NKR-graderet: CDC kategori B, evidenstype 4 imod" in text
     assert "Der er ikke sikker evidens" in text
     # A strict Content Security Policy holds: no inline styles or scripts, the chart included.
     assert " style=" not in text

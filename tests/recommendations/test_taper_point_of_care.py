@@ -7,11 +7,12 @@ from html import unescape
 import pytest
 from rest_framework.exceptions import ValidationError
 
-from recommendations.api.opioids import DRUG_OR_MEDICATIONS_ERROR, taper_plan_from_data
-from recommendations.opioids import NOT_OPIOID_ERROR, taper_plan_build
-from recommendations.taper_calendar import WEEKDAYS_NOTE, next_working_day
-from recommendations.taper_combined import DUPLICATE_DRUG_ERROR, ORDER_NOTE
-from recommendations.taper_shapes import PROPORTIONAL_NO_STEPS_ERROR
+from patients.opioids.calculations import NOT_OPIOID_ERROR, taper_plan_build
+from patients.opioids.input import DRUG_OR_MEDICATIONS_ERROR
+from patients.opioids.services import taper_plan_from_data
+from patients.opioids.taper_calendar import WEEKDAYS_NOTE, next_working_day
+from patients.opioids.taper_combined import DUPLICATE_DRUG_ERROR, ORDER_NOTE
+from patients.opioids.taper_shapes import PROPORTIONAL_NO_STEPS_ERROR
 
 SUNDAY = date(2026, 12, 6)  # the day this was written: every old date in the handout a Sunday
 MONDAY = date(2026, 12, 7)

@@ -16,18 +16,20 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import ValidationError
 
-from . import selectors
-from .api.errors import errors_flatten
-from .api.opioids import mme_table_from_data, taper_plan_from_data
-from .forms import (
+from recommendations import selectors
+from recommendations.api.errors import errors_flatten
+from recommendations.forms import (
     MEDICATION_ROWS_MAX,
     MEDICATION_ROWS_MIN,
     posted_index,
     posted_number,
     posted_row_count,
 )
-from .htmx import HtmxHttpRequest
-from .opioids import (
+from recommendations.htmx import HtmxHttpRequest
+from recommendations.rules.drugs import drug_table
+from recommendations.rules.intake import DoseUnit
+
+from .calculations import (
     INTERVAL_WEEKS_LONG_USE,
     INTERVAL_WEEKS_MAX,
     INTERVAL_WEEKS_MIN,
@@ -37,16 +39,15 @@ from .opioids import (
     REDUCTION_PERCENT_DEFAULT,
     TARGET_DAILY_DOSE_DEFAULT,
 )
-from .rules.drugs import drug_table
-from .rules.intake import DoseUnit
+from .services import mme_table_from_data, taper_plan_from_data
 from .taper_calendar import next_working_day
 from .taper_chart import taper_chart
 from .taper_combined import CombinedTaperPlan
 from .taper_shapes import TaperShape
 
-MME_TEMPLATE = "recommendations/opioid_mme.html"
-TAPER_TEMPLATE = "recommendations/opioid_taper.html"
-TAPER_PRINT_TEMPLATE = "recommendations/opioid_taper_print.html"
+MME_TEMPLATE = "patients/opioids/mme.html"
+TAPER_TEMPLATE = "patients/opioids/taper.html"
+TAPER_PRINT_TEMPLATE = "patients/opioids/taper_print.html"
 TAPER_GUIDELINE = "opioid-tapering"
 
 PAUSE_ROWS_MAX = 20

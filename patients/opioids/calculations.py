@@ -18,11 +18,12 @@ from pathlib import Path
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
-from .numbers import danish_number
-from .rules.alerts import AlertKind, mme_alert_kinds, mme_alert_reached
-from .rules.drugs import MME_NOT_FOR_SWITCHING, Drug, drug_table
-from .rules.facts import daily_mme_total, mme_items
-from .rules.intake import DoseUnit, Medication
+from recommendations.numbers import danish_number
+from recommendations.rules.alerts import AlertKind, mme_alert_kinds, mme_alert_reached
+from recommendations.rules.drugs import MME_NOT_FOR_SWITCHING, Drug, drug_table
+from recommendations.rules.facts import daily_mme_total, mme_items
+from recommendations.rules.intake import DoseUnit, Medication
+
 from .taper_calendar import weekend_notes, working_day_on_or_after
 from .taper_shapes import (
     PROPORTIONAL_FLOOR_NOTE,
@@ -32,7 +33,7 @@ from .taper_shapes import (
     proportional_doses,
 )
 
-DOSE_STEPS_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "dose_steps.json"
+DOSE_STEPS_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "dose_steps.json"
 
 # Pace (CONTENT.md: CDC 2022 and HHS 2019): about 10 % of the starting dose per month after a
 # year or more of use, about 10 % per week after shorter use.

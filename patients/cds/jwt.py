@@ -26,7 +26,7 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives import serialization
 
-from ..text import text_has_forbidden_character
+from recommendations.text import text_has_forbidden_character
 
 # JWS algorithms with a public verification key (RFC 7518). CDS Hooks forbids `none` and every
 # symmetric (HMAC) algorithm, and recommends ES384 and RS384.

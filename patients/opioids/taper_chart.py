@@ -10,9 +10,10 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from .numbers import danish_number
-from .opioids import TaperPlan
-from .rules.intake import DoseUnit
+from recommendations.numbers import danish_number
+from recommendations.rules.intake import DoseUnit
+
+from .calculations import TaperPlan
 from .taper_combined import CombinedTaperPlan
 
 

@@ -22,17 +22,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..intake_input import (
+from recommendations.intake_input import (
     AGE_MAX,
     DOSE_MAX,
     DURATION_MAX_WEEKS,
     OPIOID_MONTHS_MAX,
     RecordIntakeData,
 )
-from ..numbers import danish_number
-from ..rules.drugs import drug_table
-from ..rules.facts import CHRONIC_WEEKS
-from ..rules.intake import PainSite
+from recommendations.numbers import danish_number
+from recommendations.rules.drugs import drug_table
+from recommendations.rules.facts import CHRONIC_WEEKS
+from recommendations.rules.intake import PainSite
 
 MAPPING_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "fhir_mapping.json"
 

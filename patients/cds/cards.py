@@ -13,12 +13,14 @@ from dataclasses import dataclass
 
 from django.db.models import TextChoices
 
-from ..numbers import danish_number
-from ..rules import Evaluation, RedFlagRule
-from ..rules.alerts import MME_INCOMPLETE_CODE, alert_kind, mme_alert_codes
-from ..rules.conditions import VALUE_LABELS
-from ..rules.drugs import drug_names
-from ..rules.evaluate import APPLIES_TO_ALL
+from recommendations.numbers import danish_number
+from recommendations.provenance import PICO_DOSES_NOTE
+from recommendations.rules import Evaluation, RedFlagRule
+from recommendations.rules.alerts import MME_INCOMPLETE_CODE, alert_kind, mme_alert_codes
+from recommendations.rules.conditions import VALUE_LABELS
+from recommendations.rules.drugs import drug_names
+from recommendations.rules.evaluate import APPLIES_TO_ALL
+
 from .fhir_mapping import ConditionFinding, IntakeDraft, MedicationFinding, Record
 
 Finding = ConditionFinding | MedicationFinding
@@ -488,11 +490,17 @@ def _guideline_cards(
                     f"- {rec.symbol} **{md(rec.label)}:** "
                     f"[{md(rec.title)}]({ctx.absolute(rec.url)})  "
                 )
+                lines.append(f"  *Oprindelse:* {md(rec.provenance_line)}  ")
                 if rec not in everyone:
                     lines.append(f"  *Fordi:* {md('; '.join(rec.because))}  ")
                 if excerpt := rationale_excerpt(rec.rationale):
+                    # A PICO question's background is not a rationale, and its doses are
+                    # the studied interventions', not advice (provenance.PICO_DOSES_NOTE).
+                    heading = rec.rationale_heading
+                    if rec.is_pico_background:
+                        excerpt = f"{excerpt} ({PICO_DOSES_NOTE})"
                     lines.append(
-                        f"  *Begrundelse:* {md(excerpt)} "
+                        f"  *{heading}:* {md(excerpt)} "
                         f"([{RATIONALE_LINK_LABEL}]({ctx.absolute(rec.url)}))"
                     )
                 for note in rec.notes:

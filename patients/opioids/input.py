@@ -1,21 +1,15 @@
-"""Opioid tools (API.md): POST /api/v1/opioids/mme/ and POST /api/v1/opioids/taper-plan/.
+"""What the opioid tools accept (API.md): the input serializers and their Danish errors.
 
-The serializers here are the one validation path for the API and the opioid pages: the pages
-reshape their form fields into this JSON shape and call the same functions.
+The one validation path for the API and the opioid pages: services.py runs these serializers
+on the JSON the API receives or the pages reshape their form fields into.
 """
 
 from datetime import date, timedelta
 
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import api_view
-from rest_framework.exceptions import ValidationError
-from rest_framework.request import Request
-from rest_framework.response import Response
 
-from ..intake_input import (
+from recommendations.intake_input import (
     DOSE_ERROR,
     DOSE_MAX,
     DRUG_ERROR,
@@ -32,7 +26,9 @@ from ..intake_input import (
     StrictBooleanField,
     StrictFloatField,
 )
-from ..opioids import (
+from recommendations.rules.drugs import drug_table
+
+from .calculations import (
     INTERVAL_ERROR,
     INTERVAL_WEEKS_MAX,
     INTERVAL_WEEKS_MIN,
@@ -48,20 +44,10 @@ from ..opioids import (
     TARGET_ABOVE_ERROR,
     TARGET_DAILY_DOSE_DEFAULT,
     TARGET_ERROR,
-    MmeTable,
-    Pause,
-    TaperPlan,
-    TaperPlanError,
-    mme_table,
     number_display,
-    taper_plan_build,
 )
-from ..rules import Medication
-from ..rules.drugs import drug_table
-from ..taper_calendar import next_working_day
-from ..taper_combined import CombinedTaperPlan, TaperDrug, taper_plan_combined_build
-from ..taper_shapes import TaperShape
-from .errors import ErrorSerializer
+from .taper_calendar import next_working_day
+from .taper_shapes import TaperShape
 
 START_DATE_RANGE_DAYS = 730  # a plan starts within two years of today, either way
 
@@ -124,33 +110,6 @@ class MmeInputSerializer(_StrictSerializer):
             "max_length": MEDICATIONS_AT_ONCE_ERROR,
         },
     )
-
-
-class MmeItemSerializer(serializers.Serializer):
-    drug = serializers.CharField()
-    name = serializers.CharField()
-    daily_dose = serializers.FloatField()
-    unit = serializers.CharField()
-    factor = serializers.FloatField(allow_null=True)
-    mme = serializers.FloatField(allow_null=True)
-    source = serializers.CharField()
-
-
-class MmeTableSerializer(serializers.Serializer):
-    daily_mme = serializers.FloatField(allow_null=True)
-    threshold = serializers.IntegerField(
-        allow_null=True, help_text="Højeste amerikanske tærskel (CDC 2022) der er nået: 50, 90."
-    )
-    items = MmeItemSerializer(many=True)
-    notes = serializers.ListField(child=serializers.CharField())
-
-
-def mme_table_from_data(*, data: object) -> MmeTable:
-    """Return the MME table for raw data; raise ValidationError listing every problem."""
-    serializer = MmeInputSerializer(data=data)
-    serializer.is_valid(raise_exception=True)
-    medications = [Medication(**med) for med in serializer.validated_data["medications"]]
-    return mme_table(medications=medications)
 
 
 # --- Taper plan ------------------------------------------------------------------------------
@@ -361,161 +320,3 @@ class TaperPlanInputSerializer(_StrictSerializer):
             )
         data["unit"] = drug.unit
         return data
-
-
-class TaperStepSerializer(serializers.Serializer):
-    step = serializers.IntegerField()
-    date = serializers.DateField()
-    daily_dose = serializers.FloatField()
-    daily_mme = serializers.FloatField(allow_null=True)
-    patches = serializers.ListField(
-        child=serializers.FloatField(),
-        help_text="Plastre der udgør dosis, som den rate de afgiver i mcg/h (12.5), kun ved "
-        "afrunding til plasterstyrker.",
-    )
-    patch_labels = serializers.ListField(
-        child=serializers.CharField(),
-        help_text='Plastrene som de er mærket på pakningen ("12" for 12,5 mcg/h).',
-    )
-    unchanged = serializers.BooleanField(help_text="Samme dosis som trinnet før (afrunding).")
-    pause_intervals = serializers.IntegerField(
-        help_text="Ekstra intervaller dosis holdes, før næste trin."
-    )
-
-
-class TaperPlanSerializer(serializers.Serializer):
-    drug = serializers.CharField()
-    drug_name = serializers.CharField()
-    unit = serializers.CharField()
-    factor = serializers.FloatField(allow_null=True)
-    start_date = serializers.DateField()
-    start_dose = serializers.FloatField()
-    target_daily_dose = StrictFloatField()
-    treatment_months = serializers.FloatField()
-    reduction_percent = StrictFloatField()
-    reduction_per_step = serializers.FloatField()
-    interval_weeks = serializers.IntegerField()
-    rounded = serializers.BooleanField()
-    shape = serializers.CharField()
-    steps = TaperStepSerializer(many=True)
-    follow_ups = serializers.ListField(child=serializers.DateField())
-    notes = serializers.ListField(child=serializers.CharField())
-
-
-class DrugDoseSerializer(serializers.Serializer):
-    drug = serializers.CharField()
-    name = serializers.CharField()
-    daily_dose = serializers.FloatField()
-    unit = serializers.CharField()
-    daily_mme = serializers.FloatField(allow_null=True)
-
-
-class CombinedStepSerializer(serializers.Serializer):
-    step = serializers.IntegerField()
-    date = serializers.DateField()
-    doses = DrugDoseSerializer(many=True)
-    daily_mme = serializers.FloatField(
-        allow_null=True, help_text="Samlet MME/døgn for de opioider, der kan omregnes."
-    )
-    tapering = serializers.CharField(
-        allow_null=True, help_text="Det opioid, der trappes ned i dette trin (null i trin 1)."
-    )
-    unchanged = serializers.BooleanField()
-    pause_intervals = serializers.IntegerField()
-
-
-class CombinedTaperPlanSerializer(serializers.Serializer):
-    medications = serializers.SerializerMethodField()
-    shape = serializers.CharField()
-    start_date = serializers.DateField()
-    treatment_months = serializers.FloatField()
-    reduction_percent = StrictFloatField()
-    interval_weeks = serializers.IntegerField()
-    rounded = serializers.BooleanField()
-    steps = CombinedStepSerializer(many=True)
-    follow_ups = serializers.ListField(child=serializers.DateField())
-    notes = serializers.ListField(child=serializers.CharField())
-
-    def get_medications(self, plan: CombinedTaperPlan) -> list[dict]:
-        return [
-            {
-                "drug": p.drug,
-                "name": p.drug_name,
-                "daily_dose": p.start_dose,
-                "unit": p.unit,
-                "target_daily_dose": p.target_daily_dose,
-            }
-            for p in plan.plans
-        ]
-
-
-def taper_plan_from_data(*, data: object, today: date) -> TaperPlan | CombinedTaperPlan:
-    """Return the taper plan for raw data; raise ValidationError listing every problem."""
-    serializer = TaperPlanInputSerializer(data=data, today=today)
-    serializer.is_valid(raise_exception=True)
-    values = serializer.validated_data
-    common = {
-        "treatment_months": values["treatment_months"],
-        "start_date": values["start_date"],
-        "reduction_percent": values["reduction_percent"],
-        "interval_weeks": values["interval_weeks"],
-        "round_doses": values["round_doses"],
-        "pauses": [Pause(**pause) for pause in values["pauses"]],
-        "shape": values["shape"],
-        "weekdays_only": values["weekdays_only"],
-    }
-    try:
-        if "medications" in values:
-            drugs = [
-                TaperDrug(m["drug"], m["daily_dose"], m["target_daily_dose"])
-                for m in values["medications"]
-            ]
-            return taper_plan_combined_build(medications=drugs, **common)
-        return taper_plan_build(
-            drug=values["drug"],
-            daily_dose=values["daily_dose"],
-            target_daily_dose=values["target_daily_dose"],
-            **common,
-        )
-    except TaperPlanError as error:
-        raise ValidationError(error.errors) from None
-
-
-# --- Views -----------------------------------------------------------------------------------
-
-
-# Patient doses in and out: no cache may keep the answers.
-@never_cache
-@extend_schema(
-    request=MmeInputSerializer,
-    responses={200: MmeTableSerializer, 400: ErrorSerializer},
-    description="Beregn orale morfinækvivalenter (MME/døgn) for patientens opioider. "
-    "Faktorerne anslår samlet eksponering og må ikke bruges til at omregne ved skift mellem "
-    "opioider; buprenorphin omregnes ikke; tærsklerne 50 og 90 er amerikanske (CDC 2022).",
-)
-@api_view(["POST"])
-def opioid_mme(request: Request) -> Response:
-    table = mme_table_from_data(data=request.data)
-    return Response(MmeTableSerializer(table).data)
-
-
-@never_cache
-@extend_schema(
-    request=TaperPlanInputSerializer,
-    responses={
-        200: PolymorphicProxySerializer(
-            component_name="TaperPlanResult",
-            serializers=[TaperPlanSerializer, CombinedTaperPlanSerializer],
-            resource_type_field_name=None,
-        ),
-        400: ErrorSerializer,
-    },
-    description="Foreslå en nedtrapningsplan for et opioid: trin med dato, døgndosis og MME, "
-    "opfølgningsdatoer og noter. Planen er et forslag, der skal justeres, ikke en ordination.",
-)
-@api_view(["POST"])
-def opioid_taper_plan(request: Request) -> Response:
-    plan = taper_plan_from_data(data=request.data, today=timezone.localdate())
-    if isinstance(plan, CombinedTaperPlan):
-        return Response(CombinedTaperPlanSerializer(plan).data)
-    return Response(TaperPlanSerializer(plan).data)

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from .opioids import (
+from recommendations.rules.drugs import drug_table
+
+from .calculations import (
     _CENT,
     DATE_OVERFLOW_ERROR,
     MAX_STEPS,
@@ -27,7 +29,6 @@ from .opioids import (
     interval_default,
     taper_plan_build,
 )
-from .rules.drugs import drug_table
 from .taper_calendar import working_day_on_or_after
 from .taper_shapes import TaperShape
 

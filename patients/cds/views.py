@@ -28,8 +28,13 @@ from rest_framework.response import Response
 
 from recommendations.api.errors import errors_flatten
 from recommendations.api.throttling import CdsRateThrottle
-from recommendations.evaluation import intake_evaluate
-from recommendations.integration.cards import (
+from recommendations.selectors import rules_content
+
+from ..intake.prefill import prefill_token_make
+from ..intake.services import intake_evaluate
+from ..models import CardOutcome
+from ..services import Feedback, card_feedback_store, cards_issue, token_use_register
+from .cards import (
     RED_FLAG_GUIDELINE,
     Card,
     CardContext,
@@ -37,7 +42,7 @@ from recommendations.integration.cards import (
     OverrideReason,
     cards_build,
 )
-from recommendations.integration.fhir_mapping import (
+from .fhir_mapping import (
     PREFETCH_CONDITIONS,
     PREFETCH_PATIENT,
     PREFETCH_REQUESTS,
@@ -48,18 +53,13 @@ from recommendations.integration.fhir_mapping import (
     record_drafts,
     record_read,
 )
-from recommendations.integration.jwt import (
+from .jwt import (
     JWT_REPLAYED_ERROR,
     LEEWAY_SECONDS,
     TokenError,
     bearer_token,
     token_verify,
 )
-from recommendations.selectors import rules_content
-
-from .models import CardOutcome
-from .prefill import prefill_token_make
-from .services import Feedback, card_feedback_store, cards_issue, token_use_register
 
 SERVICE_ID = "nkr-pain"
 HOOK = "patient-view"
@@ -253,7 +253,7 @@ def record_cards(*, record: Record, absolute: Callable[[str], str]) -> list[Card
         absolute=absolute,
         red_flags=content.red_flags,
         red_flag_source=(source.title, source.url) if source else None,
-        taper_planner=reverse("recommendations:opioid-taper"),
+        taper_planner=reverse("patients:opioid-taper"),
     )
     return cards_build(record=record, results=results, ctx=ctx)
 

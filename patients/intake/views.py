@@ -12,7 +12,6 @@ from rest_framework.exceptions import ValidationError
 
 from recommendations.api.errors import errors_flatten
 from recommendations.content import startback_notice
-from recommendations.evaluation import intake_evaluate, red_flag_alerts_for
 from recommendations.htmx import HtmxHttpRequest
 from recommendations.models import RedFlagCategory
 from recommendations.numbers import danish_number
@@ -22,6 +21,7 @@ from recommendations.rules.drugs import MME_NOT_FOR_SWITCHING, drug_table
 from recommendations.rules.intake import PainSite, WorkStatus
 from recommendations.selectors import red_flag_list, startback_items
 
+from ..selectors import startback_prognostic_note
 from .forms import (
     REQUIRED_FIELDS,
     STARTBACK_ITEM9_CHOICES,
@@ -31,9 +31,9 @@ from .forms import (
     startback_answers,
     startback_partial_notice,
 )
-from .selectors import startback_prognostic_note
+from .services import intake_evaluate, red_flag_alerts_for
 
-TEMPLATE = "patients/intake.html"
+TEMPLATE = "patients/intake/intake.html"
 STARTBACK_RISK_LABELS = {
     "low": gettext_lazy("lav"),
     "medium": gettext_lazy("middel"),

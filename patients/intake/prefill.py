@@ -25,12 +25,12 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.views.decorators.cache import never_cache
 
+from patients.cds.fhir_mapping import IntakeDraft
 from recommendations.forms import MEDICATION_ROWS_MIN
-from recommendations.integration.fhir_mapping import IntakeDraft
 from recommendations.numbers import danish_number
 
+from ..services import token_use_register
 from .forms import BOOLEAN_FIELDS
-from .services import token_use_register
 from .views import intake_render
 
 PREFILL_MAX_AGE = 60 * 60  # seconds: long enough for a consultation, short for a stray link

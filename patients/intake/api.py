@@ -7,9 +7,11 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ..evaluation import intake_evaluate
-from ..intake_input import IntakeSerializer
-from .errors import ErrorSerializer
+from recommendations.api.errors import ErrorSerializer
+from recommendations.api.serializers import ProvenanceSerializer
+from recommendations.intake_input import IntakeSerializer
+
+from .services import intake_evaluate
 
 
 class _AbsoluteUrl(serializers.CharField):
@@ -41,6 +43,7 @@ class AppliedRecommendationSerializer(serializers.Serializer):
     url = _AbsoluteUrl()
     because = serializers.ListField(child=serializers.CharField())
     notes = serializers.ListField(child=serializers.CharField())
+    provenance = ProvenanceSerializer()
 
 
 class NotShownSerializer(serializers.Serializer):

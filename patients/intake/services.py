@@ -5,11 +5,11 @@ from datetime import date
 
 from django.utils import timezone
 
-from .intake_input import IntakeSerializer, RecordIntakeData, intake_build
-from .metrics import EVALUATIONS
-from .rules import Alert, Evaluation, evaluate, red_flag_alerts
-from .rules.journal import journal_note
-from .selectors import rules_content
+from recommendations.intake_input import IntakeSerializer, RecordIntakeData, intake_build
+from recommendations.metrics import EVALUATIONS
+from recommendations.rules import Alert, Evaluation, evaluate, red_flag_alerts
+from recommendations.rules.journal import journal_note
+from recommendations.selectors import rules_content
 
 
 def intake_evaluate(*, data: object, today: date | None = None) -> Evaluation:
