@@ -5,7 +5,7 @@ POST /cds-services/nkr-pain               prefetched FHIR R4 in, cards out
 POST /cds-services/nkr-pain/feedback      accepted / overridden outcomes, stored per card subject
 GET  /cds-services/nkr-pain/override-reasons  the override reasons our cards offer
 
-The record's FHIR becomes intake data (recommendations/integration/fhir_mapping.py) and goes
+The record's FHIR becomes intake data (patients/cds/fhir_mapping.py) and goes
 through intake_evaluate, the same path as the intake page and the evaluate API. Calls are
 authenticated with the record system's signed JWT unless CDS_HOOKS_VERIFY_JWT is off.
 """
