@@ -301,6 +301,8 @@ SPECTACULAR_SETTINGS = {
         "UnitEnum": "recommendations.api.openapi.dose_unit_choices",
         "UnitMgEnum": ["mg"],
         "UnitMcgPerHourEnum": ["mcg/h"],
+        # A provenance's title and rationale share one set of text kinds.
+        "TextKindEnum": "recommendations.provenance.TextKind.choices",
     },
 }
 

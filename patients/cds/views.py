@@ -5,7 +5,7 @@ POST /cds-services/nkr-pain               prefetched FHIR R4 in, cards out
 POST /cds-services/nkr-pain/feedback      accepted / overridden outcomes, stored per card subject
 GET  /cds-services/nkr-pain/override-reasons  the override reasons our cards offer
 
-The record's FHIR becomes intake data (recommendations/integration/fhir_mapping.py) and goes
+The record's FHIR becomes intake data (patients/cds/fhir_mapping.py) and goes
 through intake_evaluate, the same path as the intake page and the evaluate API. Calls are
 authenticated with the record system's signed JWT unless CDS_HOOKS_VERIFY_JWT is off.
 """
@@ -26,6 +26,15 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from patients.cds.fhir_findings import ConditionFinding, Record
+from patients.cds.fhir_mapping import record_drafts, record_read
+from patients.cds.fhir_values import (
+    PREFETCH_CONDITIONS,
+    PREFETCH_PATIENT,
+    PREFETCH_REQUESTS,
+    PREFETCH_STATEMENTS,
+    FhirError,
+)
 from recommendations.api.errors import errors_flatten
 from recommendations.api.throttling import CdsRateThrottle
 from recommendations.selectors import rules_content
@@ -41,17 +50,6 @@ from .cards import (
     DraftResult,
     OverrideReason,
     cards_build,
-)
-from .fhir_mapping import (
-    PREFETCH_CONDITIONS,
-    PREFETCH_PATIENT,
-    PREFETCH_REQUESTS,
-    PREFETCH_STATEMENTS,
-    ConditionFinding,
-    FhirError,
-    Record,
-    record_drafts,
-    record_read,
 )
 from .jwt import (
     JWT_REPLAYED_ERROR,

@@ -29,7 +29,6 @@ from recommendations.htmx import HtmxHttpRequest
 from recommendations.rules.drugs import drug_table
 from recommendations.rules.intake import DoseUnit
 
-from .api import mme_table_from_data, taper_plan_from_data
 from .calculations import (
     INTERVAL_WEEKS_LONG_USE,
     INTERVAL_WEEKS_MAX,
@@ -40,6 +39,7 @@ from .calculations import (
     REDUCTION_PERCENT_DEFAULT,
     TARGET_DAILY_DOSE_DEFAULT,
 )
+from .services import mme_table_from_data, taper_plan_from_data
 from .taper_calendar import next_working_day
 from .taper_chart import taper_chart
 from .taper_combined import CombinedTaperPlan

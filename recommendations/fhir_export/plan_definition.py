@@ -10,7 +10,7 @@ One action per recommendation, in source order, carrying:
 - applicability: one `applicability` condition per scope criterion of the guideline and one
   for the recommendation's own "applies when" (none when it applies to everyone in scope),
   each described in Danish, with the condition as a FHIRPath expression over the intake's
-  facts (integration/fhirpath.py; R4 allows no other language for nkr's conditions),
+  facts (fhir_export/fhirpath.py; R4 allows no other language for nkr's conditions),
 - its page (naming the recommendation's published version) and source as related artifacts.
 
 The canonical `url` is `<canonical base>/PlanDefinition/<slug>`, the base a setting
@@ -36,7 +36,7 @@ HL7_STRENGTH_SYSTEM = "http://terminology.hl7.org/CodeSystem/recommendation-stre
 HL7_QUALITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/evidence-quality"
 CPG_DIRECTION_SYSTEM = "http://hl7.org/fhir/uv/cpg/CodeSystem/cpg-recommendation-direction-cs"
 PLAN_TYPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/plan-definition-type"
-CONDITION_LANGUAGE = "text/fhirpath"  # over the intake's facts (integration/fhirpath.py)
+CONDITION_LANGUAGE = "text/fhirpath"  # over the intake's facts (fhir_export/fhirpath.py)
 # nkr's own strength codes (good practice, not graded have no HL7 code). A code system's URI
 # must not change with the host that serves the export, and nkr publishes no CodeSystem
 # resource to resolve, so it is a fixed urn:uuid (FHIR R4 terminologies: a URI need not
