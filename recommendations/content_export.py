@@ -20,6 +20,7 @@ from .models import (
     Guideline,
     HearingRound,
     Recommendation,
+    RecommendationDraft,
     RedFlag,
     SearchSynonym,
     StartBackItem,
@@ -31,16 +32,8 @@ STATIC_FILES = ("drugs.json", "dose_steps.json", "fhir_mapping.json", "alerts.js
 GUIDELINE_FIELDS = (
     "slug",
     "order",
-    "title",
-    "short_title",
-    "population",
-    "population_summary",
-    "population_source",
-    "source",
-    "source_short",
+    *Guideline.TEXT_FIELDS,
     "source_ref",
-    "note",
-    "note_source",
     "trace",
     "scope",
     "seeded_fingerprint",
@@ -62,18 +55,12 @@ RECOMMENDATION_FIELDS = (
     "drugs",
     "applies_when",
     "seeded_fingerprint",
+    # Where the words and grade come from, and an editor's check against the publication
+    # (provenance.py, verification.py): both travel with the content.
+    "provenance",
+    "verified",
 )
-VERSION_FIELDS = (
-    "title",
-    "strength",
-    "direction",
-    "certainty",
-    "certainty_note",
-    "rationale",
-    "update_note",
-    "source",
-    "strength_source",
-)
+VERSION_FIELDS = RecommendationDraft.FIELDS  # a recommendation's texts
 
 
 def _write(path: Path, data: Any) -> None:

@@ -28,7 +28,7 @@ _TOKENS = re.compile(r"\w+|[^\w\s]|\s+")
 # time limit, so the result is always correct, only coarser). One page's comparison shares
 # DIFF_TIME_BUDGET seconds, and each result is cached, so a repeated request costs nothing.
 MAX_DIFF_CHARS = 100_000
-DIFF_TIME_BUDGET = 0.5
+DIFF_TIME_BUDGET = 0.3
 DIFF_CACHE_SECONDS = 24 * 60 * 60
 
 Kind = Literal["equal", "insert", "delete"]

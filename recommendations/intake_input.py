@@ -11,6 +11,7 @@ tell a drug's dose (an as-needed opioid), and the drug is still a current medica
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .content import red_flags_content_load
 from .models import RedFlag
 from .rules import Intake, Medication
 from .rules.drugs import drug_table, opioid_codes
@@ -61,6 +62,13 @@ RED_FLAGS_MAX_ERROR = f"Feltet red_flags må højst have {RED_FLAGS_MAX} røde f
 @extend_schema_field({"type": "string", "enum": sorted(drug_table())})
 class DrugCodeField(serializers.CharField):
     """A drug code from fixtures/drugs.json (API.md), listed in the OpenAPI document."""
+
+
+@extend_schema_field(
+    {"type": "string", "enum": sorted(flag["code"] for flag in red_flags_content_load())}
+)
+class RedFlagCodeField(serializers.CharField):
+    """A red-flag code from fixtures/red_flags.json, listed in the OpenAPI document."""
 
 
 @extend_schema_field({"type": "string", "enum": sorted(opioid_codes())})
@@ -140,7 +148,7 @@ def _bool(**kwargs) -> serializers.BooleanField:
 
 
 class RecordIntakeData(dict):
-    """Intake data mapped from a patient's record (integration/fhir_mapping.py).
+    """Intake data mapped from a patient's record (patients/cds/fhir_mapping.py).
 
     Validated as any intake, except that a medication's daily_dose may be None: the record did
     not tell it, and the evaluator counts the drug without a dose (rules.Medication). Only the
@@ -215,7 +223,7 @@ class IntakeSerializer(RefuseUnknownFields, serializers.Serializer):
     neuropathic_pain = _bool(default=False)
     radicular_signs = _bool(default=False)
     red_flags = serializers.ListField(
-        child=serializers.CharField(),
+        child=RedFlagCodeField(),
         default=list,
         max_length=RED_FLAGS_MAX,
         error_messages={

@@ -1,8 +1,25 @@
 """JSON shapes of the read API, exactly as API.md names them (extend, never rename)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..content import guideline_slugs_in_fixtures
 from ..models import Direction, Guideline, Recommendation, RedFlag, Strength
+from ..provenance import StrengthBasis, TextKind, provenance_api
+
+
+class VerifiedSerializer(serializers.Serializer):
+    by = serializers.CharField()
+    on = serializers.DateField()
+
+
+class ProvenanceSerializer(serializers.Serializer):
+    """API.md `provenance`: what the title and rationale are, where the grade comes from."""
+
+    title = serializers.ChoiceField(choices=TextKind.choices())
+    rationale = serializers.ChoiceField(choices=TextKind.choices())
+    strength = serializers.ChoiceField(choices=StrengthBasis.choices())
+    verified = VerifiedSerializer(allow_null=True)
 
 
 class RecommendationSerializer(serializers.ModelSerializer):
@@ -13,6 +30,10 @@ class RecommendationSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     trace = serializers.SerializerMethodField(
         help_text="Intern sporbarhed (kildefil, beslutninger); ikke en citérbar kilde"
+    )
+    provenance = serializers.SerializerMethodField()
+    provenance_text = serializers.CharField(
+        source="provenance_line", read_only=True, help_text="Oprindelsen i læserens ord"
     )
 
     class Meta:
@@ -37,7 +58,13 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "strength_source",
             "source_ref",
             "trace",
+            "provenance",
+            "provenance_text",
         ]
+
+    @extend_schema_field(ProvenanceSerializer)
+    def get_provenance(self, rec: Recommendation) -> dict:
+        return provenance_api(rec.provenance, rec.verified)
 
     def get_certainty(self, rec: Recommendation) -> str | None:
         return rec.certainty or None
@@ -104,10 +131,16 @@ def _choice_field(choices) -> serializers.ChoiceField:
     )
 
 
+# The empty value (allow_blank) is documented beside it by drf-spectacular.
+@extend_schema_field({"type": "string", "enum": guideline_slugs_in_fixtures()})
+class GuidelineSlugFilterField(serializers.SlugField):
+    """A guideline's slug; the document lists them (guidelines come only from fixtures/)."""
+
+
 class RecommendationFilterSerializer(serializers.Serializer):
     """Query parameters of the recommendation list; bad values are a 400, never ignored."""
 
-    guideline = serializers.SlugField(required=False, allow_blank=True)
+    guideline = GuidelineSlugFilterField(required=False, allow_blank=True)
     strength = _choice_field(Strength.choices)
     direction = _choice_field(Direction.choices)
     q = serializers.CharField(required=False, allow_blank=True, max_length=Q_MAX_LENGTH)

@@ -115,7 +115,7 @@ def _admin_recommendation(page: Page) -> None:
 def _admin_draft_saved(page: Page) -> None:
     _admin_recommendation(page)
     page.locator("#id_rationale").fill("En ny begrundelse.")
-    page.get_by_role("button", name="Gem kladde").click()
+    page.get_by_role("button", name="Gem kladde").first.click()
     expect(page.locator(".nkr-draft")).to_be_visible()
 
 

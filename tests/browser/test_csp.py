@@ -140,7 +140,7 @@ def test_an_editor_signs_in_and_saves_a_recommendation_in_the_admin_under_the_po
     problems("admin change form")
 
     page.locator("#id_title").fill(cbt.title + " (kladde)")
-    page.get_by_role("button", name="Gem kladde").click()
+    page.get_by_role("button", name="Gem kladde").first.click()
     expect(page.get_by_text("Kladden er gemt")).to_be_visible()
     problems("admin save")
 

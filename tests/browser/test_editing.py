@@ -40,7 +40,7 @@ def test_an_editor_publishes_a_change_and_a_reader_sees_the_new_version_and_its_
 
     # A draft first: readers do not see it.
     page.locator("#id_title").fill(NEW_TITLE)
-    page.get_by_role("button", name="Gem kladde").click()
+    page.get_by_role("button", name="Gem kladde").first.click()
     expect(page.get_by_text("Kladden er gemt")).to_be_visible()
     reader = new_page()
     reader.goto(f"{page.base_url}/guidelines/generalised-pain/cbt/")
@@ -53,7 +53,7 @@ def test_an_editor_publishes_a_change_and_a_reader_sees_the_new_version_and_its_
     )
     page.get_by_label("Begrundelse for ændringen").scroll_into_view_if_needed()
     snap(page, "admin-publish", full_page=False)
-    page.get_by_role("button", name="Gem og udgiv").click()
+    page.get_by_role("button", name="Gem og udgiv").first.click()
     expect(page.get_by_text("Version 3 er udgivet")).to_be_visible()
 
     # The reader now sees version 3 and, one click away, what changed, word by word.
