@@ -84,8 +84,11 @@ serve: $(BIN)/.installed-run
 	rm -rf $(PROMETHEUS_MULTIPROC_DIR) && mkdir -p $(PROMETHEUS_MULTIPROC_DIR)
 	PROMETHEUS_MULTIPROC_DIR=$(PROMETHEUS_MULTIPROC_DIR) $(BIN)/python -m gunicorn nkr.wsgi -b $(HOST):$(PORT) -w $(WEB_CONCURRENCY) --access-logfile - --max-requests 2000 --max-requests-jitter 200
 
-# Load benchmark on a fresh PostgreSQL database nkr_bench; figures, not a pass/fail test.
+# Load benchmark through HAProxy in front of two gunicorn servers, on a fresh PostgreSQL
+# database (dropped and created) and Redis; figures, not a pass/fail test.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/nkr_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/0
 bench: $(BIN)/.installed-dev
-	$(BIN)/python -c "import psycopg; c = psycopg.connect('$(BENCH_DATABASE_URL)'.rsplit('/', 1)[0] + '/postgres', autocommit=True); c.execute('DROP DATABASE IF EXISTS nkr_bench'); c.execute('CREATE DATABASE nkr_bench')"
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python tests/bench/bench.py
+	@command -v haproxy >/dev/null || { echo "make bench needs haproxy (apt-get install haproxy)"; exit 1; }
+	$(BIN)/python -c "import psycopg; u = '$(BENCH_DATABASE_URL)'; base, name = u.rsplit('/', 1); c = psycopg.connect(base + '/postgres', autocommit=True); c.execute(f'DROP DATABASE IF EXISTS \"{name}\"'); c.execute(f'CREATE DATABASE \"{name}\"')"
+	DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python tests/bench/bench.py

@@ -292,6 +292,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per drug or unit set: the medication's fields carry several (all drugs, the
+    # drugs per unit in the drug-unit pairs), and unnamed sets get hash names and a warning.
+    "ENUM_NAME_OVERRIDES": {
+        "DrugEnum": "recommendations.api.openapi.drug_codes",
+        "DrugInMgEnum": "recommendations.api.openapi.drug_codes_in_mg",
+        "DrugInMcgPerHourEnum": "recommendations.api.openapi.drug_codes_in_mcg_per_hour",
+        "UnitEnum": "recommendations.api.openapi.dose_unit_choices",
+        "UnitMgEnum": ["mg"],
+        "UnitMcgPerHourEnum": ["mcg/h"],
+        # A provenance's title and rationale share one set of text kinds.
+        "TextKindEnum": "recommendations.provenance.TextKind.choices",
+    },
 }
 
 # CDS Hooks (docs/integration.md): each record system signs its calls with a JWT; the trusted

@@ -16,9 +16,11 @@ handler500 = "recommendations.views.server_error"
 
 urlpatterns = [
     path("", include("recommendations.urls")),
-    path("intake/", include("patients.urls")),
-    path("", include("patients.cds_urls")),
+    path("", include("patients.urls")),
+    path("", include("patients.cds.urls")),
     path("api/v1/", include("recommendations.api.urls")),
+    path("api/v1/", include("patients.intake.api_urls")),
+    path("api/v1/", include("patients.opioids.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),

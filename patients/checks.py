@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
-from recommendations.integration.jwt import issuers_validate
+from patients.cds.jwt import issuers_validate
 
 
 @register(Tags.security, deploy=True)

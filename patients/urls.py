@@ -1,11 +1,10 @@
-from django.urls import path
+"""The patients app's pages, one include per feature (namespace "patients")."""
 
-from . import prefill, views
+from django.urls import include, path
 
 app_name = "patients"
 
 urlpatterns = [
-    path("", views.intake, name="intake"),
-    path("prefill/", prefill.intake_prefill_page, name="intake-prefill-page"),
-    path("prefill/<str:token>/", prefill.intake_prefill, name="intake-prefill"),
+    path("intake/", include("patients.intake.urls")),
+    path("opioids/", include("patients.opioids.urls")),
 ]

@@ -34,6 +34,7 @@ from .models import (
     StartBackItem,
 )
 from .rules.conditions import condition_describe
+from .verification_admin import verification_urls
 from .views import RECOMMENDATION_TEMPLATE, recommendation_page_context
 
 
@@ -297,6 +298,7 @@ class RecommendationAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.restore_view),
                 name="recommendations_recommendation_restore",
             ),
+            *verification_urls(self.admin_site),
         ]
         return urls + super().get_urls()
 

@@ -28,6 +28,7 @@ from .models import (
     SynonymKind,
     VersionOrigin,
 )
+from .provenance import provenance_problems
 from .rules.conditions import condition_validate
 from .rules.drugs import drug_table
 from .rules.fact_registry import FACT_BY_NAME
@@ -56,7 +57,7 @@ _RECOMMENDATION_KEYS = {
 # Written by export_content (content that travels between databases): the published versions,
 # oldest first, and the fingerprint of what the seed once wrote, so an editor's change stays
 # recognised as one in the database it is loaded into.
-_EXPORT_KEYS = {"versions", "seeded_fingerprint"}
+_EXPORT_KEYS = {"versions", "seeded_fingerprint", "verified"}
 _VERSION_KEYS = {"version", "published_at", "change_reason", "origin"}
 # Keys kept verbatim in Recommendation.extra: the seed's exception text, notes shown beside it,
 # and `trace`: internal build references (seed lines, CONTENT.md decisions) kept for review,
@@ -164,7 +165,7 @@ def _recommendation_fields(item: dict[str, Any], *, where: str) -> dict[str, Any
         - _RECOMMENDATION_KEYS
         - _RECOMMENDATION_EXTRA_KEYS
         - _EXPORT_KEYS
-        - {"applies_when_text"}
+        - {"applies_when_text", "provenance"}
     )
     _require(not unknown, where, f"unknown keys {sorted(unknown)}")
     _require(item.get("strength") in Strength.values, where, f"strength {item.get('strength')!r}")
@@ -193,8 +194,14 @@ def _recommendation_fields(item: dict[str, Any], *, where: str) -> dict[str, Any
     fields["checklist"] = fields["checklist"] or []
     fields["drugs"] = fields["drugs"] or []
     fields["extra"] = {key: item[key] for key in _RECOMMENDATION_EXTRA_KEYS if key in item}
+    problems = provenance_problems(item.get("provenance"))
+    _require(not problems, where, f"provenance: {'; '.join(problems)}")
+    # Not content an editor revises: seeded beside the fingerprinted fields (services.py).
+    fields["provenance"] = item["provenance"]
     if "seeded_fingerprint" in item:
         fields["seeded_fingerprint"] = item["seeded_fingerprint"]
+    if item.get("verified"):
+        fields["verified"] = item["verified"]
     if "versions" in item:
         fields["versions"] = _versions_check(item["versions"], where=where)
     return fields

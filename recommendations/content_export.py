@@ -55,6 +55,10 @@ RECOMMENDATION_FIELDS = (
     "drugs",
     "applies_when",
     "seeded_fingerprint",
+    # Where the words and grade come from, and an editor's check against the publication
+    # (provenance.py, verification.py): both travel with the content.
+    "provenance",
+    "verified",
 )
 VERSION_FIELDS = RecommendationDraft.FIELDS  # a recommendation's texts
 

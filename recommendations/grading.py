@@ -49,9 +49,20 @@ def strength_symbol(strength: str, direction: str) -> str:
     return _SYMBOLS[(strength, direction)]
 
 
-def strength_label(strength: str, direction: str, certainty: str | None = "") -> str:
-    """Return the Danish strength text, e.g. "Svag anbefaling imod"."""
+_DIRECTION_WORDS = {"for": "for", "against": "imod"}
+
+
+def strength_label(
+    strength: str, direction: str, certainty: str | None = "", grade: str = ""
+) -> str:
+    """Return the Danish strength text, e.g. "Svag anbefaling imod".
+
+    `grade` is a non-NKR source's own grade (provenance "grade", e.g. CDC's "kategori B,
+    evidenstype 4"): shown instead of "ekspertråd" when the source grades the text itself.
+    """
     if strength == "not_graded":
+        if grade and not certainty:
+            return f"Ikke NKR-graderet: {grade} {_DIRECTION_WORDS[direction]}"
         return _NOT_GRADED_LABELS[(certainty or "", direction)]
     return _LABELS[(strength, direction)]
 

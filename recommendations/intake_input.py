@@ -148,7 +148,7 @@ def _bool(**kwargs) -> serializers.BooleanField:
 
 
 class RecordIntakeData(dict):
-    """Intake data mapped from a patient's record (integration/fhir_mapping.py).
+    """Intake data mapped from a patient's record (patients/cds/fhir_mapping.py).
 
     Validated as any intake, except that a medication's daily_dose may be None: the record did
     not tell it, and the evaluator counts the drug without a dose (rules.Medication). Only the

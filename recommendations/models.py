@@ -4,6 +4,8 @@ The content itself lives in fixtures/ and is loaded by `seed_content`; these mod
 editors can revise it and readers can search it.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -12,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import provenance
 from .grading import strength_css, strength_label, strength_symbol
 
 
@@ -80,6 +83,26 @@ class VersionRecord(models.Model):
 
     class Meta:
         abstract = True
+
+
+# seed_content names itself in the reason of every version it writes (services).
+SEEDED_MARK = "seed_content"
+
+# Build references in a seeded version's reason (a seed file and its lines, the command that
+# loaded it): editors see them in the trace and the admin, readers never do.
+_BUILD_REFERENCES = (
+    re.compile(r"\s*\([^()]*seeds/[^()]*\)"),
+    re.compile(rf"\s*\(Indlæst fra kilden af {SEEDED_MARK}\.\)"),
+    re.compile(rf"\s*Indlæst af {SEEDED_MARK}\."),
+    re.compile(rf"\s*\({SEEDED_MARK}\)"),
+)
+
+
+def reason_for_readers(change_reason: str) -> str:
+    """Return a version's reason without build references (CONTENT.md, Provenance)."""
+    for pattern in _BUILD_REFERENCES:
+        change_reason = pattern.sub("", change_reason)
+    return change_reason.strip()
 
 
 def _history(*, versions: bool = True, excluded_fields: tuple[str, ...] = ()) -> HistoricalRecords:
@@ -191,6 +214,12 @@ class Recommendation(Timestamped):
     drugs = models.JSONField(_("lægemidler"), default=list, blank=True)
     applies_when = models.JSONField(_("gælder når"), null=True, blank=True)
     extra = models.JSONField(default=dict, blank=True)
+    # Where the words and grade come from (provenance.py, API.md): seeded from the fixtures,
+    # outside the content fingerprint, so a re-seed keeps it true without touching edits.
+    provenance = models.JSONField(_("oprindelse"), default=dict, blank=True, editable=False)
+    # {by, on, against}: an editor checked text and grade against the official publication
+    # (services.recommendation_verify); None until then.
+    verified = models.JSONField(_("kontrolleret"), null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(_("version"), default=1)
     published_at = models.DateTimeField(_("udgivet"), null=True, blank=True)
     # Hash of the content as seed_content last wrote it: a different hash now means an editor
@@ -234,11 +263,29 @@ class Recommendation(Timestamped):
     @property
     def label(self) -> str:
         """Return the Danish strength text, e.g. "Svag anbefaling imod"."""
-        return strength_label(self.strength, self.direction, self.certainty)
+        return strength_label(
+            self.strength, self.direction, self.certainty, self.provenance.get("grade", "")
+        )
 
     @property
     def grade_css(self) -> str:
         return strength_css(self.strength, self.direction)
+
+    @property
+    def provenance_line(self) -> str:
+        return provenance.provenance_line(self.provenance, self.verified)
+
+    @property
+    def rationale_line(self) -> str:
+        return provenance.rationale_line(self.provenance)
+
+    @property
+    def rationale_heading(self) -> str:
+        return provenance.rationale_heading(self.provenance)
+
+    @property
+    def is_pico_background(self) -> bool:
+        return provenance.is_pico_background(self.provenance)
 
 
 class RedFlag(Timestamped):
@@ -553,6 +600,8 @@ class AuditAction(models.TextChoices):
     EDIT_REFUSED = "edit_refused", _("Gem afvist: samtidig redigering")
     # Texts without drafts (guidelines, STarT Back items, red flags) change live, with a reason.
     CONTENT_CHANGED = "content_changed", _("Tekst ændret (gælder straks)")
+    # Text and grade checked against the official publication (verification.py).
+    VERIFIED = "verified", _("Kontrolleret mod kilden")
 
 
 class AuditEvent(models.Model):

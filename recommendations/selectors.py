@@ -1,7 +1,7 @@
 """Reads of guideline content. Views and the API call these; none of them query on their own."""
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import pairwise
 
@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.text import capfirst
 from django.utils.timezone import is_aware, make_aware
 
+from . import provenance
 from .diff import FieldDiff, versions_diff
 from .grading import strength_label
 from .models import (
@@ -26,6 +27,7 @@ from .models import (
     RedFlag,
     SearchSynonym,
     StartBackItem,
+    reason_for_readers,
 )
 from .rules import RulesContent
 from .search import SearchOutcome, search
@@ -109,6 +111,8 @@ SEARCH_RESULT_FIELDS = (
     "strength",
     "direction",
     "certainty",
+    "provenance",  # shown beside each result, and the label reads its source's own grade
+    "verified",
     "search_aliases",
     "search_terms",
     "search_text",
@@ -235,6 +239,8 @@ def _rules_content_build() -> RulesContent:
                 applies_when=rec.applies_when,
                 drugs=tuple(rec.drugs),
                 exception=rec.extra.get("exception"),
+                provenance=rec.provenance,
+                verified=rec.verified,
             )
         )
     guidelines = [
@@ -277,10 +283,26 @@ class PublishedVersion:
     change_reason: str
     origin: str  # models.VersionOrigin
     published_at: datetime
+    provenance: dict = field(default_factory=dict)
+    verified: dict | None = None
 
     @property
     def label(self) -> str:
-        return strength_label(self.strength, self.direction, self.certainty)
+        return strength_label(
+            self.strength, self.direction, self.certainty, self.provenance.get("grade", "")
+        )
+
+    @property
+    def reason_for_readers(self) -> str:
+        return reason_for_readers(self.change_reason)
+
+    @property
+    def provenance_api(self) -> dict:
+        return provenance.provenance_api(self.provenance, self.verified)
+
+    @property
+    def provenance_line(self) -> str:
+        return provenance.provenance_line(self.provenance, self.verified)
 
 
 def _versions(records) -> list[PublishedVersion]:
@@ -298,6 +320,8 @@ def _versions(records) -> list[PublishedVersion]:
             slug=record.slug,
             version=record.version,
             **{name: getattr(record, name) for name in RecommendationDraft.FIELDS},
+            provenance=record.provenance,
+            verified=record.verified,
             change_reason=first.change_reason if first else (record.history_change_reason or ""),
             origin=first.origin if first else record.origin,
             published_at=first.published_at

@@ -22,6 +22,7 @@ from .content import (
     startback_content_load,
 )
 from .models import (
+    SEEDED_MARK,
     AuditAction,
     Guideline,
     HearingResponse,
@@ -53,7 +54,6 @@ def _fingerprint(values: dict[str, Any]) -> str:
 
 # Every version seed_content writes says so in its change reason, and a hearing draft's reason
 # starts with HEARING_DRAFT_MARK; the pages read the version's origin, which the seed sets.
-SEEDED_MARK = "seed_content"
 HEARING_DRAFT_MARK = "Høringsudkast"
 SEED_REASON = "Indlæst fra retningslinjens kilde (seed_content)."
 SEED_UPDATE_REASON = "Opdateret fra retningslinjens kilde (seed_content)."
@@ -119,6 +119,7 @@ def _recommendation_upsert(
     has_draft: bool,
     name: str,
     report: SeedReport,
+    provenance: dict,
 ) -> Recommendation:
     """Create or update one seeded recommendation by the `_upsert` rule, as published versions.
 
@@ -146,7 +147,7 @@ def _recommendation_upsert(
         )
 
     if rec is None:
-        rec = Recommendation(guideline=guideline, slug=slug, version=0)
+        rec = Recommendation(guideline=guideline, slug=slug, version=0, provenance=provenance)
         if versions:
             # Exported content: every published version again, with its reason and date.
             for version in versions:
@@ -173,6 +174,26 @@ def _recommendation_upsert(
     else:
         report.unchanged.append(name)
     return rec
+
+
+def _provenance_seed(rec: Recommendation, provenance: dict, verified: dict | None) -> None:
+    """Keep the recommendation's provenance as the fixture declares it.
+
+    Provenance describes the seeded texts and is not something an editor revises, so it is
+    not part of the content fingerprint: a re-seed updates it even on a row an editor has
+    changed, without a new version. Versions recorded before provenance existed (an older
+    database) get it too, so the history API shows it for every version.
+    """
+    if rec.provenance != provenance:
+        Recommendation.objects.filter(pk=rec.pk).update(
+            provenance=provenance, updated_at=timezone.now()
+        )
+        rec.provenance = provenance
+    rec.history.filter(provenance={}).update(provenance=provenance)
+    if verified and not rec.verified:
+        # Loaded from an export: the check recorded in the other database comes with it.
+        Recommendation.objects.filter(pk=rec.pk).update(verified=verified)
+        rec.verified = verified
 
 
 def _hearing_revisions(hearings: list[HearingContent]) -> dict[tuple[str, str], tuple]:
@@ -297,8 +318,10 @@ def content_seed(*, fixtures_dir: Path = FIXTURES_DIR) -> SeedReport:
         for item in content.recommendations:
             item = dict(item)
             rec_slug = item.pop("slug")
+            provenance = item.pop("provenance")
+            verified = item.pop("verified", None)  # exported content: an editor's check
             earlier, final_reason = revisions.get((slug, rec_slug), ([], SEED_REASON))
-            _recommendation_upsert(
+            rec = _recommendation_upsert(
                 guideline=guideline,
                 slug=rec_slug,
                 fields=item,
@@ -307,7 +330,9 @@ def content_seed(*, fixtures_dir: Path = FIXTURES_DIR) -> SeedReport:
                 has_draft=existing.get(rec_slug) in drafted,
                 name=f"{slug}/{rec_slug}",
                 report=report,
+                provenance=provenance,
             )
+            _provenance_seed(rec, provenance, verified)
     for flag in red_flags:
         flag = dict(flag)
         code = flag.pop("code")
@@ -543,6 +568,8 @@ def _publish(
         setattr(rec, key, value)
     rec.version += 1
     rec.published_at = timezone.now()
+    # An editor's check covered the text it checked (verification.py), not this new one.
+    rec.verified = None
     rec._history_user = user
     rec._change_reason = reason
     rec.save()

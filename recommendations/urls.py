@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import opioid_views, views
+from . import views
 
 app_name = "recommendations"
 
@@ -24,6 +24,4 @@ urlpatterns = [
         views.recommendation_history,
         name="history",
     ),
-    path("opioids/mme/", opioid_views.opioid_mme, name="opioid-mme"),
-    path("opioids/taper-plan/", opioid_views.opioid_taper, name="opioid-taper"),
 ]

@@ -82,7 +82,7 @@ def test_an_evaluation_that_crashes_logs_the_path_but_not_the_body(
     def crash(**kwargs):
         raise RuntimeError("evaluator failed")
 
-    monkeypatch.setattr("recommendations.api.evaluate.intake_evaluate", crash)
+    monkeypatch.setattr("patients.intake.api.intake_evaluate", crash)
     client.raise_request_exception = False
 
     response = post_json(client, "/api/v1/evaluate/", INTAKE)

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
 from .. import selectors
-from ..integration.plan_definition import plan_definition_build
+from ..fhir_export.plan_definition import plan_definition_build
 from .errors import ErrorSerializer
 from .openapi import GUIDELINE_SLUG
 

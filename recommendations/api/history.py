@@ -9,17 +9,21 @@ from rest_framework.request import Request
 from .. import selectors
 from ..published_cache import published_answer
 from .openapi import HISTORY_GUIDELINE_SLUG, NOT_FOUND, RECOMMENDATION_SLUG
+from .serializers import ProvenanceSerializer
 
 
 class PublishedVersionSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     title = serializers.CharField()
     rationale = serializers.CharField()
-    change_reason = serializers.CharField(help_text="Hvorfor versionen blev udgivet")
+    change_reason = serializers.CharField(
+        source="reason_for_readers", help_text="Hvorfor versionen blev udgivet"
+    )
     published_at = serializers.DateTimeField()
     strength = serializers.CharField()
     direction = serializers.CharField()
     label = serializers.CharField(help_text="Dansk styrketekst")
+    provenance = ProvenanceSerializer(source="provenance_api")
 
 
 @extend_schema(

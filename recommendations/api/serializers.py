@@ -5,6 +5,21 @@ from rest_framework import serializers
 
 from ..content import guideline_slugs_in_fixtures
 from ..models import Direction, Guideline, Recommendation, RedFlag, Strength
+from ..provenance import StrengthBasis, TextKind, provenance_api
+
+
+class VerifiedSerializer(serializers.Serializer):
+    by = serializers.CharField()
+    on = serializers.DateField()
+
+
+class ProvenanceSerializer(serializers.Serializer):
+    """API.md `provenance`: what the title and rationale are, where the grade comes from."""
+
+    title = serializers.ChoiceField(choices=TextKind.choices())
+    rationale = serializers.ChoiceField(choices=TextKind.choices())
+    strength = serializers.ChoiceField(choices=StrengthBasis.choices())
+    verified = VerifiedSerializer(allow_null=True)
 
 
 class RecommendationSerializer(serializers.ModelSerializer):
@@ -15,6 +30,10 @@ class RecommendationSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     trace = serializers.SerializerMethodField(
         help_text="Intern sporbarhed (kildefil, beslutninger); ikke en citérbar kilde"
+    )
+    provenance = serializers.SerializerMethodField()
+    provenance_text = serializers.CharField(
+        source="provenance_line", read_only=True, help_text="Oprindelsen i læserens ord"
     )
 
     class Meta:
@@ -39,7 +58,13 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "strength_source",
             "source_ref",
             "trace",
+            "provenance",
+            "provenance_text",
         ]
+
+    @extend_schema_field(ProvenanceSerializer)
+    def get_provenance(self, rec: Recommendation) -> dict:
+        return provenance_api(rec.provenance, rec.verified)
 
     def get_certainty(self, rec: Recommendation) -> str | None:
         return rec.certainty or None

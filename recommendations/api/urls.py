@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import evaluate, fhir, history, opioids, views
+from . import fhir, history, views
 
 urlpatterns = [
     path("guidelines/", views.guideline_list, name="api-guideline-list"),
@@ -17,7 +17,4 @@ urlpatterns = [
     ),
     path("recommendations/", views.recommendation_list, name="api-recommendation-list"),
     path("red-flags/", views.red_flag_list, name="api-red-flag-list"),
-    path("evaluate/", evaluate.evaluate, name="api-evaluate"),
-    path("opioids/mme/", opioids.opioid_mme, name="api-opioid-mme"),
-    path("opioids/taper-plan/", opioids.opioid_taper_plan, name="api-opioid-taper-plan"),
 ]

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from ..provenance import TextKind  # an alert's text is one of these kinds too
+
 ALERTS_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "alerts.json"
 ALERT_LEVELS = ("critical", "warning", "info")
-# The kinds of text (API.md `provenance`): an alert is one of them too.
-TEXT_KINDS = ("verbatim", "translation", "summary", "nkr_wording")
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def alert_kinds() -> dict[str, AlertKind]:
     data = json.loads(ALERTS_FILE.read_text(encoding="utf-8"))
     kinds = {item["kind"]: AlertKind(**item) for item in data["alerts"]}
     for kind in kinds.values():
-        if kind.level not in ALERT_LEVELS or kind.text_kind not in TEXT_KINDS:
+        if kind.level not in ALERT_LEVELS or kind.text_kind not in TextKind.values():
             raise ValueError(f"alerts.json {kind.kind}: level or text_kind not allowed")
     return kinds
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .. import provenance
 from ..grading import strength_css, strength_label, strength_symbol
 from ..numbers import danish_number
 from .alerts import alert_kind, mme_alert_reached
@@ -38,6 +39,8 @@ class RecommendationRule:
     applies_when: Mapping | None
     drugs: tuple[str, ...] = ()
     exception: Mapping | None = None
+    provenance: Mapping = field(default_factory=dict)  # provenance.py; fixtures declare it
+    verified: Mapping | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,11 @@ class AppliedRecommendation:
     url: str
     because: list[str]
     notes: list[str] = field(default_factory=list)
+    provenance: dict = field(default_factory=dict)  # API.md's `provenance` object
+    provenance_line: str = ""  # the same, in a reader's few Danish words
+    rationale_line: str = ""
+    rationale_heading: str = ""
+    is_pico_background: bool = False
 
     @property
     def grade_css(self) -> str:
@@ -215,13 +223,20 @@ def _applied(
         strength=rec.strength,
         direction=rec.direction,
         certainty=rec.certainty,
-        label=strength_label(rec.strength, rec.direction, rec.certainty),
+        label=strength_label(
+            rec.strength, rec.direction, rec.certainty, rec.provenance.get("grade", "")
+        ),
         symbol=strength_symbol(rec.strength, rec.direction),
         rationale=rec.rationale,
         version=rec.version,
         url=rec.url,
         because=because,
         notes=notes,
+        provenance=provenance.provenance_api(rec.provenance, rec.verified),
+        provenance_line=provenance.provenance_line(rec.provenance, rec.verified),
+        rationale_line=provenance.rationale_line(rec.provenance),
+        rationale_heading=provenance.rationale_heading(rec.provenance),
+        is_pico_background=provenance.is_pico_background(rec.provenance),
     )
 
 

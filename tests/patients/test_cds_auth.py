@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from django.core.checks import run_checks
 
-from recommendations.integration.jwt import (
+from patients.cds.jwt import (
     JWT_ALGORITHM_ERROR,
     JWT_AUDIENCE_ERROR,
     JWT_CLAIM_ERROR,

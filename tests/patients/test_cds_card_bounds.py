@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from recommendations.integration.fhir_mapping import (
+from patients.cds.fhir_mapping import (
     MAX_BUNDLE_ENTRIES,
     MORE_NOTES,
     TOO_MANY_ENTRIES_ERROR,

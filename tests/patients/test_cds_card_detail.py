@@ -2,7 +2,7 @@
 
 import pytest
 
-from recommendations.integration.cards import RATIONALE_MAX, rationale_excerpt
+from patients.cds.cards import RATIONALE_MAX, rationale_excerpt
 from tests import fhir_records as fhir
 
 pytestmark = pytest.mark.usefixtures("content")
@@ -13,16 +13,21 @@ def test_each_recommendation_on_a_card_has_a_short_rationale_linking_to_the_full
     (card,) = response.json()["cards"]
 
     detail = card["detail"]
-    assert detail.count("*Begrundelse:*") == 10  # one per recommendation on the card
+    # Low back pain: the text under each sentence is its PICO question's background, under
+    # its own heading, never "Begrundelse" (CONTENT.md, Provenance).
+    heading = "*Baggrund for det fokuserede spørgsmål (PICO):*"
+    assert detail.count(heading) == 10  # one per recommendation on the card
+    assert "*Begrundelse:*" not in detail
     assert (
-        "*Begrundelse:* Mange patienter oplever forværring af deres smerter under almindelige "
+        f"{heading} Mange patienter oplever forværring af deres smerter under almindelige "
         "dagligdags gøremål"
     ) in detail
+    assert detail.count("*Oprindelse:* Formuleringen er nkr's, ud fra PICO") == 10
     assert (
         "([hele begrundelsen](http://testserver/guidelines/acute-low-back-pain/stay-active/))"
         in detail
     )
-    assert "PICO" not in detail and "Baggrund for valg af spørgsmål" not in detail
+    assert "PICO 1." not in detail and "Baggrund for valg af spørgsmål" not in detail
 
 
 def test_a_rationale_excerpt_skips_the_pico_question_and_headings():

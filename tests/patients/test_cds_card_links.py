@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from recommendations.integration.cards import (
+from patients.cds.cards import (
     NO_RECOMMENDATION,
     TAPER_PLANNER_LABEL,
     WHY_ALERT,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from recommendations.integration.fhir_mapping import ORDER_INTENTS, record_drafts, record_read
+from patients.cds.fhir_mapping import ORDER_INTENTS, record_drafts, record_read
 from tests import fhir_records as fhir
 
 
@@ -213,7 +213,7 @@ def test_buprenorphine_for_opioid_dependence_is_said_not_dropped_silently(atc):
 
 
 def test_the_discovery_prefetches_conditions_in_relapse_and_recurrence(client):
-    from patients.cds import PREFETCH
+    from patients.cds.views import PREFETCH
 
     assert PREFETCH["conditions"].endswith("&clinical-status=active,recurrence,relapse")
 

@@ -5,9 +5,9 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from django.utils.html import escape
 
-from patients.cds import ACCEPTED_WITHOUT_SUGGESTIONS_ERROR, UNKNOWN_REASON_DISPLAY
+from patients.cds.cards import CardKind, OverrideReason
+from patients.cds.views import ACCEPTED_WITHOUT_SUGGESTIONS_ERROR, UNKNOWN_REASON_DISPLAY
 from patients.models import CardFeedback
-from recommendations.integration.cards import CardKind, OverrideReason
 from recommendations.models import Recommendation
 from recommendations.permissions import EDITORS_GROUP, editors_group_sync
 from tests import fhir_records as fhir

@@ -13,8 +13,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from recommendations.integration import jwt as jwt_module
-from recommendations.integration.jwt import (
+from patients.cds import jwt as jwt_module
+from patients.cds.jwt import (
     JWT_JWKS_FETCH_ERROR,
     JWT_JWKS_INVALID_ERROR,
     JWT_KEY_ERROR,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from recommendations.integration.fhir_mapping import (
+from patients.cds.fhir_mapping import (
     DATE_ERROR,
     FIELD_TYPE_ERROR,
     TIME_ERROR,

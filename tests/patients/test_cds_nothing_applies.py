@@ -36,8 +36,8 @@ def test_a_five_year_old_with_low_back_pain_gets_one_card_saying_why(client, ehr
     # The evaluator's own out-of-scope reasons, one guideline per line.
     assert "Alder 5 år: retningslinjen gælder børn og unge 6-18 år" in card["detail"]
     assert (
-        "Patienten er 5 år; retningslinjen gælder kun patienter på 16 år og derover"
-        in (card["detail"])
+        "Patienten er 5 år; retningslinjen gælder patienter »over 16 år« (nkr's læsning: 16 år "
+        "og derover)" in (card["detail"])
     )
     assert "- Alder: 5 år (fødselsdato)" in card["detail"]
 

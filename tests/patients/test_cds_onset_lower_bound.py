@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from recommendations.integration.fhir_mapping import (
+from patients.cds.fhir_mapping import (
     MAPPING_FILE,
     fhir_date_latest,
     mapping_table,

@@ -3,7 +3,7 @@ that patient's resources (API.md: both are a 400)."""
 
 import pytest
 
-from patients.cds import PATIENT_ID_REQUIRED_ERROR
+from patients.cds.views import PATIENT_ID_REQUIRED_ERROR
 from tests import fhir_records as fhir
 
 pytestmark = pytest.mark.usefixtures("content")

@@ -6,7 +6,8 @@ import time
 import pytest
 from django.test import Client
 
-from patients.prefill import (
+from patients.cds.fhir_mapping import record_drafts, record_read
+from patients.intake.prefill import (
     PREFILL_COOKIE,
     PREFILL_EXPIRED_ERROR,
     PREFILL_MAX_AGE,
@@ -15,7 +16,6 @@ from patients.prefill import (
     prefill_token_make,
     prefill_token_read,
 )
-from recommendations.integration.fhir_mapping import record_drafts, record_read
 from tests import fhir_records as fhir
 
 pytestmark = pytest.mark.usefixtures("content")

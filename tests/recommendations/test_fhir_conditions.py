@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from recommendations.content import guidelines_content_load
-from recommendations.integration.fhirpath import condition_fhirpath
+from recommendations.fhir_export.fhirpath import condition_fhirpath
 from recommendations.rules.conditions import condition_holds
 from recommendations.rules.drugs import drug_table
 from recommendations.rules.intake import AgeGroup, PainSite, StartBackRisk, WorkStatus

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from recommendations.models import Guideline, Recommendation
 
@@ -19,7 +20,7 @@ def test_home_lists_the_four_guidelines_with_their_one_line_population(client):
     for guideline in Guideline.objects.all():
         assert guideline.short_title in text
         assert guideline.population_summary
-        assert f'<p class="population" lang="da">{guideline.population_summary}</p>' in text
+        assert f'<p class="population" lang="da">{escape(guideline.population_summary)}</p>' in text
     assert 'name="q"' in text
 
 
@@ -40,10 +41,10 @@ def test_home_says_the_opioid_tapering_advice_is_not_an_nkr(client):
 def test_guideline_page_leads_with_the_one_line_population_and_keeps_the_full_text(client):
     guideline = Guideline.objects.get(slug="acute-low-back-pain")
     text = page_text(client, guideline.get_absolute_url())
-    assert f'<p class="lead" lang="da">{guideline.population_summary}</p>' in text
+    assert f'<p class="lead" lang="da">{escape(guideline.population_summary)}</p>' in text
     assert "Hele målgruppebeskrivelsen" in text
     assert "positiv nerve stræktest" in text  # the source's own exclusion, in full
-    assert guideline.population_source in text
+    assert escape(guideline.population_source) in text
 
 
 @pytest.mark.parametrize(
@@ -180,10 +181,12 @@ def test_pages_load_only_local_assets(client):
     assert "/static/nkr/htmx-2.0.11.min.js" in text
 
 
-def test_a_seeded_recommendation_is_not_called_published_on_the_day_it_was_loaded(client):
-    # A 2016 text loaded today was not "udgivet" today: the page says it came from the source.
+def test_a_seeded_recommendation_shows_its_sources_edition_not_the_day_it_was_loaded(client):
+    # A 2016 text loaded today was not "udgivet" today, nor is the loading date the reader's
+    # business (CONTENT.md, Provenance): the page names the source's edition and year.
     page = client.get("/guidelines/acute-low-back-pain/stay-active/").content.decode()
-    assert "<dd>1 · Indlæst fra kilden" in page
+    assert '<dd>1 · Fra kilden: <span lang="da">Sundhedsstyrelsen 2016</span>' in page
+    assert "Indlæst fra kilden" not in page
     assert "udgivet" not in page.lower().split("<dt>version</dt>")[1].split("</dd>")[0]
 
 

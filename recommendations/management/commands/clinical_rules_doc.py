@@ -86,20 +86,25 @@ def clinical_rules_markdown() -> str:
         lines += [f"- {condition_describe(c['condition'])}" for c in fields["scope"]]
         lines += [
             "",
-            "| # | recommendation | strength | applies when | source |",
-            "|---|---|---|---|---|",
+            "| # | recommendation | strength | applies when | provenance (title / rationale / grade) | source |",
+            "|---|---|---|---|---|---|",
         ]
         for rec in guideline.recommendations:
-            grade = (
-                f"{strength_symbol(rec['strength'], rec['direction'])} "
-                f"{strength_label(rec['strength'], rec['direction'], rec['certainty'])}"
+            grade = f"{strength_symbol(rec['strength'], rec['direction'])} " + strength_label(
+                rec["strength"],
+                rec["direction"],
+                rec["certainty"],
+                rec["provenance"].get("grade", ""),
             )
             applies = condition_describe(rec["applies_when"])
             exception = rec["extra"].get("exception")
             if exception:
                 applies += f"; ved {condition_describe(exception['when'])}: «{exception['text']}»"
+            kinds = rec["provenance"]
+            provenance = f"{kinds['title']} / {kinds['rationale']} / {kinds['strength']}"
             lines.append(
-                f"| {rec['order']} | `{rec['slug']}` | {grade} | {applies} | {rec['source_ref']} |"
+                f"| {rec['order']} | `{rec['slug']}` | {grade} | {applies} | {provenance} "
+                f"| {rec['source_ref']} |"
             )
         lines.append("")
     lines += [

@@ -1,6 +1,7 @@
 """Content that travels: export the live content, load it into an empty database, same answers."""
 
 import json
+from datetime import date
 
 import pytest
 from django.core.management import call_command
@@ -15,6 +16,7 @@ from recommendations.services import (
     recommendation_editable_values,
     recommendation_publish,
 )
+from recommendations.verification import recommendation_verify
 
 READ_API = [
     "/api/v1/guidelines/",
@@ -73,6 +75,14 @@ def test_edited_content_exported_and_loaded_into_an_empty_database_answers_the_s
     response = HearingResponse.objects.first()
     response.reply = "Arbejdsgruppens svar (test)."
     response.save()
+    # An editor's check against the publication travels too (provenance.verified in the API).
+    recommendation_verify(
+        recommendation=Recommendation.objects.get(slug="paracetamol"),
+        user=alice,
+        against="Sundhedsstyrelsen 2016, fuld version (test)",
+        checked_on=date(2026, 12, 1),
+        today=date(2026, 12, 6),
+    )
     before = read_api_answers()
 
     call_command("export_content", str(tmp_path / "export"))
@@ -80,7 +90,15 @@ def test_edited_content_exported_and_loaded_into_an_empty_database_answers_the_s
     call_command("seed_content", "--fixtures", str(tmp_path / "export"))
 
     assert read_api_answers() == before
-    assert HearingResponse.objects.get(pk=response.pk).reply == "Arbejdsgruppens svar (test)."
+    # By what identifies it in the fixtures: row ids start again in the emptied database.
+    hearing = response.hearing_round
+    loaded = HearingResponse.objects.get(
+        hearing_round__guideline__slug=hearing.guideline.slug,
+        hearing_round__slug=hearing.slug,
+        order=response.order,
+    )
+    assert loaded.reply == "Arbejdsgruppens svar (test)."
+    assert Recommendation.objects.get(slug="paracetamol").verified["by"] == "alice"
     # A later seed from the repository's fixtures keeps every editor's change.
     report = content_seed()
     assert "generalised-pain/cbt" in report.skipped

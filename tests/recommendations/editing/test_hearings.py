@@ -99,7 +99,7 @@ def test_the_recommendation_page_shows_the_responses_that_addressed_it(client, c
     assert "Delvist taget til følge" not in page and "Afventer behandling" not in page
     assert "ikke arbejdsgruppens svar" in page, "nkr's own reading is marked as such"
     assert "<details>" in page, "the text comes on demand"
-    assert "Modtaget 18. april 2018" in page and "Dato ikke oplyst" in page
+    assert "Dateret 18. april 2018" in page and "Dato ikke oplyst" in page, "a letter's own date"
     assert "/guidelines/generalised-pain/hearings/generalised-pain-2018/#svar-8" in page
 
 

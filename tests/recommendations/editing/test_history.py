@@ -74,8 +74,9 @@ def test_the_recommendation_page_links_to_its_history_and_shows_the_version(clie
     page = client.get("/guidelines/generalised-pain/cbt/").content.decode()
     assert f'href="{HISTORY}"' in page
     assert "Versionshistorik" in page
-    # Version 2 is the published 2018 text as seed_content loaded it, not published that day.
-    assert "<dd>2 · Indlæst fra kilden" in page
+    # Version 2 is the published 2018 text: readers see the source's edition, not the day
+    # seed_content loaded it (that date is for editors, in the admin).
+    assert '<dd>2 · Fra kilden: <span lang="da">Sundhedsstyrelsen, opdateret 2018</span>' in page
 
 
 def test_the_history_api_lists_published_versions_newest_first(client, content):

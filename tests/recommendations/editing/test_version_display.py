@@ -57,13 +57,14 @@ def test_the_seeded_cbt_versions_are_labelled_as_a_hearing_draft_and_as_loaded_f
 
     assert "Høringsudkast (ikke udgivet)" in version_1
     assert "(2018)" in version_1, "the year the source states"
-    assert "Indlæst fra kilden" in version_2
+    assert 'Fra kilden: <span lang="da">Sundhedsstyrelsen, opdateret 2018</span>' in version_2
+    assert "Indlæst fra kilden" not in versions, "the loading date is for editors only"
     assert "Udgivet " not in versions, "no seeded version claims a publication date"
 
 
 def test_the_changes_page_does_not_date_the_2018_change_to_the_seeding_day(client, content):
     page = client.get("/guidelines/generalised-pain/changes/").content.decode()
-    assert "indlæst fra kilden" in page.lower()
+    assert 'fra kilden: <span lang="da">sundhedsstyrelsen, opdateret 2018</span>' in page.lower()
     assert "Ændret efter høringen i 2018" in page
 
 

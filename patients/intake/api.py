@@ -1,0 +1,115 @@
+"""POST /api/v1/evaluate/: an intake in, the applying recommendations out (API.md)."""
+
+from django.views.decorators.cache import never_cache
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.decorators import api_view
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from recommendations.api.errors import ErrorSerializer
+from recommendations.api.serializers import ProvenanceSerializer
+from recommendations.intake_input import IntakeSerializer
+
+from .services import intake_evaluate
+
+
+class _AbsoluteUrl(serializers.CharField):
+    def to_representation(self, value):
+        return self.context["request"].build_absolute_uri(value)
+
+
+class AlertSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    level = serializers.ChoiceField(choices=["critical", "warning", "info"])
+    message = serializers.CharField()
+    recommendation = serializers.CharField(allow_null=True)
+    source = serializers.CharField(
+        help_text="Hvor advarslens ordlyd og eventuelle tærskel kommer fra."
+    )
+
+
+class AppliedRecommendationSerializer(serializers.Serializer):
+    guideline = serializers.CharField()
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    strength = serializers.CharField()
+    direction = serializers.CharField()
+    certainty = serializers.CharField(allow_null=True)
+    label = serializers.CharField()
+    symbol = serializers.CharField()
+    rationale = serializers.CharField()
+    version = serializers.IntegerField()
+    url = _AbsoluteUrl()
+    because = serializers.ListField(child=serializers.CharField())
+    notes = serializers.ListField(child=serializers.CharField())
+    provenance = ProvenanceSerializer()
+
+
+class NotShownSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    strength = serializers.CharField()
+    direction = serializers.CharField()
+    label = serializers.CharField()
+    symbol = serializers.CharField()
+    url = _AbsoluteUrl()
+    shown_when = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Hver linje for sig ville få anbefalingen til at gælde (eller imellem dem).",
+    )
+
+
+class GuidelineResultSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    short_title = serializers.CharField()
+    url = _AbsoluteUrl()
+    in_scope = serializers.BooleanField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    recommendations = AppliedRecommendationSerializer(many=True)
+    not_shown = NotShownSerializer(many=True)
+    applies_to_all = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="De gældende anbefalinger uden egen betingelse: de gælder alle patienter i "
+        "retningslinjens målgruppe (siges én gang her, ikke som kortets eneste begrundelse).",
+    )
+    source_short = serializers.CharField()
+
+
+class StartBackScoreSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    psychosocial = serializers.IntegerField()
+    risk = serializers.ChoiceField(choices=["low", "medium", "high"])
+
+
+class DerivedSerializer(serializers.Serializer):
+    age_group = serializers.ChoiceField(choices=["child", "adult"])
+    daily_mme = serializers.FloatField(allow_null=True)
+    long_term_opioid = serializers.BooleanField()
+    startback = StartBackScoreSerializer(allow_null=True)
+
+
+class EvaluationSerializer(serializers.Serializer):
+    derived = serializers.SerializerMethodField()
+    alerts = AlertSerializer(many=True)
+    guidelines = GuidelineResultSerializer(many=True)
+    journal_note = serializers.CharField(max_length=2000)
+
+    @extend_schema_field(DerivedSerializer)
+    def get_derived(self, evaluation) -> dict:
+        return evaluation.derived()
+
+
+# Patient facts in, recommendations for that patient out: no cache may keep the answer.
+@never_cache
+@extend_schema(
+    request=IntakeSerializer,
+    responses={200: EvaluationSerializer, 400: ErrorSerializer},
+    description="Vurdér et patientforløb: hvilke retningslinjer er i målgruppen, hvilke "
+    "anbefalinger gælder og hvorfor, og hvilke advarsler der er.",
+)
+@api_view(["POST"])
+def evaluate(request: Request) -> Response:
+    evaluation = intake_evaluate(data=request.data)
+    return Response(EvaluationSerializer(evaluation, context={"request": request}).data)

@@ -1,0 +1,61 @@
+"""The opioid tools' entry points: raw data in, MME table or taper plan out.
+
+The API (api.py) and the pages (views.py) both call these; input.py validates.
+"""
+
+from datetime import date
+
+from rest_framework.exceptions import ValidationError
+
+from recommendations.rules import Medication
+
+from .calculations import (
+    MmeTable,
+    Pause,
+    TaperPlan,
+    TaperPlanError,
+    mme_table,
+    taper_plan_build,
+)
+from .input import MmeInputSerializer, TaperPlanInputSerializer
+from .taper_combined import CombinedTaperPlan, TaperDrug, taper_plan_combined_build
+
+
+def mme_table_from_data(*, data: object) -> MmeTable:
+    """Return the MME table for raw data; raise ValidationError listing every problem."""
+    serializer = MmeInputSerializer(data=data)
+    serializer.is_valid(raise_exception=True)
+    medications = [Medication(**med) for med in serializer.validated_data["medications"]]
+    return mme_table(medications=medications)
+
+
+def taper_plan_from_data(*, data: object, today: date) -> TaperPlan | CombinedTaperPlan:
+    """Return the taper plan for raw data; raise ValidationError listing every problem."""
+    serializer = TaperPlanInputSerializer(data=data, today=today)
+    serializer.is_valid(raise_exception=True)
+    values = serializer.validated_data
+    common = {
+        "treatment_months": values["treatment_months"],
+        "start_date": values["start_date"],
+        "reduction_percent": values["reduction_percent"],
+        "interval_weeks": values["interval_weeks"],
+        "round_doses": values["round_doses"],
+        "pauses": [Pause(**pause) for pause in values["pauses"]],
+        "shape": values["shape"],
+        "weekdays_only": values["weekdays_only"],
+    }
+    try:
+        if "medications" in values:
+            drugs = [
+                TaperDrug(m["drug"], m["daily_dose"])
+                for m in values["medications"]
+            ]
+            return taper_plan_combined_build(medications=drugs, **common)
+        return taper_plan_build(
+            drug=values["drug"],
+            daily_dose=values["daily_dose"],
+            target_daily_dose=values["target_daily_dose"],
+            **common,
+        )
+    except TaperPlanError as error:
+        raise ValidationError(error.errors) from None

@@ -1,0 +1,431 @@
+"""FHIR R4 to intake data: the mapping tables and the daily-dose arithmetic. No database."""
+
+import json
+
+import pytest
+from rest_framework.exceptions import ValidationError
+
+from patients.cds.fhir_mapping import (
+    FUTURE_BIRTH_DATE_ERROR,
+    MAPPING_FILE,
+    FhirError,
+    condition_rule,
+    medication_rule,
+    record_drafts,
+    record_read,
+)
+from patients.intake.services import intake_evaluate
+from recommendations.intake_input import DOSE_ERROR, RecordIntakeData
+from recommendations.rules.drugs import DRUGS_FILE, drug_table
+from recommendations.rules.intake import PainSite
+from tests import fhir_records as fhir
+
+MAPPING = json.loads(MAPPING_FILE.read_text(encoding="utf-8"))
+RED_FLAG_CODES = {
+    row["code"]
+    for row in json.loads((DRUGS_FILE.parent / "red_flags.json").read_text(encoding="utf-8"))
+}
+# Not marketed in Denmark and without a Danish record code to map from (CONTENT.md lists them
+# for the US CDC table): they can be entered on the intake form, not read from a record.
+DRUGS_WITHOUT_ATC = {"hydrocodone", "oxymorphone"}
+
+
+def read(body) -> object:
+    return record_read(prefetch=body["prefetch"], patient_id=fhir.PATIENT_ID, today=fhir.today())
+
+
+def medication_of(*dosages, atc="N02AA05", contained=None, kind="statement"):
+    if kind == "statement":
+        resource = fhir.medication_statement(atc, "Lægemiddel", *dosages)
+        body = fhir.hook_request(fhir.patient(50), statements=[resource])
+    else:
+        resource = fhir.medication_request(atc, "Lægemiddel", *dosages)
+        body = fhir.hook_request(fhir.patient(50), requests=[resource])
+    if contained:
+        resource["contained"] = [contained]
+        resource["medicationReference"] = {"reference": f"#{contained['id']}"}
+        del resource["medicationCodeableConcept"]
+    (med,) = read(body).medications
+    return med
+
+
+# --- The tables ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("row", MAPPING["conditions"] + MAPPING["medications"], ids=str)
+def test_every_mapping_row_names_its_source(row):
+    assert row["source"].strip()
+
+
+@pytest.mark.parametrize("row", MAPPING["conditions"], ids=lambda r: r["code"])
+def test_condition_rows_use_only_known_sites_and_red_flags(row):
+    assert row.get("pain_site") in {None, *PainSite.values}
+    assert set(row.get("red_flags", [])) <= RED_FLAG_CODES
+
+
+@pytest.mark.parametrize("row", MAPPING["medications"], ids=lambda r: r["atc"])
+def test_medication_rows_use_only_known_drugs_and_red_flags(row):
+    assert row.get("drug") is None or row["drug"] in drug_table()
+    assert set(row.get("red_flags", [])) <= RED_FLAG_CODES
+    assert row.get("drug") or row.get("red_flags")
+
+
+def test_every_drug_code_of_the_intake_has_an_atc_code_except_those_not_used_in_denmark():
+    mapped = {row["drug"] for row in MAPPING["medications"] if row.get("drug")}
+    assert set(drug_table()) - mapped == DRUGS_WITHOUT_ATC
+
+
+@pytest.mark.parametrize(
+    ("system", "code", "expected"),
+    [
+        (fhir.ICD10, "M54.5", "low_back"),
+        (fhir.ICD10, "M545", "low_back"),
+        (fhir.SKS, "DM545", "low_back"),
+        (fhir.SKS, "DM797A", "generalised"),  # a Danish sub-code of M79.7
+        (fhir.ICD10, "M79.7", "generalised"),
+        (fhir.SNOMED, "279039007", "low_back"),
+        (fhir.SNOMED, "203082005", "generalised"),
+        (fhir.SNOMED, "30989003", "other_msk"),
+        (fhir.ICD10, "M25.56", "other_msk"),
+    ],
+)
+def test_condition_codes_give_the_pain_site(system, code, expected):
+    assert condition_rule(system, code).pain_site == expected
+
+
+@pytest.mark.parametrize(
+    ("system", "code"),
+    [
+        (fhir.ICD10, "J45.9"),  # asthma
+        (fhir.SKS, "KNAG40"),  # an SKS procedure code, not a diagnosis
+        (fhir.SNOMED, "2790390"),  # SNOMED CT identifiers are not prefixes of each other
+        ("http://example.org/local", "M54.5"),  # a local code system we do not know
+    ],
+)
+def test_codes_that_mean_nothing_to_us_are_ignored(system, code):
+    assert condition_rule(system, code) is None
+
+
+@pytest.mark.parametrize(
+    ("atc", "drug"),
+    [
+        ("N02AA05", "oxycodone"),
+        ("N07BC02", "methadone"),
+        ("R05DA04", "codeine"),
+        ("N02AB03", "fentanyl_patch"),
+        ("M01AB05", "other_nsaid"),  # diclofenac
+        ("M01AE03", "other_nsaid"),  # ketoprofen: propionic acid derivative, not ibuprofen
+        ("M01AE01", "ibuprofen"),
+        ("N06AB04", "ssri"),  # citalopram
+    ],
+)
+def test_atc_codes_give_the_intakes_drug_code(atc, drug):
+    assert medication_rule(atc).drug == drug
+
+
+def test_radiculopathy_and_sciatica_codes_say_radicular_signs_without_a_site():
+    for system, code in [(fhir.ICD10, "M54.1"), (fhir.ICD10, "M54.3"), (fhir.SNOMED, "23056005")]:
+        rule = condition_rule(system, code)
+        assert rule.radicular_signs and rule.pain_site is None
+
+
+# --- Age and duration ----------------------------------------------------------------------
+
+
+def test_age_comes_from_the_birth_date():
+    assert read(fhir.hook_request(fhir.patient(17))).age == 17
+
+
+def test_a_birth_year_alone_leaves_the_age_unknown():
+    record = read(fhir.hook_request(fhir.patient(birth_date="1970")))
+    assert record.age is None
+    assert "kun fødselsår" in record.age_note
+
+
+def test_a_birth_date_in_the_future_is_malformed():
+    body = fhir.hook_request(fhir.patient(birth_date="2999-01-01"))
+    with pytest.raises(FhirError) as error:
+        read(body)
+    assert error.value.message == FUTURE_BIRTH_DATE_ERROR.format(
+        resource=f"Patient/{fhir.PATIENT_ID}", value="2999-01-01"
+    )
+
+
+def test_duration_comes_from_the_onset_date_in_weeks():
+    body = fhir.hook_request(
+        fhir.patient(45), conditions=[fhir.condition("M54.5", "LBP", onset=fhir.ago(days=24))]
+    )
+    (draft,) = record_drafts(read(body))
+    assert draft.data["pain_duration_weeks"] == 3.4
+    assert draft.complete
+
+
+def test_an_onset_in_this_year_alone_leaves_the_duration_unknown():
+    # It may have begun last week or in January: nothing certain about the 12-week line.
+    body = fhir.hook_request(
+        fhir.patient(45),
+        conditions=[fhir.condition("M54.5", "LBP", onset=str(fhir.today().year))],
+    )
+    (draft,) = record_drafts(read(body))
+    assert "pain_duration_weeks" not in draft.data
+    assert draft.missing == ("varighed ukendt",)
+    assert "debut kun angivet som år eller måned" in draft.notes[0]
+
+
+def test_two_pain_sites_give_two_intakes():
+    body = fhir.hook_request(
+        fhir.patient(45),
+        conditions=[
+            fhir.condition("M54.5", "LBP", onset=fhir.ago(weeks=2)),
+            fhir.condition("M79.7", "Fibromyalgi", onset=fhir.ago(weeks=60)),
+        ],
+    )
+    drafts = record_drafts(read(body))
+    assert [(d.data["pain_site"], d.data["pain_duration_weeks"]) for d in drafts] == [
+        ("low_back", 2.0),
+        ("generalised", 60.0),
+    ]
+
+
+def test_lumbago_with_sciatica_is_low_back_pain_with_radicular_signs():
+    body = fhir.hook_request(
+        fhir.patient(45),
+        conditions=[fhir.condition("M54.4", "Lumbago med iskias", onset=fhir.ago(weeks=2))],
+    )
+    (draft,) = record_drafts(read(body))
+    assert draft.data["pain_site"] == "low_back"
+    assert draft.data["radicular_signs"] is True
+
+
+def test_systemic_steroids_in_the_medication_list_are_a_red_flag():
+    body = fhir.hook_request(
+        fhir.patient(70),
+        conditions=[fhir.condition("M54.5", "LBP", onset=fhir.ago(weeks=1))],
+        statements=[fhir.medication_statement("H02AB06", "Prednisolon", fhir.dosage(5, per_day=1))],
+    )
+    (draft,) = record_drafts(read(body))
+    assert draft.data["red_flags"] == ["systemic_steroids"]
+    assert draft.data["medications"] == []  # a red flag, not a pain medication
+
+
+# --- The daily dose ------------------------------------------------------------------------
+
+
+def timing(**repeat):
+    return {"repeat": repeat}
+
+
+def with_timing(dose, unit, timing_value):
+    dosage = fhir.dosage(dose, unit)
+    dosage["timing"] = timing_value
+    return dosage
+
+
+@pytest.mark.parametrize(
+    ("dosages", "expected"),
+    [
+        ([fhir.dosage(500, per_day=3)], 1500),
+        ([fhir.dosage(1, "g", per_day=2)], 2000),
+        ([with_timing(10, "mg", timing(frequency=1, period=12, periodUnit="h"))], 20),
+        ([with_timing(10, "mg", timing(period=1, periodUnit="d"))], 10),  # FHIR: once per period
+        ([with_timing(5, "mg", timing(when=["MORN", "EVE"]))], 10),
+        ([with_timing(70, "mg", timing(frequency=1, period=1, periodUnit="wk"))], 10),
+        (
+            [
+                with_timing(
+                    10,
+                    "mg",
+                    {
+                        "code": {
+                            "coding": [
+                                {
+                                    "system": "http://terminology.hl7.org/CodeSystem/v3-GTSAbbreviation",
+                                    "code": "BID",
+                                }
+                            ]
+                        }
+                    },
+                )
+            ],
+            20,
+        ),
+        ([fhir.dosage(20, per_day=1), fhir.dosage(10, per_day=1)], 30),  # morning and evening
+    ],
+)
+def test_the_daily_dose_is_dose_times_frequency_per_day(dosages, expected):
+    med = medication_of(*dosages)
+    assert (med.daily_dose, med.unit, med.dose_note) == (expected, "mg", "")
+
+
+def test_a_dose_in_tablets_uses_the_medications_strength():
+    tablet = {
+        "resourceType": "Medication",
+        "id": "pcm",
+        "code": {"coding": [{"system": fhir.ATC, "code": "N02BE01"}]},
+        "ingredient": [
+            {
+                "itemCodeableConcept": {"text": "paracetamol"},
+                "isActive": True,
+                "strength": {
+                    "numerator": {"value": 500, "system": fhir.UCUM, "code": "mg"},
+                    "denominator": {"value": 1, "system": fhir.UCUM, "code": "{tablet}"},
+                },
+            }
+        ],
+    }
+    med = medication_of(fhir.dosage(2, "{tablet}", per_day=4), contained=tablet)
+    assert (med.rule.drug, med.daily_dose) == ("paracetamol", 4000)
+
+
+def test_a_patch_dose_is_its_rate_in_micrograms_per_hour():
+    med = medication_of(fhir.dosage(12, "ug/h"), atc="N02AE01")
+    assert (med.rule.drug, med.daily_dose, med.unit) == ("buprenorphine_patch", 12, "mcg/h")
+
+
+@pytest.mark.parametrize(
+    ("dosages", "atc", "reason"),
+    [
+        ([fhir.dosage(5, as_needed=True)], "N02AA05", "efter behov"),
+        ([fhir.dosage(5)], "N02AA05", "ingen doseringstidspunkter"),
+        ([fhir.dosage(None, per_day=2)], "N02AA05", "ingen dosis angivet"),
+        ([], "N02AA05", "ingen dosering i journalen"),
+        ([fhir.dosage(1, "{tablet}", per_day=2)], "N02AA05", "ingen styrke i journalen"),
+        (
+            [with_timing(5, "mg", timing(frequency=1, period=1, periodUnit="mo"))],
+            "N02AA05",
+            "periode i 'mo' kan ikke omregnes til døgn",
+        ),
+        (
+            [
+                with_timing(
+                    5, "mg", timing(frequency=1, period=1, periodUnit="d", dayOfWeek=["mon"])
+                )
+            ],
+            "N02AA05",
+            "bestemte ugedage",
+        ),
+        (
+            [with_timing(5, "mg", timing(frequency=1, frequencyMax=3, period=1, periodUnit="d"))],
+            "N02AA05",
+            "interval",
+        ),
+        ([fhir.dosage(500, per_day=4)], "N02AJ06", "kombinationspræparat"),
+        ([fhir.dosage(25, "mg", per_day=1)], "N02AB03", "mikrogram/time"),
+        (
+            [
+                {**fhir.dosage(10, per_day=1), "sequence": 1},
+                {**fhir.dosage(5, per_day=1), "sequence": 2},
+            ],
+            "N02AA05",
+            "trinvis dosering",
+        ),
+    ],
+)
+def test_a_daily_dose_that_cannot_be_worked_out_is_unknown_never_guessed(dosages, atc, reason):
+    med = medication_of(*dosages, atc=atc)
+    assert med.daily_dose is None
+    assert reason in med.dose_note
+
+
+def test_a_drug_with_an_unknown_dose_goes_to_the_evaluator_as_a_current_drug_without_a_dose():
+    body = fhir.hook_request(
+        fhir.patient(50),
+        conditions=[fhir.condition("M79.7", "Fibromyalgi", onset=fhir.years_ago(2))],
+        statements=[
+            fhir.medication_statement(
+                "N02AA05", "Oxycodon", fhir.dosage(5, as_needed=True), since=fhir.years_ago(1)
+            )
+        ],
+    )
+    (draft,) = record_drafts(read(body))
+    assert isinstance(draft.data, RecordIntakeData)
+    assert draft.data["medications"] == [{"drug": "oxycodone", "daily_dose": None, "unit": "mg"}]
+    assert draft.data["opioid_treatment_months"] >= 12
+    # The form is pre-filled with an empty dose, never a guess.
+    assert draft.prefill_medications == ({"drug": "oxycodone", "daily_dose": None},)
+    assert any("døgndosis for Oxycodon (N02AA05) ukendt (efter behov)" in n for n in draft.notes)
+
+
+UNKNOWN_DOSES = {
+    "age": 50,
+    "pain_site": "generalised",
+    "pain_duration_weeks": 100,
+    "medications": [
+        {"drug": "fentanyl_patch", "daily_dose": 25, "unit": "mcg/h"},
+        {"drug": "oxycodone", "daily_dose": None, "unit": "mg"},
+        {"drug": "morphine", "daily_dose": None, "unit": "mg"},
+    ],
+}
+
+
+def test_a_record_s_unknown_dose_is_evaluated_as_a_current_drug_outside_the_mme(db):
+    evaluation = intake_evaluate(data=RecordIntakeData(UNKNOWN_DOSES))
+    assert evaluation.facts.daily_mme == 60
+    assert evaluation.facts.mme_unknown_drugs == ("oxycodone", "morphine")
+    assert "oxycodone" in evaluation.facts.current_opioids
+
+
+def test_the_same_data_with_an_unknown_dose_is_refused_when_not_from_a_record(db):
+    with pytest.raises(ValidationError) as raised:
+        intake_evaluate(data=UNKNOWN_DOSES)
+    assert raised.value.detail["medications"][1]["daily_dose"] == [DOSE_ERROR]
+    assert raised.value.detail["medications"][2]["daily_dose"] == [DOSE_ERROR]
+
+
+def conditions_in(node):
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from conditions_in(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from conditions_in(value)
+
+
+def test_no_condition_in_the_content_reads_the_mme_so_an_unknown_dose_cannot_skew_one():
+    facts = {
+        node["fact"]
+        for path in sorted((MAPPING_FILE.parent / "guidelines").glob("*.json"))
+        for node in conditions_in(json.loads(path.read_text(encoding="utf-8")))
+        if isinstance(node.get("fact"), str)
+    }
+    assert facts and "daily_mme" not in facts
+
+
+def test_an_opioid_nkr_does_not_know_is_said_not_dropped_silently():
+    body = fhir.hook_request(
+        fhir.patient(50),
+        statements=[fhir.medication_statement("N02AB02", "Pethidin", fhir.dosage(50, per_day=2))],
+    )
+    record = read(body)
+    assert record.medications == ()
+    assert record.notes == (
+        "Pethidin (N02AB02): opioid, som nkr ikke kender, og som ikke indgår i vurderingen",
+    )
+
+
+def test_opioid_treatment_months_count_from_the_first_record_of_the_opioid():
+    body = fhir.hook_request(
+        fhir.patient(50),
+        conditions=[fhir.condition("M79.7", "Fibromyalgi", onset=fhir.years_ago(3))],
+        statements=[
+            fhir.medication_statement(
+                "N02AA01", "Morfin", fhir.dosage(10, per_day=3), since=fhir.ago(days=200)
+            )
+        ],
+    )
+    (draft,) = record_drafts(read(body))
+    assert draft.data["opioid_treatment_months"] == 6.5
+
+
+def test_every_mapping_row_is_documented_in_docs_integration():
+    text = (MAPPING_FILE.parents[1] / "docs" / "integration.md").read_text(encoding="utf-8")
+    codes = [row["code"] for row in MAPPING["conditions"]] + [
+        row["atc"] for row in MAPPING["medications"]
+    ]
+    assert [code for code in codes if f"`{code}`" not in text] == []
+
+
+def test_a_dose_too_large_for_a_number_is_malformed_not_a_crash():
+    with pytest.raises(FhirError):
+        medication_of(fhir.dosage(10**400, per_day=1))

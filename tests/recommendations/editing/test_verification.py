@@ -1,0 +1,154 @@
+"""An editor records that a text and its grade were checked against the official publication.
+
+Audited like any change (history and audit trail); readers' disclosure changes at once; a new
+published text withdraws the check; the editors' page lists all 36 with their status.
+"""
+
+import json
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from recommendations.models import AuditAction, Recommendation
+from recommendations.services import (
+    recommendation_draft_save,
+    recommendation_edit_token,
+    recommendation_editable_values,
+    recommendation_publish,
+)
+from recommendations.verification import (
+    AGAINST_REQUIRED,
+    VerificationError,
+    recommendation_verify,
+)
+
+EDITION = (
+    "Sundhedsstyrelsen 2016, National klinisk retningslinje for behandling af nyopståede "
+    "lænderygsmerter, fuld version"
+)
+TODAY = date(2026, 12, 6)
+PROVENANCE_URL = "/admin/recommendations/recommendation/provenance/"
+
+
+@pytest.fixture
+def paracetamol(content) -> Recommendation:
+    return Recommendation.objects.select_related("guideline").get(
+        guideline__slug="acute-low-back-pain", slug="paracetamol"
+    )
+
+
+def verify(rec, user, against=EDITION, checked_on=date(2026, 12, 1)):
+    return recommendation_verify(
+        recommendation=rec, user=user, against=against, checked_on=checked_on, today=TODAY
+    )
+
+
+def test_a_verification_is_recorded_in_history_and_the_audit_trail(paracetamol, alice):
+    rec = verify(paracetamol, alice)
+
+    assert rec.verified == {"by": "alice", "on": "2026-12-01", "against": EDITION, "version": 1}
+    assert rec.version == 1, "a check is not a new text"
+    record = rec.history.order_by("-history_date", "-history_id").first()
+    assert record.history_user == alice
+    assert EDITION in record.history_change_reason
+    event = rec.audit_events.get(action=AuditAction.VERIFIED)
+    assert event.username == "alice" and event.text["against"] == EDITION
+
+
+def test_readers_see_the_check_instead_of_not_yet_verified(client, paracetamol, alice):
+    page = client.get(paracetamol.get_absolute_url()).content.decode()
+    assert "endnu ikke kontrolleret mod den danske fuldtekst" in page
+
+    verify(paracetamol, alice)
+
+    page = client.get(paracetamol.get_absolute_url()).content.decode()
+    assert "endnu ikke kontrolleret" not in page
+    assert f"kontrolleret mod {EDITION} af alice 1. december 2026" in page
+    item = client.get("/api/v1/recommendations/?guideline=acute-low-back-pain").json()
+    items = item["results"] if isinstance(item, dict) else item
+    (checked,) = [i for i in items if i["slug"] == "paracetamol"]
+    assert checked["provenance"]["verified"] == {"by": "alice", "on": "2026-12-01"}
+    body = {"age": 40, "pain_site": "low_back", "pain_duration_weeks": 3}
+    data = client.post("/api/v1/evaluate/", json.dumps(body), content_type="application/json")
+    evaluated = [
+        r
+        for g in data.json()["guidelines"]
+        for r in g["recommendations"]
+        if r["slug"] == "paracetamol"
+    ]
+    assert evaluated[0]["provenance"]["verified"] == {"by": "alice", "on": "2026-12-01"}
+
+
+@pytest.mark.parametrize(
+    ("against", "checked_on", "field"),
+    [
+        ("", date(2026, 12, 1), "against"),
+        ("  ", date(2026, 12, 1), "against"),
+        (EDITION, date(2026, 12, 7), "checked_on"),
+    ],
+)
+def test_a_verification_without_its_publication_or_dated_ahead_is_refused(
+    paracetamol, alice, against, checked_on, field
+):
+    with pytest.raises(VerificationError) as refused:
+        verify(paracetamol, alice, against=against, checked_on=checked_on)
+    assert refused.value.field == field
+    paracetamol.refresh_from_db()
+    assert paracetamol.verified is None
+
+
+def test_only_a_publisher_may_record_a_verification(paracetamol, bob):
+    with pytest.raises(PermissionDenied):
+        verify(paracetamol, bob)
+
+
+def test_publishing_a_new_text_withdraws_the_check(paracetamol, alice):
+    verify(paracetamol, alice)
+    data = {**recommendation_editable_values(recommendation=paracetamol), "update_note": "Ny note."}
+    recommendation_draft_save(
+        recommendation=paracetamol,
+        user=alice,
+        data=data,
+        edit_token=recommendation_edit_token(recommendation=paracetamol),
+    )
+    rec = recommendation_publish(recommendation=paracetamol, user=alice, change_reason="Test.")
+    assert rec.verified is None
+
+
+def test_the_editors_page_lists_every_recommendation_with_its_status(
+    alice_client, paracetamol, alice
+):
+    verify(paracetamol, alice)
+    response = alice_client.get(PROVENANCE_URL)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count('<tr id="rec-') == 36
+    assert "1 af 36 anbefalinger er kontrolleret" in page
+    assert "Ikke kontrolleret" in page and f"kontrolleret mod {EDITION}" in page
+
+
+def test_an_editor_records_a_check_in_the_admin_and_errors_name_the_field(
+    alice_client, paracetamol
+):
+    url = f"/admin/recommendations/recommendation/{paracetamol.pk}/verify/"
+    refused = alice_client.post(url, {"against": "", "checked_on": "2026-12-01"})
+    assert refused.status_code == 200
+    assert f"Kontrolleret mod (udgivelse: udgave og år eller adresse): {AGAINST_REQUIRED}" in (
+        refused.content.decode()
+    )
+    bad_date = alice_client.post(url, {"against": EDITION, "checked_on": "1. december"})
+    assert (
+        "Dato for kontrollen: Skriv datoen for kontrollen som åååå-mm-dd"
+        in bad_date.content.decode()
+    )
+
+    done = alice_client.post(url, {"against": EDITION, "checked_on": "2026-12-01"})
+
+    assert done.status_code == 302
+    paracetamol.refresh_from_db()
+    assert paracetamol.verified["against"] == EDITION
+
+
+def test_a_reader_without_access_cannot_see_the_editors_page(bob_client):
+    assert bob_client.get(PROVENANCE_URL).status_code in {302, 403}
