@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from django.db.models import TextChoices
 
+from patients.cds.fhir_findings import ConditionFinding, MedicationFinding, Record
+from patients.cds.fhir_mapping import IntakeDraft
 from recommendations.numbers import danish_number
 from recommendations.provenance import PICO_DOSES_NOTE
 from recommendations.rules import Evaluation, RedFlagRule
@@ -20,8 +22,6 @@ from recommendations.rules.alerts import MME_INCOMPLETE_CODE, alert_kind, mme_al
 from recommendations.rules.conditions import VALUE_LABELS
 from recommendations.rules.drugs import drug_names
 from recommendations.rules.evaluate import APPLIES_TO_ALL
-
-from .fhir_mapping import ConditionFinding, IntakeDraft, MedicationFinding, Record
 
 Finding = ConditionFinding | MedicationFinding
 

@@ -26,6 +26,15 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from patients.cds.fhir_findings import ConditionFinding, Record
+from patients.cds.fhir_mapping import record_drafts, record_read
+from patients.cds.fhir_values import (
+    PREFETCH_CONDITIONS,
+    PREFETCH_PATIENT,
+    PREFETCH_REQUESTS,
+    PREFETCH_STATEMENTS,
+    FhirError,
+)
 from recommendations.api.errors import errors_flatten
 from recommendations.api.throttling import CdsRateThrottle
 from recommendations.selectors import rules_content
@@ -41,17 +50,6 @@ from .cards import (
     DraftResult,
     OverrideReason,
     cards_build,
-)
-from .fhir_mapping import (
-    PREFETCH_CONDITIONS,
-    PREFETCH_PATIENT,
-    PREFETCH_REQUESTS,
-    PREFETCH_STATEMENTS,
-    ConditionFinding,
-    FhirError,
-    Record,
-    record_drafts,
-    record_read,
 )
 from .jwt import (
     JWT_REPLAYED_ERROR,

@@ -68,8 +68,12 @@ def _reads_the_recommendation(page: Page) -> str:
     assert grade.locator(".grade__symbol").inner_text().strip() in GRADE_SYMBOLS
     expect(grade).to_contain_text(re.compile(r"anbefaling (for|imod)"))  # words, not colour only
     expect(page.locator(".facts")).to_contain_text("Styrke")
-    expect(page.get_by_role("heading", name="Begrundelse", level=2)).to_be_visible()
+    # The text under the sentence: its rationale, or (low back pain) its PICO question's
+    # background under its own heading, with where the words and grade come from beside them.
+    heading = re.compile(r"^(Begrundelse|Baggrund for det fokuserede spørgsmål \(PICO\))$")
+    expect(page.get_by_role("heading", name=heading, level=2)).to_be_visible()
     expect(page.locator(".rationale")).not_to_be_empty()
+    expect(page.locator("main .provenance").first).to_contain_text("Oprindelse")
     return page.locator(".crumbs a").nth(1).inner_text()
 
 

@@ -7,11 +7,8 @@ import re
 
 import pytest
 
-from patients.cds.fhir_mapping import (
-    MAX_BUNDLE_ENTRIES,
-    MORE_NOTES,
-    TOO_MANY_ENTRIES_ERROR,
-)
+from patients.cds.fhir_mapping import MORE_NOTES
+from patients.cds.fhir_values import MAX_BUNDLE_ENTRIES, TOO_MANY_ENTRIES_ERROR
 from tests import fhir_records as fhir
 
 pytestmark = pytest.mark.usefixtures("content")

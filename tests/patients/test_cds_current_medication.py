@@ -2,7 +2,8 @@
 
 import pytest
 
-from patients.cds.fhir_mapping import ORDER_INTENTS, record_drafts, record_read
+from patients.cds.fhir_mapping import record_drafts, record_read
+from patients.cds.fhir_values import ORDER_INTENTS
 from tests import fhir_records as fhir
 
 

@@ -6,11 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from patients.cds.fhir_mapping import (
-    DATE_ERROR,
-    FIELD_TYPE_ERROR,
-    TIME_ERROR,
-)
+from patients.cds.fhir_values import DATE_ERROR, FIELD_TYPE_ERROR, TIME_ERROR
 from tests import fhir_records as fhir
 
 pytestmark = pytest.mark.usefixtures("content")

@@ -5,13 +5,9 @@ from datetime import timedelta
 
 import pytest
 
-from patients.cds.fhir_mapping import (
-    MAPPING_FILE,
-    fhir_date_latest,
-    mapping_table,
-    record_drafts,
-    record_read,
-)
+from patients.cds.fhir_mapping import record_drafts, record_read
+from patients.cds.fhir_tables import MAPPING_FILE, mapping_table
+from patients.cds.fhir_values import fhir_date_latest
 from tests import fhir_records as fhir
 
 

@@ -5,15 +5,9 @@ import json
 import pytest
 from rest_framework.exceptions import ValidationError
 
-from patients.cds.fhir_mapping import (
-    FUTURE_BIRTH_DATE_ERROR,
-    MAPPING_FILE,
-    FhirError,
-    condition_rule,
-    medication_rule,
-    record_drafts,
-    record_read,
-)
+from patients.cds.fhir_mapping import record_drafts, record_read
+from patients.cds.fhir_tables import MAPPING_FILE, condition_rule, medication_rule
+from patients.cds.fhir_values import FUTURE_BIRTH_DATE_ERROR, FhirError
 from patients.intake.services import intake_evaluate
 from recommendations.intake_input import DOSE_ERROR, RecordIntakeData
 from recommendations.rules.drugs import DRUGS_FILE, drug_table
