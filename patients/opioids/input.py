@@ -9,6 +9,24 @@ from datetime import date, timedelta
 from django.utils import timezone
 from rest_framework import serializers
 
+from patients.opioids.plan_types import (
+    INTERVAL_ERROR,
+    INTERVAL_WEEKS_MAX,
+    INTERVAL_WEEKS_MIN,
+    MAX_STEPS,
+    NOT_OPIOID_ERROR,
+    PAUSE_EXTRA_ERROR,
+    PAUSE_EXTRA_MAX,
+    PAUSE_EXTRA_MIN,
+    REDUCTION_ERROR,
+    REDUCTION_PERCENT_DEFAULT,
+    REDUCTION_PERCENT_MAX,
+    REDUCTION_PERCENT_MIN,
+    TARGET_ABOVE_ERROR,
+    TARGET_DAILY_DOSE_DEFAULT,
+    TARGET_ERROR,
+    number_display,
+)
 from recommendations.intake_input import (
     DOSE_ERROR,
     DOSE_MAX,
@@ -28,24 +46,6 @@ from recommendations.intake_input import (
 )
 from recommendations.rules.drugs import drug_table
 
-from .calculations import (
-    INTERVAL_ERROR,
-    INTERVAL_WEEKS_MAX,
-    INTERVAL_WEEKS_MIN,
-    MAX_STEPS,
-    NOT_OPIOID_ERROR,
-    PAUSE_EXTRA_ERROR,
-    PAUSE_EXTRA_MAX,
-    PAUSE_EXTRA_MIN,
-    REDUCTION_ERROR,
-    REDUCTION_PERCENT_DEFAULT,
-    REDUCTION_PERCENT_MAX,
-    REDUCTION_PERCENT_MIN,
-    TARGET_ABOVE_ERROR,
-    TARGET_DAILY_DOSE_DEFAULT,
-    TARGET_ERROR,
-    number_display,
-)
 from .taper_calendar import next_working_day
 from .taper_shapes import TaperShape
 

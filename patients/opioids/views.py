@@ -16,6 +16,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import ValidationError
 
+from patients.opioids.plan_types import (
+    INTERVAL_WEEKS_LONG_USE,
+    INTERVAL_WEEKS_MAX,
+    INTERVAL_WEEKS_MIN,
+    INTERVAL_WEEKS_SHORT_USE,
+    LONG_USE_MONTHS,
+    PAUSE_EXTRA_MIN,
+    REDUCTION_PERCENT_DEFAULT,
+    TARGET_DAILY_DOSE_DEFAULT,
+)
 from recommendations import selectors
 from recommendations.api.errors import errors_flatten
 from recommendations.forms import (
@@ -29,16 +39,6 @@ from recommendations.htmx import HtmxHttpRequest
 from recommendations.rules.drugs import drug_table
 from recommendations.rules.intake import DoseUnit
 
-from .calculations import (
-    INTERVAL_WEEKS_LONG_USE,
-    INTERVAL_WEEKS_MAX,
-    INTERVAL_WEEKS_MIN,
-    INTERVAL_WEEKS_SHORT_USE,
-    LONG_USE_MONTHS,
-    PAUSE_EXTRA_MIN,
-    REDUCTION_PERCENT_DEFAULT,
-    TARGET_DAILY_DOSE_DEFAULT,
-)
 from .services import mme_table_from_data, taper_plan_from_data
 from .taper_calendar import next_working_day
 from .taper_chart import taper_chart
