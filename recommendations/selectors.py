@@ -3,6 +3,7 @@
 import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from itertools import pairwise
 
 from django.db import connection
@@ -180,21 +181,31 @@ def content_version() -> ContentVersion:
     newest history id and date of each model: ids catch every save and delete, and the dates
     tell a database restored from a backup from the one it replaced.
     """
-    tables = [
-        connection.ops.quote_name(model.history.model._meta.db_table) for model in PUBLISHED_MODELS
-    ]
+    # Each model's newest history record, by its primary key: an index probe each, and
+    # cheaper to plan than MAX() over two columns (this query runs on every cached answer).
     # SQL from strings (ruff S608, bandit B608) is safe here: the table names come from model
     # metadata, quoted, never from input, and there are no values to bind.
-    parts = ", ".join(
-        f"(SELECT MAX(history_id) FROM {t}), (SELECT MAX(history_date) FROM {t})"  # noqa: S608 # nosec B608
-        for t in tables
+    query = " UNION ALL ".join(
+        f"SELECT * FROM (SELECT {index} AS n, history_id, history_date FROM {table} "  # noqa: S608 # nosec B608
+        f"ORDER BY history_id DESC LIMIT 1) AS newest_{index}"
+        for index, table in enumerate(_history_tables())
     )
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {parts}")
-        values = cursor.fetchone()
-    dates = [_as_datetime(value) for value in values[1::2] if value is not None]
-    token = hashlib.sha256(repr(values).encode()).hexdigest()[:32]
+        cursor.execute(query)
+        rows = sorted(cursor.fetchall())
+    dates = [_as_datetime(date) for _, _, date in rows]
+    token = hashlib.sha256(repr([(n, pk, str(date)) for n, pk, date in rows]).encode())
+    token = token.hexdigest()[:32]
     return ContentVersion(token=token, changed_at=max(dates, default=None))
+
+
+@cache
+def _history_tables() -> list[str]:
+    # Once per process: `Model.history` builds a new manager class on every access, which
+    # cost more than the query on every cached page.
+    return [
+        connection.ops.quote_name(model.history.model._meta.db_table) for model in PUBLISHED_MODELS
+    ]
 
 
 def _as_datetime(value: datetime | str) -> datetime:
