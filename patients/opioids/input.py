@@ -129,17 +129,6 @@ class PauseSerializer(_StrictSerializer):
     )
 
 
-class TaperMedicationSerializer(MedicationSerializer):
-    """A row of `medications` in a plan for several opioids: a medication, and its own target."""
-
-    target_daily_dose = StrictFloatField(
-        min_value=0,
-        max_value=DOSE_MAX,
-        default=0,
-        error_messages=_number_messages(TARGET_ERROR),
-    )
-
-
 class TaperPlanInputSerializer(_StrictSerializer):
     not_an_object_error = TAPER_NOT_AN_OBJECT_ERROR
     # drug, daily_dose and unit as on a medication row (same checks and messages). Numbers are
@@ -211,7 +200,8 @@ class TaperPlanInputSerializer(_StrictSerializer):
         help_text="linear: hvert trin skærer reduction_percent af startdosis; proportional: af "
         "dosis før (aftagende trin).",
     )
-    medications = TaperMedicationSerializer(
+    # The same rows as the MME calculator's (one definition, one OpenAPI component).
+    medications = MedicationSerializer(
         many=True,
         required=False,
         allow_empty=False,

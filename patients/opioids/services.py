@@ -41,10 +41,7 @@ def taper_plan_from_data(*, data: object, today: date) -> TaperPlan | CombinedTa
     }
     try:
         if "medications" in values:
-            drugs = [
-                TaperDrug(m["drug"], m["daily_dose"], m["target_daily_dose"])
-                for m in values["medications"]
-            ]
+            drugs = [TaperDrug(m["drug"], m["daily_dose"]) for m in values["medications"]]
             return taper_plan_combined_build(medications=drugs, **common)
         return taper_plan_build(
             drug=values["drug"],

@@ -234,7 +234,6 @@ def _opioid_list(values: dict, rows: list[dict], *, live: bool) -> tuple[list[di
     first = {
         "drug": str(values["drug"]).strip(),
         "daily_dose": posted_number(str(values["daily_dose"])),
-        "target_daily_dose": posted_number(str(values["target_daily_dose"]) or "0"),
     }
     medications, index_map = [first], [0]
     for row in rows:
@@ -261,8 +260,11 @@ def _taper_data(values: dict, pauses: list[dict], rows: list[dict], *, live: boo
     data["weekdays_only"] = bool(values["weekdays_only"])
     medications, med_map = _opioid_list(values, rows, live=live)
     if len(medications) > 1:
-        for name in ("drug", "daily_dose", "target_daily_dose"):
+        for name in ("drug", "daily_dose"):
             data.pop(name, None)
+        if data.get("target_daily_dose") == 0:
+            # Several opioids are each tapered to 0; a target other than 0 is refused, not lost.
+            data.pop("target_daily_dose")
         data["medications"] = medications
     data["pauses"], index_map = [], []
     for index, row in enumerate(pauses):
