@@ -7,6 +7,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from recommendations import live_content
+
 from . import services
 from .models import (
     Guideline,
@@ -164,30 +166,30 @@ class LiveContentForm(forms.ModelForm):
 
 
 class GuidelineEditForm(LiveContentForm):
-    text_fields = services.GUIDELINE_TEXT_FIELDS
+    text_fields = live_content.GUIDELINE_TEXT_FIELDS
 
     class Meta:
         model = Guideline
-        fields = services.GUIDELINE_TEXT_FIELDS
-        field_classes = _text_fields(Guideline, services.GUIDELINE_TEXT_FIELDS)
+        fields = live_content.GUIDELINE_TEXT_FIELDS
+        field_classes = _text_fields(Guideline, live_content.GUIDELINE_TEXT_FIELDS)
 
 
 class StartBackItemEditForm(LiveContentForm):
-    text_fields = services.STARTBACK_TEXT_FIELDS
+    text_fields = live_content.STARTBACK_TEXT_FIELDS
 
     class Meta:
         model = StartBackItem
-        fields = services.STARTBACK_TEXT_FIELDS
-        field_classes = _text_fields(StartBackItem, services.STARTBACK_TEXT_FIELDS)
+        fields = live_content.STARTBACK_TEXT_FIELDS
+        field_classes = _text_fields(StartBackItem, live_content.STARTBACK_TEXT_FIELDS)
 
 
 class RedFlagEditForm(LiveContentForm):
-    text_fields = services.RED_FLAG_TEXT_FIELDS
+    text_fields = live_content.RED_FLAG_TEXT_FIELDS
 
     class Meta:
         model = RedFlag
-        fields = services.RED_FLAG_TEXT_FIELDS
-        field_classes = _text_fields(RedFlag, services.RED_FLAG_TEXT_FIELDS)
+        fields = live_content.RED_FLAG_TEXT_FIELDS
+        field_classes = _text_fields(RedFlag, live_content.RED_FLAG_TEXT_FIELDS)
 
     def clean_categories(self):
         # The intake form groups the flags by these codes: an empty list or a misspelt code
@@ -242,11 +244,11 @@ SYNONYM_ATC_REQUIRED_ERROR = _("ATC-kode: et handelsnavn skal have sin ATC-kode,
 
 
 class SearchSynonymEditForm(LiveContentForm):
-    text_fields = services.SEARCH_SYNONYM_FIELDS
+    text_fields = live_content.SEARCH_SYNONYM_FIELDS
 
     class Meta:
         model = SearchSynonym
-        fields = services.SEARCH_SYNONYM_FIELDS
+        fields = live_content.SEARCH_SYNONYM_FIELDS
 
     def _lower_case(self, name: str) -> str:
         value = self.cleaned_data.get(name, "")

@@ -15,7 +15,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from .content import FIXTURES_DIR
+from recommendations.content import FIXTURES_DIR
+from recommendations.history_selectors import recommendation_versions
+
 from .models import (
     Guideline,
     HearingRound,
@@ -25,7 +27,6 @@ from .models import (
     SearchSynonym,
     StartBackItem,
 )
-from .selectors import recommendation_versions
 
 # Reference tables that editors cannot change: copied, so DIR is a complete fixtures folder.
 STATIC_FILES = ("drugs.json", "dose_steps.json", "fhir_mapping.json", "alerts.json")

@@ -11,7 +11,8 @@ tell a drug's dose (an as-needed opioid), and the drug is still a current medica
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .content import red_flags_content_load
+from recommendations.content import red_flags_content_load
+
 from .models import RedFlag
 from .rules import Intake, Medication
 from .rules.drugs import drug_table, opioid_codes

@@ -26,8 +26,9 @@ from django.utils.http import http_date
 from django.utils.translation import get_language
 from rest_framework.renderers import JSONRenderer
 
+from recommendations.selectors import ContentVersion, content_version
+
 from .metrics import cache_get, cache_set
-from .selectors import ContentVersion, content_version
 
 # An entry outlives its version by little: a publish makes every key new.
 CACHE_SECONDS = 24 * 60 * 60

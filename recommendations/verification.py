@@ -12,9 +12,10 @@ from datetime import date
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from recommendations.services import EditorialError, _locked, _require_perm
+
 from . import audit
 from .models import AuditAction, Recommendation
-from .services import EditorialError, _locked, _require_perm
 
 # Messages shown to editors as they are; tests import them.
 AGAINST_REQUIRED = (

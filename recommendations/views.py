@@ -7,6 +7,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
 
+from recommendations import history_selectors
+
 from . import audit, selectors
 from .diff import COMPARED_FIELDS, versions_diff
 from .forms import VersionCompareForm
@@ -78,9 +80,11 @@ def recommendation_page_context(rec) -> dict:
         "rec": rec,
         "rationale_blocks": rationale_blocks(rec.rationale),
         "applies_when": condition_describe(rec.applies_when),
-        "hearing_links": selectors.recommendation_hearing_links(recommendation=rec),
+        "hearing_links": history_selectors.recommendation_hearing_links(recommendation=rec),
         # How the current text came to be ("indlæst fra kilden" is not "udgivet" that day).
-        "current_version": next(iter(selectors.recommendation_versions(recommendation=rec)), None),
+        "current_version": next(
+            iter(history_selectors.recommendation_versions(recommendation=rec)), None
+        ),
     }
 
 
@@ -110,7 +114,7 @@ def recommendation_history(
     request: HtmxHttpRequest, guideline_slug: str, slug: str
 ) -> HttpResponse:
     rec = selectors.recommendation_get(guideline_slug=guideline_slug, slug=slug)
-    versions = selectors.recommendation_versions(recommendation=rec)
+    versions = history_selectors.recommendation_versions(recommendation=rec)
     by_number = {version.version: version for version in versions}
     # Default: the newest version against the one before it.
     initial = {"b": versions[0].version, "a": versions[min(1, len(versions) - 1)].version}
@@ -138,20 +142,20 @@ def recommendation_history(
 @published_page
 def guideline_changes(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     guideline = selectors.guideline_header_get(slug=slug)
-    changes = selectors.guideline_changes(guideline=guideline)
+    changes = history_selectors.guideline_changes(guideline=guideline)
     context = {
         "guideline": guideline,
         "changes": changes,
         # Changes to the guideline's own texts are shown as word diffs, with their legend.
         "shows_diffs": any(change.kind == "guideline" for change in changes),
-        "hearing_rounds": selectors.guideline_hearing_rounds(guideline=guideline),
+        "hearing_rounds": history_selectors.guideline_hearing_rounds(guideline=guideline),
     }
     return render(request, "recommendations/changes.html", context)
 
 
 @published_page
 def hearing_round_detail(request: HtmxHttpRequest, guideline_slug: str, slug: str) -> HttpResponse:
-    hearing_round = selectors.hearing_round_get(guideline_slug=guideline_slug, slug=slug)
+    hearing_round = history_selectors.hearing_round_get(guideline_slug=guideline_slug, slug=slug)
     return render(request, "recommendations/hearing.html", {"hearing_round": hearing_round})
 
 

@@ -17,7 +17,7 @@ from django.apps import apps
 from django.db import connection
 
 from recommendations.models import Guideline
-from recommendations.services import SeedReport, content_seed
+from recommendations.seeding import SeedReport, content_seed
 
 _session_report: list[SeedReport] = []
 

@@ -17,7 +17,7 @@ from django.db import connection
 from django.test import Client
 
 from recommendations.models import Recommendation
-from recommendations.services import content_seed
+from recommendations.seeding import content_seed
 
 pytestmark = [
     pytest.mark.postgres,

@@ -18,9 +18,9 @@ from django.db import connection
 
 from recommendations.models import Recommendation
 from recommendations.permissions import editors_group_sync
+from recommendations.seeding import content_seed
 from recommendations.services import (
     EditConflictError,
-    content_seed,
     recommendation_draft_save,
     recommendation_edit_token,
     recommendation_editable_values,

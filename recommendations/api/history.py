@@ -6,6 +6,8 @@ from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
 
+from recommendations import history_selectors
+
 from .. import selectors
 from ..published_cache import published_answer
 from .openapi import HISTORY_GUIDELINE_SLUG, NOT_FOUND, RECOMMENDATION_SLUG
@@ -37,7 +39,7 @@ def recommendation_history(request: Request, guideline_slug: str, slug: str) -> 
     def versions():
         rec = selectors.recommendation_get(guideline_slug=guideline_slug, slug=slug)
         return PublishedVersionSerializer(
-            selectors.recommendation_versions(recommendation=rec), many=True
+            history_selectors.recommendation_versions(recommendation=rec), many=True
         ).data
 
     return published_answer(request, versions)

@@ -3,7 +3,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..content import guideline_slugs_in_fixtures
+from recommendations.content import guideline_slugs_in_fixtures
+
 from ..models import Direction, Guideline, Recommendation, RedFlag, Strength
 from ..provenance import StrengthBasis, TextKind, provenance_api
 

@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import CHECKS as REGISTERED_CHECKS
 from schemathesis.checks import load_all_checks
 
-from recommendations.services import content_seed
+from recommendations.seeding import content_seed
 
 pytestmark = pytest.mark.schemathesis
 

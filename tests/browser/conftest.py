@@ -53,7 +53,7 @@ def new_page(browser, live_server, transactional_db):
     are Playwright's context options; the accessibility tests pass bypass_csp=True to inject
     axe-core, nothing else should. Every context is closed after the test.
     """
-    from recommendations.services import content_seed
+    from recommendations.seeding import content_seed
 
     content_seed()
     contexts = []

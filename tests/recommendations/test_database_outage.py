@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import connection
 
 from recommendations.middleware import RETRY_AFTER_SECONDS, UNAVAILABLE_ERROR
-from recommendations.services import content_seed
+from recommendations.seeding import content_seed
 from tests.tcp_proxy import TcpProxy
 
 pytestmark = [

@@ -11,7 +11,7 @@ import pytest
 from recommendations.content import guidelines_content_load
 from recommendations.models import Recommendation
 from recommendations.provenance import PICO_DOSES_NOTE
-from recommendations.services import content_seed
+from recommendations.seeding import content_seed
 
 pytestmark = pytest.mark.usefixtures("content")
 

@@ -12,12 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recommendations.content import (
-    FIXTURES_DIR,
-    guidelines_content_load,
-    hearings_content_load,
-    red_flags_content_load,
-)
+from recommendations.content import FIXTURES_DIR, guidelines_content_load, red_flags_content_load
+from recommendations.content_hearings import hearings_content_load
 from recommendations.intake_input import (
     DOSE_ERROR,
     DOSE_MAX,

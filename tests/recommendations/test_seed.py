@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from recommendations.content import ContentError
 from recommendations.models import Recommendation
 from recommendations.rules.conditions import ConditionError
-from recommendations.services import content_seed
+from recommendations.seeding import content_seed
 
 
 def test_seeding_twice_changes_nothing(content):

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from recommendations.content import FIXTURES_DIR, ContentError
 from recommendations.rules.conditions import ConditionError
-from recommendations.services import content_seed
+from recommendations.seeding import content_seed
 
 
 class Command(BaseCommand):

@@ -7,10 +7,10 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from recommendations.live_content import guideline_update
 from recommendations.models import Guideline, HearingResponse, Recommendation
+from recommendations.seeding import content_seed
 from recommendations.services import (
-    content_seed,
-    guideline_update,
     recommendation_draft_save,
     recommendation_edit_token,
     recommendation_editable_values,

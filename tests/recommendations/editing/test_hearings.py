@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from recommendations.models import Disposition, HearingResponse, HearingResponseLink, HearingRound
-from recommendations.services import content_seed
+from recommendations.seeding import content_seed
 
 # Transcribed from CONTENT.md (order, organisation, seed lines) and from reading seed 002 for
 # the chapters each response discusses (chapter 3 holds recommendations 1 and 2; the peer

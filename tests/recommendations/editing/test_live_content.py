@@ -5,8 +5,9 @@ import logging
 
 import pytest
 
+from recommendations.live_content import live_content_update
 from recommendations.models import AuditAction, AuditEvent, RedFlag, StartBackItem
-from recommendations.services import EditorialError, live_content_update
+from recommendations.services import EditorialError
 
 STARTBACK_URL = "/admin/recommendations/startbackitem/{pk}/change/"
 

@@ -10,16 +10,18 @@ from django.urls import reverse
 from recommendations import selectors
 from recommendations.admin_forms import SYNONYM_ATC_REQUIRED_ERROR
 from recommendations.content import ContentError, search_synonyms_content_load
-from recommendations.models import Guideline, Recommendation, SearchSynonym
-from recommendations.services import (
+from recommendations.live_content import (
     GUIDELINE_TEXT_FIELDS,
-    content_seed,
     guideline_update,
+    search_synonym_save,
+)
+from recommendations.models import Guideline, Recommendation, SearchSynonym
+from recommendations.seeding import content_seed
+from recommendations.services import (
     recommendation_draft_save,
     recommendation_edit_token,
     recommendation_editable_values,
     recommendation_publish,
-    search_synonym_save,
 )
 
 pytestmark = pytest.mark.usefixtures("content")

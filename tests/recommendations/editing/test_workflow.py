@@ -4,13 +4,14 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from recommendations import services
+from recommendations.history_selectors import recommendation_versions
 from recommendations.models import AuditAction, Recommendation, RecommendationDraft
-from recommendations.selectors import recommendation_versions, rules_content
+from recommendations.seeding import content_seed
+from recommendations.selectors import rules_content
 from recommendations.services import (
     CHANGE_REASON_REQUIRED,
     DRAFT_OPEN,
     NOTHING_TO_PUBLISH,
-    content_seed,
     recommendation_draft_discard,
     recommendation_draft_save,
     recommendation_edit_token,

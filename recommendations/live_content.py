@@ -1,0 +1,120 @@
+"""Changes that take effect at once, outside the draft workflow: red flags, STarT Back items,
+guideline texts and search synonyms, each audited.
+"""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import models, transaction
+
+from recommendations.services import _reason, _require_perm, normalised_text
+
+from . import audit
+from .models import (
+    AuditAction,
+    Guideline,
+    RedFlag,
+    SearchSynonym,
+    StartBackItem,
+)
+from .search_index import search_index_refresh
+
+GUIDELINE_TEXT_FIELDS = ("title", "short_title", "population", "source", "note", "note_source")
+# STarT Back's English wording and its source are Keele's (the fixture); an editor enters the
+# Danish wording (STarT-dk, CONTENT.md).
+STARTBACK_TEXT_FIELDS = ("text_da",)
+RED_FLAG_TEXT_FIELDS = ("label", "categories", "level", "source", "source_ref")
+
+
+def content_subject(obj: models.Model) -> str:
+    """Return the name the audit trail and seed_content use for a text without drafts."""
+    if isinstance(obj, SearchSynonym):
+        return f"search-synonym/{obj.term}→{obj.target}"
+    if isinstance(obj, StartBackItem):
+        return f"startback/{obj.number}"
+    if isinstance(obj, RedFlag):
+        return f"red-flag/{obj.code}"
+    return f"guideline/{obj.slug}"
+
+
+@transaction.atomic
+def live_content_update(
+    *,
+    obj: Guideline | StartBackItem | RedFlag | SearchSynonym,
+    user: AbstractBaseUser,
+    data: dict[str, Any],
+    change_reason: str,
+) -> models.Model:
+    """Save a change to a text that has no drafts (live at once), with a required reason.
+
+    Guidelines, STarT Back items and red flags are published content too: the change gets a
+    history record (user, reason) and an audit event naming the fields that changed.
+    """
+    model = type(obj)
+    _require_perm(user, f"change_{model._meta.model_name}")
+    obj = model.objects.select_for_update().get(pk=obj.pk)
+    data = normalised_text(data)
+    changed = {key: value for key, value in data.items() if getattr(obj, key) != value}
+    if not changed:
+        return obj
+    reason = _reason(change_reason)
+    for key, value in changed.items():
+        setattr(obj, key, value)
+    obj._history_user = user
+    obj._change_reason = reason
+    obj.save()
+    if isinstance(obj, Guideline):
+        search_index_refresh()  # its titles are part of every recommendation's document
+    audit.audit_record(
+        action=AuditAction.CONTENT_CHANGED,
+        subject=content_subject(obj),
+        user=user,
+        change_reason=reason,
+        text=changed,
+    )
+    return obj
+
+
+def guideline_update(
+    *, guideline: Guideline, user: AbstractBaseUser, data: dict[str, Any], change_reason: str
+) -> Guideline:
+    """Save an editor's change to a guideline's texts (live at once: guidelines have no drafts)."""
+    return live_content_update(
+        obj=guideline,
+        user=user,
+        data={key: data[key] for key in GUIDELINE_TEXT_FIELDS},
+        change_reason=change_reason,
+    )
+
+
+SEARCH_SYNONYM_FIELDS = ("term", "target", "kind", "atc_code", "source", "source_checked")
+
+
+@transaction.atomic
+def search_synonym_save(
+    *, synonym: SearchSynonym, user: AbstractBaseUser, data: dict[str, Any], change_reason: str
+) -> SearchSynonym:
+    """Add or change a search synonym (live at once), with a reason, and rebuild the index."""
+    if synonym.pk is None:
+        _require_perm(user, "add_searchsynonym")
+        for key in SEARCH_SYNONYM_FIELDS:
+            setattr(synonym, key, data[key])
+        synonym._history_user = user
+        synonym._change_reason = _reason(change_reason)
+        synonym.save()
+        audit.audit_record(
+            action=AuditAction.CONTENT_CHANGED,
+            subject=content_subject(synonym),
+            user=user,
+            change_reason=synonym._change_reason,
+            text={key: data[key] for key in SEARCH_SYNONYM_FIELDS},
+        )
+    else:
+        live_content_update(
+            obj=synonym,
+            user=user,
+            data={key: data[key] for key in SEARCH_SYNONYM_FIELDS},
+            change_reason=change_reason,
+        )
+    search_index_refresh()
+    return synonym
