@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from patients.opioids.calculations import mme_table, taper_plan_build
+from patients.opioids.calculations import taper_plan_build
+from patients.opioids.mme import mme_table
 from recommendations.rules.alerts import alert_kinds
 from recommendations.rules.intake import Medication
 from tests.reader_text import forbidden_instructions

@@ -9,6 +9,24 @@ from datetime import date, timedelta
 from django.utils import timezone
 from rest_framework import serializers
 
+from patients.opioids.plan_types import (
+    INTERVAL_ERROR,
+    INTERVAL_WEEKS_MAX,
+    INTERVAL_WEEKS_MIN,
+    MAX_STEPS,
+    NOT_OPIOID_ERROR,
+    PAUSE_EXTRA_ERROR,
+    PAUSE_EXTRA_MAX,
+    PAUSE_EXTRA_MIN,
+    REDUCTION_ERROR,
+    REDUCTION_PERCENT_DEFAULT,
+    REDUCTION_PERCENT_MAX,
+    REDUCTION_PERCENT_MIN,
+    TARGET_ABOVE_ERROR,
+    TARGET_DAILY_DOSE_DEFAULT,
+    TARGET_ERROR,
+    number_display,
+)
 from recommendations.intake_input import (
     DOSE_ERROR,
     DOSE_MAX,
@@ -28,24 +46,6 @@ from recommendations.intake_input import (
 )
 from recommendations.rules.drugs import drug_table
 
-from .calculations import (
-    INTERVAL_ERROR,
-    INTERVAL_WEEKS_MAX,
-    INTERVAL_WEEKS_MIN,
-    MAX_STEPS,
-    NOT_OPIOID_ERROR,
-    PAUSE_EXTRA_ERROR,
-    PAUSE_EXTRA_MAX,
-    PAUSE_EXTRA_MIN,
-    REDUCTION_ERROR,
-    REDUCTION_PERCENT_DEFAULT,
-    REDUCTION_PERCENT_MAX,
-    REDUCTION_PERCENT_MIN,
-    TARGET_ABOVE_ERROR,
-    TARGET_DAILY_DOSE_DEFAULT,
-    TARGET_ERROR,
-    number_display,
-)
 from .taper_calendar import next_working_day
 from .taper_shapes import TaperShape
 
@@ -129,17 +129,6 @@ class PauseSerializer(_StrictSerializer):
     )
 
 
-class TaperMedicationSerializer(MedicationSerializer):
-    """A row of `medications` in a plan for several opioids: a medication, and its own target."""
-
-    target_daily_dose = StrictFloatField(
-        min_value=0,
-        max_value=DOSE_MAX,
-        default=0,
-        error_messages=_number_messages(TARGET_ERROR),
-    )
-
-
 class TaperPlanInputSerializer(_StrictSerializer):
     not_an_object_error = TAPER_NOT_AN_OBJECT_ERROR
     # drug, daily_dose and unit as on a medication row (same checks and messages). Numbers are
@@ -211,7 +200,8 @@ class TaperPlanInputSerializer(_StrictSerializer):
         help_text="linear: hvert trin skærer reduction_percent af startdosis; proportional: af "
         "dosis før (aftagende trin).",
     )
-    medications = TaperMedicationSerializer(
+    # The same rows as the MME calculator's (one definition, one OpenAPI component).
+    medications = MedicationSerializer(
         many=True,
         required=False,
         allow_empty=False,

@@ -7,16 +7,11 @@ from datetime import date
 
 from rest_framework.exceptions import ValidationError
 
+from patients.opioids.calculations import taper_plan_build
+from patients.opioids.mme import mme_table
+from patients.opioids.plan_types import MmeTable, Pause, TaperPlan, TaperPlanError
 from recommendations.rules import Medication
 
-from .calculations import (
-    MmeTable,
-    Pause,
-    TaperPlan,
-    TaperPlanError,
-    mme_table,
-    taper_plan_build,
-)
 from .input import MmeInputSerializer, TaperPlanInputSerializer
 from .taper_combined import CombinedTaperPlan, TaperDrug, taper_plan_combined_build
 
@@ -46,10 +41,7 @@ def taper_plan_from_data(*, data: object, today: date) -> TaperPlan | CombinedTa
     }
     try:
         if "medications" in values:
-            drugs = [
-                TaperDrug(m["drug"], m["daily_dose"], m["target_daily_dose"])
-                for m in values["medications"]
-            ]
+            drugs = [TaperDrug(m["drug"], m["daily_dose"]) for m in values["medications"]]
             return taper_plan_combined_build(medications=drugs, **common)
         return taper_plan_build(
             drug=values["drug"],

@@ -10,10 +10,10 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from patients.opioids.plan_types import TaperPlan
 from recommendations.numbers import danish_number
 from recommendations.rules.intake import DoseUnit
 
-from .calculations import TaperPlan
 from .taper_combined import CombinedTaperPlan
 
 

@@ -11,24 +11,25 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from recommendations.rules.drugs import drug_table
-
-from .calculations import (
+from patients.opioids.calculations import (
+    _pauses_check,
+    _schedule,
+    interval_default,
+    taper_plan_build,
+)
+from patients.opioids.plan_types import (
     _CENT,
     DATE_OVERFLOW_ERROR,
     MAX_STEPS,
-    MME_NOT_FOR_SWITCHING,
     TOO_MANY_STEPS_ERROR,
     Pause,
     PlanDates,
     TaperPlan,
     TaperPlanError,
     _dec,
-    _pauses_check,
-    _schedule,
-    interval_default,
-    taper_plan_build,
 )
+from recommendations.rules.drugs import MME_NOT_FOR_SWITCHING, drug_table
+
 from .taper_calendar import working_day_on_or_after
 from .taper_shapes import TaperShape
 

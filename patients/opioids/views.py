@@ -16,6 +16,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import ValidationError
 
+from patients.opioids.plan_types import (
+    INTERVAL_WEEKS_LONG_USE,
+    INTERVAL_WEEKS_MAX,
+    INTERVAL_WEEKS_MIN,
+    INTERVAL_WEEKS_SHORT_USE,
+    LONG_USE_MONTHS,
+    PAUSE_EXTRA_MIN,
+    REDUCTION_PERCENT_DEFAULT,
+    TARGET_DAILY_DOSE_DEFAULT,
+)
 from recommendations import selectors
 from recommendations.api.errors import errors_flatten
 from recommendations.forms import (
@@ -29,16 +39,6 @@ from recommendations.htmx import HtmxHttpRequest
 from recommendations.rules.drugs import drug_table
 from recommendations.rules.intake import DoseUnit
 
-from .calculations import (
-    INTERVAL_WEEKS_LONG_USE,
-    INTERVAL_WEEKS_MAX,
-    INTERVAL_WEEKS_MIN,
-    INTERVAL_WEEKS_SHORT_USE,
-    LONG_USE_MONTHS,
-    PAUSE_EXTRA_MIN,
-    REDUCTION_PERCENT_DEFAULT,
-    TARGET_DAILY_DOSE_DEFAULT,
-)
 from .services import mme_table_from_data, taper_plan_from_data
 from .taper_calendar import next_working_day
 from .taper_chart import taper_chart
@@ -234,7 +234,6 @@ def _opioid_list(values: dict, rows: list[dict], *, live: bool) -> tuple[list[di
     first = {
         "drug": str(values["drug"]).strip(),
         "daily_dose": posted_number(str(values["daily_dose"])),
-        "target_daily_dose": posted_number(str(values["target_daily_dose"]) or "0"),
     }
     medications, index_map = [first], [0]
     for row in rows:
@@ -261,8 +260,11 @@ def _taper_data(values: dict, pauses: list[dict], rows: list[dict], *, live: boo
     data["weekdays_only"] = bool(values["weekdays_only"])
     medications, med_map = _opioid_list(values, rows, live=live)
     if len(medications) > 1:
-        for name in ("drug", "daily_dose", "target_daily_dose"):
+        for name in ("drug", "daily_dose"):
             data.pop(name, None)
+        if data.get("target_daily_dose") == 0:
+            # Several opioids are each tapered to 0; a target other than 0 is refused, not lost.
+            data.pop("target_daily_dose")
         data["medications"] = medications
     data["pauses"], index_map = [], []
     for index, row in enumerate(pauses):

@@ -10,7 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from patients.opioids.calculations import (
+from patients.opioids.calculations import taper_plan_build
+from patients.opioids.dose_steps import dose_steps_table
+from patients.opioids.mme import mme_table
+from patients.opioids.plan_types import (
     BUPRENORPHINE_MME_NOTE,
     BUPRENORPHINE_TAPER_NOTE,
     DOSE_STEPS_FILE,
@@ -34,9 +37,6 @@ from patients.opioids.calculations import (
     DoseStepKind,
     Pause,
     TaperPlanError,
-    dose_steps_table,
-    mme_table,
-    taper_plan_build,
 )
 from patients.opioids.views import taper_chart
 from recommendations.rules import Medication
@@ -502,7 +502,7 @@ def test_a_patch_dose_above_the_sanity_limit_is_refused_naming_the_field_and_ran
 
 
 def test_rounding_to_patches_keeps_a_bounded_cache_whatever_the_doses():
-    from patients.opioids.calculations import _patch_doses
+    from patients.opioids.dose_steps import _patch_doses
 
     for dose in range(150, PATCH_DOSE_MAX + 1, 25):
         plan(drug="fentanyl_patch", daily_dose=dose, round_doses=True, reduction_percent=50)

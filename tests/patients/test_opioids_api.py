@@ -6,7 +6,15 @@ from html import escape
 import pytest
 from django.utils import timezone
 
-from patients.opioids.calculations import (
+from patients.opioids.input import (
+    DRUG_NOT_TEXT_ERROR,
+    MEDICATIONS_EMPTY_ERROR,
+    PAUSE_NOT_AN_OBJECT_ERROR,
+    START_DATE_ERROR,
+    TAPER_NOT_AN_OBJECT_ERROR,
+    TREATMENT_MONTHS_REQUIRED_ERROR,
+)
+from patients.opioids.plan_types import (
     INTERVAL_ERROR,
     MAX_STEPS,
     NOT_OPIOID_ERROR,
@@ -16,14 +24,6 @@ from patients.opioids.calculations import (
     TARGET_ERROR,
     TOO_MANY_INTERVALS_ERROR,
     TOO_MANY_STEPS_ERROR,
-)
-from patients.opioids.input import (
-    DRUG_NOT_TEXT_ERROR,
-    MEDICATIONS_EMPTY_ERROR,
-    PAUSE_NOT_AN_OBJECT_ERROR,
-    START_DATE_ERROR,
-    TAPER_NOT_AN_OBJECT_ERROR,
-    TREATMENT_MONTHS_REQUIRED_ERROR,
 )
 from recommendations.intake_input import (
     DOSE_ERROR,

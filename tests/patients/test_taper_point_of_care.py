@@ -7,8 +7,9 @@ from html import unescape
 import pytest
 from rest_framework.exceptions import ValidationError
 
-from patients.opioids.calculations import NOT_OPIOID_ERROR, taper_plan_build
+from patients.opioids.calculations import taper_plan_build
 from patients.opioids.input import DRUG_OR_MEDICATIONS_ERROR
+from patients.opioids.plan_types import NOT_OPIOID_ERROR
 from patients.opioids.services import taper_plan_from_data
 from patients.opioids.taper_calendar import WEEKDAYS_NOTE, next_working_day
 from patients.opioids.taper_combined import DUPLICATE_DRUG_ERROR, ORDER_NOTE

@@ -8,8 +8,8 @@ import pytest
 from django.db import InterfaceError, OperationalError
 from django.test import Client
 
+from patients.intake import api as evaluate
 from recommendations import health, selectors
-from recommendations.api import evaluate
 from recommendations.middleware import RETRY_AFTER_SECONDS, UNAVAILABLE_ERROR
 from recommendations.views import API_NOT_FOUND_ERROR, API_SERVER_ERROR
 
