@@ -5,7 +5,7 @@ contents, no free-text comments (they could hold patient facts)."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from patients.cds.cards import CardKind
+from patients.cds.card_types import CardKind
 
 
 class CardOutcome(models.TextChoices):

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from patients.cds.cards import Card
+from patients.cds.card_types import Card
 from recommendations.metrics import CARDS_ISSUED, FEEDBACK
 
 from .models import CardFeedback, IssuedCard, SeenToken

@@ -26,6 +26,14 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from patients.cds.card_types import (
+    RED_FLAG_GUIDELINE,
+    Card,
+    CardContext,
+    DraftResult,
+    OverrideReason,
+)
+from patients.cds.cards import cards_build
 from patients.cds.fhir_findings import ConditionFinding, Record
 from patients.cds.fhir_mapping import record_drafts, record_read
 from patients.cds.fhir_values import (
@@ -43,14 +51,6 @@ from ..intake.prefill import prefill_token_make
 from ..intake.services import intake_evaluate
 from ..models import CardOutcome
 from ..services import Feedback, card_feedback_store, cards_issue, token_use_register
-from .cards import (
-    RED_FLAG_GUIDELINE,
-    Card,
-    CardContext,
-    DraftResult,
-    OverrideReason,
-    cards_build,
-)
 from .jwt import (
     JWT_REPLAYED_ERROR,
     LEEWAY_SECONDS,

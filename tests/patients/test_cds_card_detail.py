@@ -2,7 +2,8 @@
 
 import pytest
 
-from patients.cds.cards import RATIONALE_MAX, rationale_excerpt
+from patients.cds.card_text import rationale_excerpt
+from patients.cds.card_types import RATIONALE_MAX
 from tests import fhir_records as fhir
 
 pytestmark = pytest.mark.usefixtures("content")

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from patients.cds.cards import (
+from patients.cds.card_types import (
     NO_RECOMMENDATION,
     TAPER_PLANNER_LABEL,
     WHY_ALERT,

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from django.utils.html import escape
 
-from patients.cds.cards import CardKind, OverrideReason
+from patients.cds.card_types import CardKind, OverrideReason
 from patients.cds.views import ACCEPTED_WITHOUT_SUGGESTIONS_ERROR, UNKNOWN_REASON_DISPLAY
 from patients.models import CardFeedback
 from recommendations.models import Recommendation

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from patients.cds.cards import NOT_IN_RECORDS, SUMMARY_MAX, OverrideReason
+from patients.cds.card_types import NOT_IN_RECORDS, SUMMARY_MAX, OverrideReason
 from patients.cds.fhir_values import DATE_ERROR, NUMBER_ERROR, OTHER_PATIENT_ERROR
 from patients.cds.views import PREFETCH, PREFETCH_MISSING_ERROR
 from patients.models import IssuedCard

@@ -8,7 +8,7 @@ import cmarkgfm
 import pytest
 from markdown_it import MarkdownIt
 
-from patients.cds.cards import md
+from patients.cds.card_text import md
 from tests import fhir_records as fhir
 
 pytestmark = pytest.mark.usefixtures("content")
