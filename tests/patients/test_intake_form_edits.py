@@ -1,0 +1,127 @@
+"""The intake form while it is edited: red-flag alerts stay, rows are added and removed."""
+
+import re
+
+import pytest
+
+from recommendations.intake_input import AGE_ERROR
+from tests.patients.test_intake import URL, post
+
+pytestmark = pytest.mark.usefixtures("content")
+
+
+CAUDA = "cauda_equina_saddle_anaesthesia"
+OPIOID_PATIENT = {
+    "age": "60",
+    "pain_site": "generalised",
+    "pain_duration_weeks": "200",
+    "med-0-drug": "oxycodone",
+    "med-0-dose": "40",
+    "med-1-drug": "morphine",
+    "med-1-dose": "50",
+    "medication_rows": "2",
+    "opioid_treatment_months": "24",
+    "red_flags": [CAUDA],
+}
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+@pytest.mark.parametrize("edit", [{"add_medication": "1"}, {"remove_medication": "1"}])
+def test_adding_or_removing_a_medication_row_re_evaluates_and_keeps_the_akut_alert(
+    client, htmx, edit
+):
+    headers = {"HX-Request": "true", "HX-Target": "main"} if htmx else {}
+    text = client.post(URL, {**OPIOID_PATIENT, **edit}, headers=headers).content.decode()
+    assert "alert--critical" in text
+    assert "Udfyld alder, smertelokalisation og varighed" not in text
+    mme = "Morfinækvivalent: 60,0" if "remove_medication" in edit else "Morfinækvivalent: 110,0"
+    assert mme in text
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_red_flag_alert_shows_while_another_field_is_invalid(client, htmx):
+    text = post(
+        client,
+        {"age": "abc", "pain_site": "low_back", "pain_duration_weeks": "1", "red_flags": [CAUDA]},
+        htmx=htmx,
+    ).content.decode()
+    assert AGE_ERROR in text
+    results = text[text.index('id="results"') :] if not htmx else text
+    assert "alert--critical" in results
+    assert 'role="alert"' in results
+
+
+def test_a_red_flag_alert_shows_while_the_required_fields_are_still_blank(client):
+    text = post(client, {"red_flags": [CAUDA, "fever"]}, htmx=True).content.decode()
+    assert "Udfyld alder, smertelokalisation og varighed" in text
+    assert text.count("alert--critical") >= 1 and "alert--warning" in text
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_ticked_red_flags_are_also_shown_in_the_banner_at_the_top_of_the_form(client, htmx):
+    text = post(
+        client, {"age": "52", "pain_site": "low_back", "red_flags": [CAUDA]}, htmx=htmx
+    ).content.decode()
+    banner = re.search(r'<div id="flag-alerts" class="flag-banner"[^>]*>(.*?)</div>', text, re.S)
+    assert banner and "alert--critical" in banner.group(1)
+    if htmx:
+        assert '<div id="flag-alerts" class="flag-banner" hx-swap-oob="true">' in text
+    else:
+        assert text.index('id="flag-alerts"') < text.index("<legend><h2>Patient</h2>")
+
+
+def test_the_startback_answers_can_be_cleared(client):
+    response = client.post(
+        URL,
+        {
+            "age": "35",
+            "pain_site": "low_back",
+            "pain_duration_weeks": "4",
+            "startback_1": "1",
+            "startback_9": "extremely",
+            "clear_startback": "1",
+        },
+        headers={"HX-Request": "true", "HX-Target": "main"},
+    )
+    text = response.content.decode()
+    assert '<main id="main"' in text
+    assert 'name="startback_1" value="1" checked' not in text
+    assert 'value="extremely" selected' not in text
+    assert "STarT Back beregnes" not in text
+    assert "Uden for målgruppen" in text  # evaluated again without the answers
+
+
+def test_a_red_flag_in_two_categories_is_one_checkbox_with_both_categories_named(client):
+    text = client.get(URL).content.decode()
+    for code in ["chest_pain", "poor_general_condition"]:
+        assert text.count(f'name="red_flags" value="{code}"') == 1
+    assert "(også Infektion)" in text
+    assert "afkrydses under Tumor" in text
+
+
+def test_unticking_a_red_flag_in_two_categories_removes_its_alert(client):
+    base = {"age": "40", "pain_site": "low_back", "pain_duration_weeks": "3"}
+    ticked = post(client, {**base, "red_flags": ["chest_pain"]}).content.decode()
+    assert "Rødt flag: Samtidige brystsmerter" in ticked
+    assert ticked.count('value="chest_pain" checked') == 1
+    unticked = post(client, base).content.decode()
+    assert "Rødt flag: Samtidige brystsmerter" not in unticked
+
+
+@pytest.mark.parametrize("rows", ["abc", "1e3", "-1", ""])
+def test_a_tampered_medication_row_count_is_the_minimum_not_a_500(client, rows):
+    response = post(client, {"age": "40", "medication_rows": rows})
+    assert response.status_code == 200
+    assert response.content.decode().count('class="med-row"') == 2
+
+
+def test_a_red_flag_without_a_known_category_is_still_on_the_form(client):
+    # A content slip must never hide a red flag from the clinician.
+    from recommendations.models import RedFlag
+
+    RedFlag.objects.filter(code="fever").update(categories=["no_such_category"])
+
+    response = client.get("/intake/")
+
+    assert response.status_code == 200
+    assert 'value="fever"' in response.content.decode()

@@ -1,0 +1,250 @@
+"""STarT Back, red flags and alert order, and properties over any valid intake."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from recommendations.rules.drugs import drug_table
+from tests.recommendations.test_rules import (
+    CONTENT,
+    CRITICAL_RED_FLAGS,
+    GUIDELINES,
+    LEVEL_RANK,
+    RECOMMENDATION_DRUGS,
+    RED_FLAG_CODES,
+    alerts_with,
+    applied,
+    evaluation_of,
+    intake,
+    med,
+)
+from tests.recommendations.test_rules_conditions import LOW_BACK
+
+# --- STarT Back -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answers", "total", "psychosocial", "risk"),
+    [
+        ([0, 0, 0, 0, 0, 0, 0, 0, 0], 0, 0, "low"),
+        ([1, 1, 1, 0, 0, 0, 0, 0, 0], 3, 0, "low"),
+        ([0, 0, 0, 0, 1, 1, 1, 0, 0], 3, 3, "low"),
+        ([1, 1, 1, 1, 0, 0, 0, 0, 0], 4, 0, "medium"),
+        ([1, 0, 0, 0, 1, 1, 1, 0, 0], 4, 3, "medium"),
+        ([1, 1, 1, 1, 1, 1, 1, 0, 0], 7, 3, "medium"),
+        ([0, 0, 0, 0, 1, 1, 1, 1, 0], 4, 4, "high"),
+        ([0, 0, 0, 0, 1, 1, 1, 1, 1], 5, 5, "high"),
+        ([1, 1, 1, 1, 1, 1, 1, 1, 1], 9, 5, "high"),
+    ],
+)
+def test_startback_scores_total_subscale_and_risk_at_each_boundary(
+    answers, total, psychosocial, risk
+):
+    evaluation = evaluation_of({**LOW_BACK, "startback": answers})
+
+    assert evaluation.derived()["startback"] == {
+        "total": total,
+        "psychosocial": psychosocial,
+        "risk": risk,
+    }
+
+
+@pytest.mark.parametrize("item", range(1, 10))
+def test_the_startback_psychosocial_subscale_is_items_5_to_9(item):
+    answers = [1 if number == item else 0 for number in range(1, 10)]
+
+    score = evaluation_of({**LOW_BACK, "startback": answers}).derived()["startback"]
+
+    assert score["total"] == 1
+    assert score["psychosocial"] == (1 if item >= 5 else 0)
+
+
+def test_no_startback_answers_give_no_score():
+    assert evaluation_of(LOW_BACK).derived()["startback"] is None
+
+
+# --- Red flags and alert order --------------------------------------------------------------
+
+
+def test_the_red_flag_levels_are_those_in_content_md():
+    assert {code for code, flag in CONTENT.red_flags.items() if flag.level == "critical"} == (
+        CRITICAL_RED_FLAGS
+    )
+    assert {
+        flag.level for code, flag in CONTENT.red_flags.items() if code not in CRITICAL_RED_FLAGS
+    } == {"warning"}
+
+
+@pytest.mark.parametrize("code", RED_FLAG_CODES)
+def test_each_red_flag_gives_exactly_one_alert_with_its_level(code):
+    evaluation = evaluation_of({**LOW_BACK, "red_flags": [code, code]})
+
+    (alert,) = evaluation.alerts
+    expected_level = "critical" if code in CRITICAL_RED_FLAGS else "warning"
+    assert (alert.code, alert.level) == (code, expected_level)
+    assert alert.recommendation is None
+    assert CONTENT.red_flags[code].label in alert.message
+
+
+def test_critical_alerts_come_before_warnings_and_warnings_before_info():
+    evaluation = evaluation_of(
+        intake(
+            red_flags=["fever", "cauda_equina_bladder", "night_pain"],
+            medications=[med("buprenorphine_patch", 10), med("morphine", 60)],
+        )
+    )
+
+    levels = [a.level for a in evaluation.alerts]
+    assert levels == ["critical", "warning", "warning", "warning", "warning", "warning", "info"]
+    assert sorted(a.code for a in evaluation.alerts) == sorted(
+        [
+            "cauda_equina_bladder",
+            "fever",
+            "night_pain",
+            "current_medication_advised_against",
+            "current_medication_advised_against",
+            "mme_50",
+            "mme_not_computed",
+        ]
+    )
+
+
+def test_no_alerts_for_a_patient_without_flags_or_medication():
+    assert evaluation_of(intake()).alerts == []
+
+
+# --- Properties over any valid intake -------------------------------------------------------
+
+DRUGS = drug_table()
+
+
+@st.composite
+def medications(draw):
+    codes = draw(st.lists(st.sampled_from(sorted(DRUGS)), max_size=5))
+    return [
+        {
+            "drug": code,
+            "daily_dose": draw(
+                st.one_of(
+                    st.integers(min_value=1, max_value=100_000),
+                    st.floats(min_value=0.001, max_value=100_000, allow_nan=False),
+                )
+            ),
+            "unit": DRUGS[code].unit,
+        }
+        for code in codes
+    ]
+
+
+def numbers(maximum: int):
+    return st.one_of(
+        st.integers(min_value=0, max_value=maximum),
+        st.floats(min_value=0, max_value=maximum, allow_nan=False, allow_infinity=False),
+    )
+
+
+valid_intakes = st.fixed_dictionaries(
+    {
+        "age": st.integers(min_value=0, max_value=120),
+        "pain_site": st.sampled_from(["low_back", "generalised", "other_msk"]),
+        "pain_duration_weeks": numbers(2600),
+    },
+    optional={
+        "neuropathic_pain": st.booleans(),
+        "radicular_signs": st.booleans(),
+        "red_flags": st.lists(st.sampled_from(RED_FLAG_CODES), unique=True, max_size=4),
+        "complex_problems": st.booleans(),
+        "activity_limitation": st.booleans(),
+        "work_status": st.sampled_from(
+            [None, "working", "sick_leave", "unemployed", "student", "retired", "other"]
+        ),
+        "trains_independently": st.sampled_from([True, False, None]),
+        "nonpharmacological_insufficient": st.booleans(),
+        "sleep_problems": st.booleans(),
+        "somatic_disease_flare": st.booleans(),
+        "medications": medications(),
+        "opioid_treatment_months": st.one_of(st.none(), numbers(1200)),
+        "startback": st.one_of(st.none(), st.lists(st.integers(0, 1), min_size=9, max_size=9)),
+    },
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(valid_intakes)
+def test_any_valid_intake_evaluates_with_every_guideline_once_and_sorted_alerts(data):
+    evaluation = evaluation_of(data)
+
+    assert [g.slug for g in evaluation.guidelines] == GUIDELINES
+    for result in evaluation.guidelines:
+        assert result.reasons
+        if not result.in_scope:
+            assert result.recommendations == []
+        for rec in result.recommendations:
+            assert rec.guideline == result.slug
+            assert rec.because
+    ranks = [LEVEL_RANK[alert.level] for alert in evaluation.alerts]
+    assert ranks == sorted(ranks)
+    daily_mme = evaluation.derived()["daily_mme"]
+    assert daily_mme is None or daily_mme >= 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(valid_intakes)
+def test_any_medication_warning_points_at_an_applying_recommendation_against_that_drug(data):
+    evaluation = evaluation_of(data)
+
+    applying_against = {
+        f"{r.guideline}/{r.slug}"
+        for g in evaluation.guidelines
+        for r in g.recommendations
+        if r.direction == "against"
+    }
+    current = {m["drug"] for m in data.get("medications", [])}
+    warned = alerts_with(evaluation, "current_medication_advised_against")
+    assert len(warned) == len(
+        {
+            drug
+            for drug in current
+            if any(drug in RECOMMENDATION_DRUGS[key] for key in applying_against)
+        }
+    )
+    for alert in warned:
+        assert alert.recommendation in applying_against
+        assert RECOMMENDATION_DRUGS[alert.recommendation] & current
+
+
+def test_supervised_exercise_says_training_habits_were_not_stated_when_left_blank():
+    rec = applied(evaluation_of(intake()), "generalised-pain/supervised-exercise")
+    assert rec.because == ["ikke oplyst, om patienten er vant til at træne selvstændigt"]
+    rec = applied(
+        evaluation_of(intake(trains_independently=False)), "generalised-pain/supervised-exercise"
+    )
+    assert rec.because == ["ikke vant til at træne selvstændigt"]
+
+
+def test_work_ability_names_the_patients_work_status():
+    rec = applied(evaluation_of(intake(work_status="working")), "generalised-pain/work-ability")
+    assert rec.because == ["arbejdssituation: i arbejde"]
+
+
+@pytest.mark.parametrize(("dose", "code"), [(40, "mme_50"), (60, "mme_90")])
+def test_mme_alerts_carry_the_not_for_switching_caveat(dose, code):
+    from recommendations.rules.drugs import MME_NOT_FOR_SWITCHING
+
+    evaluation = evaluation_of(intake(medications=[med("oxycodone", dose)]))
+    (alert,) = [a for a in evaluation.alerts if a.code == code]
+    assert alert.level == "warning"
+    assert MME_NOT_FOR_SWITCHING in alert.message
+    assert "CDC 2022" in alert.message
+
+
+def test_red_flag_alerts_come_from_the_ticked_flags_alone_critical_first():
+    from recommendations.rules import red_flag_alerts
+
+    alerts = red_flag_alerts(["fever", "cauda_equina_bladder", "not_a_flag"], CONTENT.red_flags)
+    assert [(a.code, a.level) for a in alerts] == [
+        ("cauda_equina_bladder", "critical"),
+        ("fever", "warning"),
+    ]
+    full = evaluation_of({**LOW_BACK, "red_flags": ["fever", "cauda_equina_bladder"]})
+    assert [a for a in full.alerts if a.code in {"fever", "cauda_equina_bladder"}] == alerts
