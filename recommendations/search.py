@@ -118,7 +118,7 @@ def _has_word_similar_to(word: str) -> RawSQL:
         "WHERE similarity(t.word, %s) >= %s))"
     )
     params = (word, TRIGRAM_MIN_SIMILARITY)
-    return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611
+    return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611 # nosec B611
 
 
 def _nearest_words(word: str) -> RawSQL:
@@ -130,7 +130,7 @@ def _nearest_words(word: str) -> RawSQL:
         "ORDER BY similarity(t.word, %s) DESC, t.word LIMIT 4)"
     )
     params = (word, SUGGESTION_MIN_SIMILARITY, word)
-    return RawSQL(sql, params, output_field=ArrayField(CharField()))  # noqa: S611
+    return RawSQL(sql, params, output_field=ArrayField(CharField()))  # noqa: S611 # nosec B611
 
 
 Rows = tuple[list[Hit], list[list[str]]]  # the hits, and per word the nearest content words

@@ -75,6 +75,9 @@ def test_edited_content_exported_and_loaded_into_an_empty_database_answers_the_s
     response = HearingResponse.objects.first()
     response.reply = "Arbejdsgruppens svar (test)."
     response.save()
+    # What identifies the response in the fixtures, read now: the flush below empties its rows.
+    hearing = response.hearing_round
+    hearing_key = (hearing.guideline.slug, hearing.slug, response.order)
     # An editor's check against the publication travels too (provenance.verified in the API).
     recommendation_verify(
         recommendation=Recommendation.objects.get(slug="paracetamol"),
@@ -91,11 +94,9 @@ def test_edited_content_exported_and_loaded_into_an_empty_database_answers_the_s
 
     assert read_api_answers() == before
     # By what identifies it in the fixtures: row ids start again in the emptied database.
-    hearing = response.hearing_round
+    guideline_slug, hearing_slug, order = hearing_key
     loaded = HearingResponse.objects.get(
-        hearing_round__guideline__slug=hearing.guideline.slug,
-        hearing_round__slug=hearing.slug,
-        order=response.order,
+        hearing_round__guideline__slug=guideline_slug, hearing_round__slug=hearing_slug, order=order
     )
     assert loaded.reply == "Arbejdsgruppens svar (test)."
     assert Recommendation.objects.get(slug="paracetamol").verified["by"] == "alice"
