@@ -89,7 +89,8 @@ def test_a_gp_searches_live_reads_a_recommendation_and_goes_back_to_its_guidelin
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     guideline = _reads_the_recommendation(page)
     page.get_by_role("link", name=f"← Tilbage til {guideline}").click()
-    expect(page.locator(".recs")).to_contain_text(title)
+    # A guideline with the source's own chapters has a list per chapter: one of them holds it.
+    expect(page.locator(".recs").filter(has_text=title)).to_have_count(1)
 
 
 def test_a_gp_does_the_same_with_the_keyboard_only(page):
