@@ -42,16 +42,8 @@ GUIDELINE_FIELDS = (
 RECOMMENDATION_FIELDS = (
     "slug",
     "order",
-    "title",
-    "strength",
-    "direction",
-    "certainty",
-    "certainty_note",
-    "rationale",
-    "update_note",
-    "source",
+    *RecommendationDraft.FIELDS,  # a recommendation's texts, the one list of them
     "source_ref",
-    "strength_source",
     "checklist",
     "drugs",
     "applies_when",
