@@ -1,5 +1,6 @@
 """The package map of docs/architecture.md holds: patients imports recommendations, never the
-reverse, and each patient feature's page reaches its result through the feature's service."""
+reverse, each patient feature's page reaches its result through the feature's service, and no
+page imports an API module."""
 
 import ast
 from pathlib import Path
@@ -36,3 +37,35 @@ def test_the_patient_pages_import_no_api_module():
         modules = imported_modules(ROOT / "patients" / feature / "views.py")
         assert f"patients.{feature}.api" not in modules
         assert f"patients.{feature}.services" in modules
+
+
+# How a module renders a page: Django's template shortcuts and responses.
+PAGE_RENDERING = {"django.shortcuts", "django.template.response", "django.template.loader"}
+
+
+def is_api_module(module: str) -> bool:
+    """Return whether a dotted module name is part of an API (`x.api`, `x.api.y`, `x.api_urls`)."""
+    return any(part == "api" or part.startswith("api_") for part in module.split("."))
+
+
+def page_modules() -> list[Path]:
+    """Return the modules outside the APIs that render HTML pages."""
+    return [
+        path
+        for package in ("recommendations", "patients")
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if "migrations" not in path.parts
+        and not is_api_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
+        and imported_modules(path) & PAGE_RENDERING
+    ]
+
+
+def test_no_page_imports_an_api_module():
+    pages = page_modules()
+    assert ROOT / "patients" / "intake" / "views.py" in pages  # the rule finds the pages
+    assert ROOT / "recommendations" / "views.py" in pages
+    imports = {
+        str(path.relative_to(ROOT)): sorted(m for m in imported_modules(path) if is_api_module(m))
+        for path in pages
+    }
+    assert {path: modules for path, modules in imports.items() if modules} == {}

@@ -43,8 +43,8 @@ from patients.cds.fhir_values import (
     PREFETCH_STATEMENTS,
     FhirError,
 )
-from recommendations.api.errors import errors_flatten
 from recommendations.api.throttling import CdsRateThrottle
+from recommendations.field_errors import errors_flatten
 from recommendations.selectors import rules_content
 
 from ..intake.prefill import prefill_token_make

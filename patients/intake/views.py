@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from rest_framework.exceptions import ValidationError
 
-from recommendations.api.errors import errors_flatten
 from recommendations.content import startback_notice
+from recommendations.field_errors import errors_flatten
 from recommendations.htmx import HtmxHttpRequest
 from recommendations.models import RedFlagCategory
 from recommendations.numbers import danish_number

@@ -27,7 +27,7 @@ from patients.opioids.plan_types import (
     TARGET_DAILY_DOSE_DEFAULT,
 )
 from recommendations import selectors
-from recommendations.api.errors import errors_flatten
+from recommendations.field_errors import errors_flatten
 from recommendations.forms import (
     MEDICATION_ROWS_MAX,
     MEDICATION_ROWS_MIN,

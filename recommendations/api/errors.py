@@ -6,9 +6,9 @@ from drf_spectacular.utils import inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from ..field_errors import NON_FIELD, errors_flatten
 from .parsers import TOO_DEEP
 
-NON_FIELD = "non_field_errors"
 THROTTLED_ERROR = "For mange kald fra denne adresse. Prøv igen om {wait} sekunder."
 # The body's message for JSON nested too deeply (parsers.JSONParser raises the ParseError).
 TOO_DEEP_ERROR = f"Kroppen er ikke gyldig JSON: {TOO_DEEP}"
@@ -25,32 +25,6 @@ ErrorSerializer = inline_serializer(
     "Errors",
     {"errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField()))},
 )
-
-
-def errors_flatten(detail, prefix: str = "") -> dict[str, list[str]]:
-    """Return DRF error detail as {field: [message]}, nested fields as "medications[1].unit"."""
-    if isinstance(detail, dict):
-        flat: dict[str, list[str]] = {}
-        for key, value in detail.items():
-            if isinstance(key, int):  # DRF keys a list's item errors by index
-                name = f"{prefix}[{key}]"
-            elif not prefix:
-                name = key
-            else:
-                name = prefix if key == NON_FIELD else f"{prefix}.{key}"
-            for field, messages in errors_flatten(value, name).items():
-                flat.setdefault(field, []).extend(messages)
-        return flat
-    if isinstance(detail, list):
-        if any(isinstance(item, (dict, list)) for item in detail):
-            flat = {}
-            for index, item in enumerate(detail):
-                if item:
-                    for field, messages in errors_flatten(item, f"{prefix}[{index}]").items():
-                        flat.setdefault(field, []).extend(messages)
-            return flat
-        return {prefix or NON_FIELD: [str(item) for item in detail]}
-    return {prefix or "detail": [str(detail)]}
 
 
 def exception_handler(exc, context):
