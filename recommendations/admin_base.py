@@ -30,3 +30,14 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+class ServiceWrittenAdmin(admin.ModelAdmin):
+    """Rows that only the services write (audit events, card feedback): listed, never added or
+    changed by hand."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
