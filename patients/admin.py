@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from recommendations.admin_base import ServiceWrittenAdmin
+
 from .models import CardFeedback
 from .selectors import card_feedback_summary
 
 
 @admin.register(CardFeedback)
-class CardFeedbackAdmin(admin.ModelAdmin):
+class CardFeedbackAdmin(ServiceWrittenAdmin):
     """Feedback from record systems on nkr's CDS Hooks cards, read-only.
 
     The list page opens with a table per recommendation: how often its card was accepted and
@@ -18,12 +20,6 @@ class CardFeedbackAdmin(admin.ModelAdmin):
     list_filter = ["kind", "outcome", "reason_code"]
     search_fields = ["subject"]
     date_hierarchy = "outcome_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
         extra_context = {**(extra_context or {}), "feedback_summary": card_feedback_summary()}

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from recommendations import live_content
-from recommendations.admin_base import ReadOnlyInline, _admin_link
+from recommendations.admin_base import ReadOnlyInline, ServiceWrittenAdmin, admin_link
 
 from . import admin_recommendation  # noqa: F401  (registers RecommendationAdmin on import)
 from .admin_forms import (
@@ -130,7 +130,7 @@ class HearingResponseLinkInline(admin.TabularInline):
     def edit_recommendation(self, link: HearingResponseLink) -> str:
         if not link.pk:
             return ""
-        return _admin_link(link.recommendation, _("Redigér anbefalingen"))
+        return admin_link(link.recommendation, _("Redigér anbefalingen"))
 
 
 @admin.register(HearingResponse)
@@ -166,20 +166,14 @@ class HearingRoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """The audit trail, read-only: written by the services, never by hand."""
+class AuditEventAdmin(ServiceWrittenAdmin):
+    """The audit trail, read-only: written by the services, never by hand (nor deleted)."""
 
     list_display = ["at", "action", "subject", "version", "username", "change_reason"]
     list_filter = ["action"]
     search_fields = ["subject", "username", "change_reason"]
     list_select_related = ["recommendation__guideline"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

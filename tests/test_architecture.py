@@ -69,3 +69,18 @@ def test_no_page_imports_an_api_module():
         for path in pages
     }
     assert {path: modules for path, modules in imports.items() if modules} == {}
+
+
+def test_no_patients_module_imports_another_modules_private_name():
+    # A name another module uses is part of its module's interface, and says so by its name.
+    private = {
+        f"{path.relative_to(ROOT)}: {node.module}.{alias.name}"
+        for folder in (ROOT / "patients", ROOT / "tests" / "patients")
+        for path in folder.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom)
+        and (node.level or (node.module or "").startswith("patients"))
+        for alias in node.names
+        if alias.name.startswith("_") and alias.name != "_"
+    }
+    assert private == set()

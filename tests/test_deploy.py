@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from nkr.settings import envint, envrate
+from nkr.env import envint, envrate
 
 ROOT = Path(__file__).resolve().parent.parent
 ISSUERS = {"https://ehr.example.dk": {"jwks_url": "https://ehr.example.dk/.well-known/jwks.json"}}

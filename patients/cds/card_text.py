@@ -62,7 +62,7 @@ def _date(value) -> str:
     return value.strftime("%d.%m.%Y")
 
 
-def _plural(n: int, one: str, many: str) -> str:
+def plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
@@ -141,7 +141,7 @@ def _mme_line(evaluation: Evaluation | None) -> str | None:
     return f"Morfinækvivalent: ikke beregnet; døgndosis ukendt for {md(drugs)}"
 
 
-def _facts_block(
+def facts_block(
     record: Record, draft: IntakeDraft, ctx: "CardContext", evaluation: Evaluation | None = None
 ) -> str:
     lines = record_lines(record, draft, ctx.red_flags)
@@ -153,7 +153,7 @@ def _facts_block(
     return "\n".join(parts)
 
 
-def _tool_links(guideline: str, ctx: "CardContext") -> tuple[dict, ...]:
+def tool_links(guideline: str, ctx: "CardContext") -> tuple[dict, ...]:
     """Return links to nkr's tools for a guideline's card: the taper planner for tapering.
 
     The planner opens empty: the dose is entered there, so no patient fact goes into a URL.
@@ -165,11 +165,11 @@ def _tool_links(guideline: str, ctx: "CardContext") -> tuple[dict, ...]:
     )
 
 
-def _prefill_link(url: str) -> tuple[dict, ...]:
+def prefill_link(url: str) -> tuple[dict, ...]:
     return ({"label": PREFILL_LABEL, "url": url, "type": "absolute"},) if url else ()
 
 
-def _short(prefix: str, message: str) -> str:
+def summary_short(prefix: str, message: str) -> str:
     """Return prefix + message if it fits, else cut at the message's first colon, else cut."""
     if len(prefix + message) <= SUMMARY_MAX:
         return prefix + message
@@ -207,5 +207,5 @@ def rationale_excerpt(rationale: str, limit: int = RATIONALE_MAX) -> str:
     return fit(excerpt, limit)
 
 
-def _sentences(parts: Sequence[str]) -> str:
+def sentences_joined(parts: Sequence[str]) -> str:
     return " ".join(part if part.endswith(".") else f"{part}." for part in parts)

@@ -10,14 +10,14 @@ pre-filled with what was known.
 from collections.abc import Sequence
 
 from patients.cds.card_text import (
-    _facts_block,
-    _plural,
-    _prefill_link,
-    _sentences,
-    _tool_links,
+    facts_block,
     fit,
     md,
+    plural,
+    prefill_link,
     rationale_excerpt,
+    sentences_joined,
+    tool_links,
 )
 from patients.cds.card_types import (
     NO_RECOMMENDATION,
@@ -35,7 +35,7 @@ from patients.cds.card_types import (
     DraftResult,
 )
 from patients.cds.fhir_findings import ConditionFinding, Record
-from patients.cds.safety_cards import _medication_card, _red_flag_cards
+from patients.cds.safety_cards import medication_card, red_flag_cards
 from recommendations.provenance import PICO_DOSES_NOTE
 from recommendations.rules.conditions import VALUE_LABELS
 from recommendations.rules.evaluate import APPLIES_TO_ALL
@@ -48,7 +48,7 @@ def _guideline_summary(title: str, recs, unknown: Sequence[str]) -> str:
     else:
         up = sum(1 for rec in recs if rec.direction == "for")
         head = (
-            f"{title}: {_plural(n, 'anbefaling', 'anbefalinger')} gælder ({up} for, {n - up} imod)"
+            f"{title}: {plural(n, 'anbefaling', 'anbefalinger')} gælder ({up} for, {n - up} imod)"
         )
     if unknown:
         with_unknown = f"{head} – {', '.join(unknown)}"
@@ -72,7 +72,7 @@ def _guideline_cards(
             seen.add(guideline.slug)
             recs = guideline.recommendations
             lines = [
-                f"**{_plural(len(recs), 'anbefaling gælder', 'anbefalinger gælder')}** "
+                f"**{plural(len(recs), 'anbefaling gælder', 'anbefalinger gælder')}** "
                 "ud fra journalens oplysninger:",
                 "",
             ]
@@ -106,9 +106,9 @@ def _guideline_cards(
                     lines.append(f"  *Bemærk:* {md(note)}")
             lines += [
                 "",
-                f"**Målgruppe:** {md(_sentences(guideline.reasons))}",
+                f"**Målgruppe:** {md(sentences_joined(guideline.reasons))}",
                 "",
-                _facts_block(record, draft, ctx, result.evaluation),
+                facts_block(record, draft, ctx, result.evaluation),
                 "",
                 NOT_IN_RECORDS,
                 "",
@@ -121,7 +121,7 @@ def _guideline_cards(
                     indicator="info",
                     detail="\n".join(lines),
                     source={"label": guideline.title, "url": ctx.absolute(guideline.url)},
-                    links=(*_prefill_link(result.prefill_url), *_tool_links(guideline.slug, ctx)),
+                    links=(*prefill_link(result.prefill_url), *tool_links(guideline.slug, ctx)),
                     subjects=tuple(f"{rec.guideline}/{rec.slug}" for rec in recs),
                     guideline=guideline.slug,
                 )
@@ -159,7 +159,7 @@ def _incomplete_cards(
                 "",
                 NO_RECOMMENDATION.format(why=WHY_INCOMPLETE),
                 "",
-                _facts_block(record, draft, ctx),
+                facts_block(record, draft, ctx),
             ]
         )
         cards.append(
@@ -169,7 +169,7 @@ def _incomplete_cards(
                 indicator="info",
                 detail=detail,
                 source={"label": SOURCE_LABEL, "url": ctx.absolute("/")},
-                links=_prefill_link(result.prefill_url),
+                links=prefill_link(result.prefill_url),
                 subjects=tuple(draft.missing),
             )
         )
@@ -202,7 +202,7 @@ def _not_in_scope_card(
         for guideline in result.evaluation.out_of_scope:
             lines.append(
                 f"- [{md(guideline.title)}]({ctx.absolute(guideline.url)}): "
-                f"{md(_sentences(guideline.reasons))}"
+                f"{md(sentences_joined(guideline.reasons))}"
             )
     what = ", ".join(dict.fromkeys(record_what)) or "Smerter"
     first = evaluated[0]
@@ -213,7 +213,7 @@ def _not_in_scope_card(
         "",
         NO_RECOMMENDATION.format(why=WHY_NOT_IN_SCOPE),
         "",
-        _facts_block(record, first.draft, ctx, first.evaluation),
+        facts_block(record, first.draft, ctx, first.evaluation),
     ]
     return [
         Card(
@@ -224,7 +224,7 @@ def _not_in_scope_card(
             indicator="info",
             detail="\n".join(lines),
             source={"label": SOURCE_LABEL, "url": ctx.absolute("/")},
-            links=_prefill_link(first.prefill_url),
+            links=prefill_link(first.prefill_url),
             subjects=tuple(
                 dict.fromkeys(g.slug for r in evaluated for g in r.evaluation.out_of_scope)
             ),
@@ -276,7 +276,7 @@ def _no_pain_code_card(record: Record, ctx: CardContext, prefill_url: str) -> li
             indicator="info",
             detail=detail,
             source=source,
-            links=_prefill_link(prefill_url),
+            links=prefill_link(prefill_url),
             subjects=tuple(dict.fromkeys(code for code in record.red_flags)),
         )
     ]
@@ -290,14 +290,14 @@ def cards_build(*, record: Record, results: Sequence[DraftResult], ctx: CardCont
         # Not a pain patient as far as the record tells: nothing to say, unless it holds an
         # urgent red-flag diagnosis.
         return _no_pain_code_card(record, ctx, prefill)
-    red_flags = _red_flag_cards(record, ctx, prefill)
+    red_flags = red_flag_cards(record, ctx, prefill)
     critical = [card for card in red_flags if card.indicator == "critical"]
     others = [card for card in red_flags if card.indicator != "critical"]
     guideline_cards = _guideline_cards(record, results, ctx)
     return [
         *critical,
         *others,
-        *_medication_card(results, ctx),
+        *medication_card(results, ctx),
         *guideline_cards,
         # A red-flag card already says why the guidelines wait: no second card for it.
         *([] if guideline_cards or red_flags else _not_in_scope_card(record, results, ctx)),

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from patients.cds.fhir_findings import ConditionFinding, MedicationFinding, Record, SiteFinding
-from patients.cds.fhir_medications import _medication
+from patients.cds.fhir_medications import medication_finding
 from patients.cds.fhir_tables import condition_rule
 from patients.cds.fhir_values import (
     EXCLUDED_VERIFICATION_STATUS,
@@ -31,15 +31,15 @@ from patients.cds.fhir_values import (
     PREFETCH_STATEMENTS,
     RESOURCE_TYPE_ERROR,
     FhirError,
-    _bundle_resources,
-    _check_subject,
-    _codings,
-    _Context,
-    _get,
-    _label,
-    _status_code,
+    ReadContext,
+    bundle_resources,
+    codings_read,
     fhir_date,
     fhir_date_latest,
+    field_get,
+    resource_label,
+    status_code_read,
+    subject_check,
 )
 from recommendations.intake_input import (
     AGE_MAX,
@@ -48,7 +48,7 @@ from recommendations.intake_input import (
 from recommendations.rules.drugs import drug_table
 
 
-def _patient(resource: Any, ctx: _Context) -> tuple[int | None, str]:
+def _patient(resource: Any, ctx: ReadContext) -> tuple[int | None, str]:
     path = f"prefetch.{PREFETCH_PATIENT}"
     if resource is None:
         return None, "alder ukendt (journalen sendte ingen patient)"
@@ -59,7 +59,7 @@ def _patient(resource: Any, ctx: _Context) -> tuple[int | None, str]:
         raise FhirError(
             path, RESOURCE_TYPE_ERROR.format(where=path, expected="Patient", got=repr(got))
         )
-    label = _label(resource, "Patient")
+    label = resource_label(resource, "Patient")
     rid = resource.get("id")
     if rid is not None and rid != ctx.patient_id:
         raise FhirError(
@@ -88,7 +88,7 @@ def _onset(resource: dict, *, label: str, path: str) -> tuple[date | None, str, 
     if "onsetDateTime" in resource:
         raw, field_name = resource["onsetDateTime"], "onsetDateTime"
     else:
-        period = _get(resource, "onsetPeriod", dict, resource=label, path=path)
+        period = field_get(resource, "onsetPeriod", dict, resource=label, path=path)
         if not period or "start" not in period:
             if any(key in resource for key in ("onsetAge", "onsetRange", "onsetString")):
                 return None, "debut ikke angivet som dato", None
@@ -100,18 +100,18 @@ def _onset(resource: dict, *, label: str, path: str) -> tuple[date | None, str, 
     return None, "debut kun angivet som år eller måned", fhir_date_latest(raw)
 
 
-def _conditions(bundle: Any, ctx: _Context) -> list[ConditionFinding]:
+def _conditions(bundle: Any, ctx: ReadContext) -> list[ConditionFinding]:
     findings = []
-    for resource, path in _bundle_resources(bundle, key=PREFETCH_CONDITIONS, ctx=ctx):
+    for resource, path in bundle_resources(bundle, key=PREFETCH_CONDITIONS, ctx=ctx):
         if resource.get("resourceType") != "Condition":
             continue  # OperationOutcome warnings and included resources
-        label = _label(resource, "Condition")
-        _check_subject(resource, "subject", label=label, path=path, ctx=ctx)
-        clinical = _status_code(resource, "clinicalStatus", label=label, path=path)
-        verification = _status_code(resource, "verificationStatus", label=label, path=path)
+        label = resource_label(resource, "Condition")
+        subject_check(resource, "subject", label=label, path=path, ctx=ctx)
+        clinical = status_code_read(resource, "clinicalStatus", label=label, path=path)
+        verification = status_code_read(resource, "verificationStatus", label=label, path=path)
         if clinical in INACTIVE_CLINICAL_STATUS or verification in EXCLUDED_VERIFICATION_STATUS:
             continue
-        codings = _codings(
+        codings = codings_read(
             resource.get("code"), resource=label, field_name="code", path=f"{path}.code"
         )
         rules = []
@@ -183,7 +183,7 @@ def _one_per_drug(findings: list[MedicationFinding]) -> list[MedicationFinding]:
 
 
 def _medications(
-    statements: Any, requests: Any, ctx: _Context
+    statements: Any, requests: Any, ctx: ReadContext
 ) -> tuple[list[MedicationFinding], list[str]]:
     found: dict[str, list[MedicationFinding]] = {}
     notes: list[str] = []
@@ -191,10 +191,10 @@ def _medications(
         ("MedicationStatement", statements, PREFETCH_STATEMENTS),
         ("MedicationRequest", requests, PREFETCH_REQUESTS),
     ):
-        for resource, path in _bundle_resources(bundle, key=key, ctx=ctx):
+        for resource, path in bundle_resources(bundle, key=key, ctx=ctx):
             if resource.get("resourceType") != kind:
                 continue
-            result = _medication(resource, kind=kind, path=path, ctx=ctx)
+            result = medication_finding(resource, kind=kind, path=path, ctx=ctx)
             if isinstance(result, str):
                 notes.append(result)
             elif result is not None:
@@ -211,7 +211,7 @@ def record_read(*, prefetch: Any, patient_id: str, today: date) -> Record:
     """Return what the prefetched FHIR says about the patient; raise FhirError if malformed."""
     if not isinstance(prefetch, dict):
         raise FhirError("prefetch", PREFETCH_NOT_AN_OBJECT_ERROR)
-    ctx = _Context(today=today, patient_id=patient_id)
+    ctx = ReadContext(today=today, patient_id=patient_id)
     age, age_note = _patient(prefetch.get(PREFETCH_PATIENT), ctx)
     conditions = _conditions(prefetch.get(PREFETCH_CONDITIONS), ctx)
     medications, notes = _medications(

@@ -7,20 +7,20 @@ from typing import Any
 from patients.cds.fhir_findings import MedicationFinding
 from patients.cds.fhir_tables import MedicationRule, mapping_table, medication_rule
 from patients.cds.fhir_values import (
-    _TIME,
     CURRENT_MEDICATION_STATUS,
+    FHIR_TIME,
     OPIOID_ATC_PREFIXES,
     ORDER_INTENTS,
     TIME_ERROR,
     FhirError,
-    _check_subject,
-    _codings,
-    _Context,
-    _get,
-    _label,
-    _number,
-    _typed,
+    ReadContext,
+    codings_read,
     fhir_date,
+    field_get,
+    number_read,
+    resource_label,
+    subject_check,
+    typed_value,
 )
 from recommendations.intake_input import (
     DOSE_MAX,
@@ -35,14 +35,14 @@ class _Unknown(Exception):
 
 
 def _quantity(qty: Any, *, label: str, field_name: str, path: str) -> tuple[float, str]:
-    qty = _typed(qty, dict, resource=label, field_name=field_name, path=path)
+    qty = typed_value(qty, dict, resource=label, field_name=field_name, path=path)
     if "value" not in qty:
         raise _Unknown("dosis uden tal")
-    value = _number(
+    value = number_read(
         qty["value"], resource=label, field_name=f"{field_name}.value", path=f"{path}.value"
     )
     for key in ("unit", "code", "system"):
-        _get(qty, key, str, resource=label, path=path, where=field_name)
+        field_get(qty, key, str, resource=label, path=path, where=field_name)
     table = mapping_table()
     unit = qty.get("code") if qty.get("system") in table.ucum_uris else None
     return value, (unit or qty.get("unit") or "").strip()
@@ -79,9 +79,11 @@ def _dose_amount(
     dosage: dict, rule: MedicationRule, medication: dict | None, *, label: str, path: str
 ) -> float:
     """Return one dose in mg (or the patch rate in mcg/h)."""
-    entries = _get(dosage, "doseAndRate", list, resource=label, path=path, where="dosage") or []
+    entries = (
+        field_get(dosage, "doseAndRate", list, resource=label, path=path, where="dosage") or []
+    )
     for index, entry in enumerate(entries):
-        _typed(
+        typed_value(
             entry,
             dict,
             resource=label,
@@ -121,7 +123,7 @@ def _check_texts(
     """Raise FhirError unless every item is a text (matching `pattern`, if given)."""
     for index, value in enumerate(values):
         where, at = f"{field_name}[{index}]", f"{path}[{index}]"
-        _typed(value, str, resource=resource, field_name=where, path=at)
+        typed_value(value, str, resource=resource, field_name=where, path=at)
         if pattern is not None and not pattern.fullmatch(value):
             raise FhirError(at, TIME_ERROR.format(resource=resource, field=where, value=value))
 
@@ -130,24 +132,28 @@ def _per_day(timing: Any, *, label: str, path: str) -> float:
     """Return how many doses a day a Timing gives."""
     if timing is None:
         raise _Unknown("ingen doseringstidspunkter")
-    timing = _typed(timing, dict, resource=label, field_name="dosage.timing", path=path)
+    timing = typed_value(timing, dict, resource=label, field_name="dosage.timing", path=path)
     table = mapping_table()
-    repeat = _get(timing, "repeat", dict, resource=label, path=path, where="dosage.timing") or {}
+    repeat = (
+        field_get(timing, "repeat", dict, resource=label, path=path, where="dosage.timing") or {}
+    )
     where = "dosage.timing.repeat"
     rpath = f"{path}.repeat"
     # FHIR primitives are checked where they are read: a list where a code belongs is
     # malformed FHIR (400), not a dose we cannot work out.
-    period_unit = _get(repeat, "periodUnit", str, resource=label, path=rpath, where=where)
-    week_days = _get(repeat, "dayOfWeek", list, resource=label, path=rpath, where=where)
-    when = _get(repeat, "when", list, resource=label, path=rpath, where=where) or []
-    time_of_day = _get(repeat, "timeOfDay", list, resource=label, path=rpath, where=where) or []
+    period_unit = field_get(repeat, "periodUnit", str, resource=label, path=rpath, where=where)
+    week_days = field_get(repeat, "dayOfWeek", list, resource=label, path=rpath, where=where)
+    when = field_get(repeat, "when", list, resource=label, path=rpath, where=where) or []
+    time_of_day = (
+        field_get(repeat, "timeOfDay", list, resource=label, path=rpath, where=where) or []
+    )
     _check_texts(when, resource=label, field_name=f"{where}.when", path=f"{rpath}.when")
     _check_texts(
         time_of_day,
         resource=label,
         field_name=f"{where}.timeOfDay",
         path=f"{rpath}.timeOfDay",
-        pattern=_TIME,
+        pattern=FHIR_TIME,
     )
     if "frequencyMax" in repeat or "periodMax" in repeat:
         raise _Unknown("dosering angivet som interval")
@@ -156,11 +162,11 @@ def _per_day(timing: Any, *, label: str, path: str) -> float:
     period = repeat.get("period")
     frequency = repeat.get("frequency")
     if frequency is not None:
-        frequency = _number(
+        frequency = number_read(
             frequency, resource=label, field_name=f"{where}.frequency", path=f"{rpath}.frequency"
         )
     if period is not None:
-        period = _number(
+        period = number_read(
             period, resource=label, field_name=f"{where}.period", path=f"{rpath}.period"
         )
         days = table.period_days.get(period_unit)
@@ -172,7 +178,7 @@ def _per_day(timing: Any, *, label: str, path: str) -> float:
     if times and frequency is None:
         return float(len(times))
     if frequency is None:
-        codings = _codings(
+        codings = codings_read(
             timing.get("code"), resource=label, field_name="dosage.timing.code", path=path
         )
         for coding in codings:
@@ -199,8 +205,10 @@ def _daily_dose(
     total = 0.0
     for index, dosage in enumerate(dosages):
         dpath = f"{path}[{index}]"
-        dosage = _typed(dosage, dict, resource=label, field_name=f"dosage[{index}]", path=dpath)
-        as_needed = _get(
+        dosage = typed_value(
+            dosage, dict, resource=label, field_name=f"dosage[{index}]", path=dpath
+        )
+        as_needed = field_get(
             dosage, "asNeededBoolean", bool, resource=label, path=dpath, where=f"dosage[{index}]"
         )
         if as_needed or "asNeededCodeableConcept" in dosage:
@@ -218,11 +226,11 @@ def _daily_dose(
     return total
 
 
-def _medication_resource(resource: dict, *, ctx: _Context, label: str, path: str) -> dict | None:
-    reference = _get(resource, "medicationReference", dict, resource=label, path=path)
+def _medication_resource(resource: dict, *, ctx: ReadContext, label: str, path: str) -> dict | None:
+    reference = field_get(resource, "medicationReference", dict, resource=label, path=path)
     if not reference:
         return None
-    ref = _get(
+    ref = field_get(
         reference,
         "reference",
         str,
@@ -237,28 +245,28 @@ def _medication_resource(resource: dict, *, ctx: _Context, label: str, path: str
     return ctx.included.get(ref) or ctx.included.get(ref.split("/_history")[0])
 
 
-def _medication(
-    resource: dict, *, kind: str, path: str, ctx: _Context
+def medication_finding(
+    resource: dict, *, kind: str, path: str, ctx: ReadContext
 ) -> MedicationFinding | str | None:
     """Return the finding for one medication resource, a note if it is not recognised, or None."""
-    label = _label(resource, kind)
-    contained = _get(resource, "contained", list, resource=label, path=path) or []
+    label = resource_label(resource, kind)
+    contained = field_get(resource, "contained", list, resource=label, path=path) or []
     ctx.contained = {
         c["id"]: c for c in contained if isinstance(c, dict) and isinstance(c.get("id"), str)
     }
-    _check_subject(resource, "subject", label=label, path=path, ctx=ctx)
-    status = _get(resource, "status", str, resource=label, path=path)
+    subject_check(resource, "subject", label=label, path=path, ctx=ctx)
+    status = field_get(resource, "status", str, resource=label, path=path)
     if status is not None and status not in CURRENT_MEDICATION_STATUS:
         return None
     medication = _medication_resource(resource, ctx=ctx, label=label, path=path)
-    codings = _codings(
+    codings = codings_read(
         resource.get("medicationCodeableConcept"),
         resource=label,
         field_name="medicationCodeableConcept",
         path=f"{path}.medicationCodeableConcept",
     )
     if medication is not None:
-        codings += _codings(
+        codings += codings_read(
             medication.get("code"),
             resource=label,
             field_name="medication.code",
@@ -285,7 +293,7 @@ def _medication(
         return None
     name = drug_table()[rule.drug].name if rule.drug else rule.display
     if kind == "MedicationRequest":
-        intent = _get(resource, "intent", str, resource=label, path=path)
+        intent = field_get(resource, "intent", str, resource=label, path=path)
         if intent not in ORDER_INTENTS:
             # A proposal or a plan is not an order: the patient may never have got the drug.
             what = f"intent {intent!r}" if intent else "ingen intent"
@@ -293,10 +301,10 @@ def _medication(
                 f"{name} ({atc}), {label}: {what} er ikke en ordination; indgår ikke i vurderingen"
             )
     if kind == "MedicationStatement":
-        dosages = _get(resource, "dosage", list, resource=label, path=path) or []
+        dosages = field_get(resource, "dosage", list, resource=label, path=path) or []
         since = _medication_start_statement(resource, label=label, path=path)
     else:
-        dosages = _get(resource, "dosageInstruction", list, resource=label, path=path) or []
+        dosages = field_get(resource, "dosageInstruction", list, resource=label, path=path) or []
         since = None
         if "authoredOn" in resource:
             since = fhir_date(
@@ -335,10 +343,10 @@ def _dosage_ends(dosages: list, *, label: str, path: str, today: date) -> list[d
             continue  # the dose reader names it as malformed
         dpath = f"{path}[{index}].timing"
         where = f"dosage[{index}].timing"
-        timing = _get(dosage, "timing", dict, resource=label, path=f"{path}[{index}]") or {}
-        repeat = _get(timing, "repeat", dict, resource=label, path=dpath, where=where) or {}
+        timing = field_get(dosage, "timing", dict, resource=label, path=f"{path}[{index}]") or {}
+        repeat = field_get(timing, "repeat", dict, resource=label, path=dpath, where=where) or {}
         rpath, where = f"{dpath}.repeat", f"{where}.repeat"
-        bounds = _get(repeat, "boundsPeriod", dict, resource=label, path=rpath, where=where)
+        bounds = field_get(repeat, "boundsPeriod", dict, resource=label, path=rpath, where=where)
         if not bounds or "end" not in bounds:
             continue
         end = fhir_date(
@@ -360,7 +368,7 @@ def _medication_start_statement(resource: dict, *, label: str, path: str) -> dat
             field_name="effectiveDateTime",
             path=f"{path}.effectiveDateTime",
         )
-    period = _get(resource, "effectivePeriod", dict, resource=label, path=path)
+    period = field_get(resource, "effectivePeriod", dict, resource=label, path=path)
     if period and "start" in period:
         return fhir_date(
             period["start"],

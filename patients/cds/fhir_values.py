@@ -55,7 +55,7 @@ _FHIR_DATE = re.compile(
 )
 
 # FHIR R4 time: hh:mm:ss within the day.
-_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?")
+FHIR_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?")
 
 
 class FhirError(ValueError):
@@ -71,14 +71,14 @@ class FhirError(ValueError):
 
 
 @dataclass
-class _Context:
+class ReadContext:
     today: date
     patient_id: str
     contained: dict[str, dict] = field(default_factory=dict)
     included: dict[str, dict] = field(default_factory=dict)  # "Medication/x" -> resource
 
 
-def _typed(value: Any, expected: type, *, resource: str, field_name: str, path: str) -> Any:
+def typed_value(value: Any, expected: type, *, resource: str, field_name: str, path: str) -> Any:
     if not isinstance(value, expected):
         raise FhirError(
             path,
@@ -89,13 +89,13 @@ def _typed(value: Any, expected: type, *, resource: str, field_name: str, path: 
     return value
 
 
-def _get(obj: dict, key: str, expected: type, *, resource: str, path: str, where: str = ""):
+def field_get(obj: dict, key: str, expected: type, *, resource: str, path: str, where: str = ""):
     """Return obj[key] checked to be `expected`, or None when it is absent."""
     value = obj.get(key)
     if value is None:
         return None
     name = f"{where}.{key}" if where else key
-    return _typed(value, expected, resource=resource, field_name=name, path=f"{path}.{key}")
+    return typed_value(value, expected, resource=resource, field_name=name, path=f"{path}.{key}")
 
 
 def _finite(value: int | float) -> bool:
@@ -105,7 +105,7 @@ def _finite(value: int | float) -> bool:
         return False
 
 
-def _number(value: Any, *, resource: str, field_name: str, path: str) -> float:
+def number_read(value: Any, *, resource: str, field_name: str, path: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not _finite(value):
         raise FhirError(path, NUMBER_ERROR.format(resource=resource, field=field_name, value=value))
     if value < 0:
@@ -144,36 +144,42 @@ def fhir_date(value: Any, *, resource: str, field_name: str, path: str) -> date 
         ) from None
 
 
-def _label(resource: dict, resource_type: str) -> str:
+def resource_label(resource: dict, resource_type: str) -> str:
     rid = resource.get("id")
     return f"{resource_type}/{rid}" if isinstance(rid, str) and rid else resource_type
 
 
-def _codings(concept: Any, *, resource: str, field_name: str, path: str) -> list[dict]:
+def codings_read(concept: Any, *, resource: str, field_name: str, path: str) -> list[dict]:
     if concept is None:
         return []
-    concept = _typed(concept, dict, resource=resource, field_name=field_name, path=path)
-    codings = _get(concept, "coding", list, resource=resource, path=path, where=field_name)
+    concept = typed_value(concept, dict, resource=resource, field_name=field_name, path=path)
+    codings = field_get(concept, "coding", list, resource=resource, path=path, where=field_name)
     result = []
     for index, coding in enumerate(codings or []):
         where = f"{field_name}.coding[{index}]"
-        coding = _typed(coding, dict, resource=resource, field_name=where, path=f"{path}[{index}]")
+        coding = typed_value(
+            coding, dict, resource=resource, field_name=where, path=f"{path}[{index}]"
+        )
         for key in ("system", "code", "display"):
-            _get(coding, key, str, resource=resource, path=f"{path}.coding[{index}]", where=where)
+            field_get(
+                coding, key, str, resource=resource, path=f"{path}.coding[{index}]", where=where
+            )
         result.append(coding)
     return result
 
 
-def _status_code(resource: dict, key: str, *, label: str, path: str) -> str | None:
-    codings = _codings(resource.get(key), resource=label, field_name=key, path=f"{path}.{key}")
+def status_code_read(resource: dict, key: str, *, label: str, path: str) -> str | None:
+    codings = codings_read(resource.get(key), resource=label, field_name=key, path=f"{path}.{key}")
     return next((c["code"] for c in codings if c.get("code")), None)
 
 
-def _check_subject(resource: dict, key: str, *, label: str, path: str, ctx: _Context) -> None:
-    subject = _get(resource, key, dict, resource=label, path=path)
+def subject_check(resource: dict, key: str, *, label: str, path: str, ctx: ReadContext) -> None:
+    subject = field_get(resource, key, dict, resource=label, path=path)
     if not subject:
         return
-    reference = _get(subject, "reference", str, resource=label, path=f"{path}.{key}", where=key)
+    reference = field_get(
+        subject, "reference", str, resource=label, path=f"{path}.{key}", where=key
+    )
     if reference and "Patient/" in reference:
         # A versioned reference (Patient/pt-1/_history/3) still names the same patient.
         if not reference.split("/_history/")[0].endswith(f"Patient/{ctx.patient_id}"):
@@ -188,7 +194,7 @@ def _check_subject(resource: dict, key: str, *, label: str, path: str, ctx: _Con
             )
 
 
-def _bundle_resources(bundle: Any, *, key: str, ctx: _Context) -> list[tuple[dict, str]]:
+def bundle_resources(bundle: Any, *, key: str, ctx: ReadContext) -> list[tuple[dict, str]]:
     """Return (resource, path) for each entry of a searchset Bundle prefetched under `key`."""
     path = f"prefetch.{key}"
     if bundle is None:
@@ -198,7 +204,7 @@ def _bundle_resources(bundle: Any, *, key: str, ctx: _Context) -> list[tuple[dic
         raise FhirError(
             path, RESOURCE_TYPE_ERROR.format(where=path, expected="Bundle", got=repr(got))
         )
-    entries = _get(bundle, "entry", list, resource="Bundle", path=path) or []
+    entries = field_get(bundle, "entry", list, resource="Bundle", path=path) or []
     if len(entries) > MAX_BUNDLE_ENTRIES:
         raise FhirError(
             f"{path}.entry",
@@ -207,10 +213,10 @@ def _bundle_resources(bundle: Any, *, key: str, ctx: _Context) -> list[tuple[dic
     resources = []
     for index, entry in enumerate(entries):
         entry_path = f"{path}.entry[{index}]"
-        entry = _typed(
+        entry = typed_value(
             entry, dict, resource="Bundle", field_name=f"entry[{index}]", path=entry_path
         )
-        resource = _get(
+        resource = field_get(
             entry, "resource", dict, resource="Bundle", path=entry_path, where=f"entry[{index}]"
         )
         if resource is None:

@@ -112,7 +112,7 @@ def bearer_token(authorization: str | None) -> str:
 
 
 @cache
-def _jwks_client(url: str) -> jwt.PyJWKClient:
+def jwks_client(url: str) -> jwt.PyJWKClient:
     # One client per URL for the life of the process, so its cached key set is shared by
     # requests. Only the key set is cached, for JWKS_CACHE_SECONDS: caching each key by kid
     # (cache_keys) would keep trusting a key the issuer has withdrawn until we restart.
@@ -150,7 +150,7 @@ def _fetched_key(url: str, *, kid: str, iss: str):
     """Return the key `kid` from the issuer's JWK Set at `url` (fetched, cached, refreshed once
     for an unknown kid so a rotated key is found)."""
     try:
-        client = _jwks_client(url)
+        client = jwks_client(url)
         client.get_jwk_set()  # a set we cannot use is the issuer's fault, not the token's
     except jwt.PyJWKClientConnectionError:
         raise TokenError(JWT_JWKS_FETCH_ERROR.format(url=url)) from None

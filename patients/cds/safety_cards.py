@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from patients.cds.card_text import _prefill_link, _short, fit, listed, md
+from patients.cds.card_text import fit, listed, md, prefill_link, summary_short
 from patients.cds.card_types import (
     LEVEL_RANK,
     NO_RECOMMENDATION,
@@ -39,7 +39,7 @@ def _red_flag_findings(record: Record) -> dict[tuple[str, ...], list[Finding]]:
     return groups
 
 
-def _red_flag_cards(record: Record, ctx: CardContext, prefill_url: str) -> list[Card]:
+def red_flag_cards(record: Record, ctx: CardContext, prefill_url: str) -> list[Card]:
     if ctx.red_flag_source:
         title, path = ctx.red_flag_source
         source = {"label": f"{title}, {RED_FLAG_TABLE}", "url": ctx.absolute(path)}
@@ -84,7 +84,7 @@ def _red_flag_cards(record: Record, ctx: CardContext, prefill_url: str) -> list[
                 indicator="critical" if critical else "warning",
                 detail=detail,
                 source=source,
-                links=_prefill_link(prefill_url),
+                links=prefill_link(prefill_url),
                 subjects=tuple(codes),
             )
         )
@@ -92,7 +92,7 @@ def _red_flag_cards(record: Record, ctx: CardContext, prefill_url: str) -> list[
     return cards
 
 
-def _medication_card(results: Sequence[DraftResult], ctx: CardContext) -> list[Card]:
+def medication_card(results: Sequence[DraftResult], ctx: CardContext) -> list[Card]:
     alerts, seen = [], set()
     for result in results:
         if result.evaluation is None:
@@ -111,7 +111,7 @@ def _medication_card(results: Sequence[DraftResult], ctx: CardContext) -> list[C
         return []
     level = max((alert.level for alert in alerts), key=LEVEL_RANK.__getitem__)
     if len(alerts) == 1:
-        summary = _short("Advarsel: ", alerts[0].message)
+        summary = summary_short("Advarsel: ", alerts[0].message)
     else:
         summary = f"{len(alerts)} advarsler om patientens aktuelle medicin"
     lines = []
@@ -130,7 +130,7 @@ def _medication_card(results: Sequence[DraftResult], ctx: CardContext) -> list[C
             indicator=level,
             detail="\n".join(["**Advarsler om aktuel medicin:**", *lines]),
             source={"label": SOURCE_LABEL, "url": ctx.absolute("/")},
-            links=_prefill_link(results[0].prefill_url if results else ""),
+            links=prefill_link(results[0].prefill_url if results else ""),
             # Feedback on a warning about a recommendation is feedback on that recommendation
             # ("<guideline>/<slug>"), so editors see it beside the guideline cards' feedback.
             subjects=tuple(dict.fromkeys(alert.recommendation or alert.code for alert in alerts)),

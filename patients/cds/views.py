@@ -124,6 +124,18 @@ def cors(view: Callable) -> Callable:
     return wrapped
 
 
+def cds_endpoint(method: str) -> Callable[[Callable], Callable]:
+    """Make a view a CDS Hooks endpoint: DRF for `method` under the CDS rate limit, open to any
+    origin (cors), and kept out of the OpenAPI document (CDS Hooks documents it)."""
+
+    def decorate(view: Callable) -> Callable:
+        view = throttle_classes([CdsRateThrottle])(view)
+        view = api_view([method])(view)
+        return cors(extend_schema(exclude=True)(view))
+
+    return decorate
+
+
 def _audiences(request: Request, *paths: str) -> list[str]:
     """Return the URLs a token's `aud` may name for this endpoint.
 
@@ -164,18 +176,12 @@ def _authenticate(request: Request, *paths: str) -> Response | None:
     return None
 
 
-@cors
-@extend_schema(exclude=True)
-@api_view(["GET"])
-@throttle_classes([CdsRateThrottle])
+@cds_endpoint("GET")
 def discovery(request: Request) -> Response:
     return Response({"services": [SERVICE]})
 
 
-@cors
-@extend_schema(exclude=True)
-@api_view(["GET"])
-@throttle_classes([CdsRateThrottle])
+@cds_endpoint("GET")
 def override_reasons(request: Request) -> Response:
     return Response(
         {
@@ -258,10 +264,7 @@ def record_cards(*, record: Record, absolute: Callable[[str], str]) -> list[Card
 
 # A patient's record in, cards about that patient out: no cache may keep them.
 @never_cache
-@cors
-@extend_schema(exclude=True)
-@api_view(["POST"])
-@throttle_classes([CdsRateThrottle])
+@cds_endpoint("POST")
 def service(request: Request) -> Response:
     refused = _authenticate(request, SERVICE_PATH)
     if refused is not None:
@@ -371,10 +374,7 @@ def _feedback(item: dict) -> Feedback:
 
 
 @never_cache
-@cors
-@extend_schema(exclude=True)
-@api_view(["POST"])
-@throttle_classes([CdsRateThrottle])
+@cds_endpoint("POST")
 def feedback(request: Request) -> Response:
     refused = _authenticate(request, FEEDBACK_PATH, SERVICE_PATH)
     if refused is not None:

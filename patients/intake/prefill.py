@@ -51,7 +51,7 @@ PREFILL_INTRO = (
 )
 
 
-def _fernet() -> MultiFernet:
+def prefill_fernet() -> MultiFernet:
     # One key per secret, so a rotated SECRET_KEY (SECRET_KEY_FALLBACKS) keeps links working.
     secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
     return MultiFernet(
@@ -76,12 +76,12 @@ def prefill_token_make(draft: IntakeDraft) -> str:
         "medications": list(draft.prefill_medications),
         "notes": list(draft.notes),
     }
-    return _fernet().encrypt(json.dumps(payload, ensure_ascii=False).encode()).decode()
+    return prefill_fernet().encrypt(json.dumps(payload, ensure_ascii=False).encode()).decode()
 
 
 def prefill_token_read(token: str) -> dict:
     """Return the payload of a token; raise InvalidToken if it is forged, broken or expired."""
-    return json.loads(_fernet().decrypt(token.encode(), ttl=PREFILL_MAX_AGE))
+    return json.loads(prefill_fernet().decrypt(token.encode(), ttl=PREFILL_MAX_AGE))
 
 
 def prefill_form_values(payload: dict) -> QueryDict:

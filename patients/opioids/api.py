@@ -22,11 +22,16 @@ from .services import mme_table_from_data, taper_plan_from_data
 from .taper_combined import CombinedTaperPlan
 
 
-class MmeItemSerializer(serializers.Serializer):
+class _DrugAtDoseSerializer(serializers.Serializer):
+    """One drug at its daily dose: how an MME row and a combined step's dose begin."""
+
     drug = serializers.CharField()
     name = serializers.CharField()
     daily_dose = serializers.FloatField()
     unit = serializers.CharField()
+
+
+class MmeItemSerializer(_DrugAtDoseSerializer):
     factor = serializers.FloatField(allow_null=True)
     mme = serializers.FloatField(allow_null=True)
     source = serializers.CharField()
@@ -80,11 +85,7 @@ class TaperPlanSerializer(serializers.Serializer):
     notes = serializers.ListField(child=serializers.CharField())
 
 
-class DrugDoseSerializer(serializers.Serializer):
-    drug = serializers.CharField()
-    name = serializers.CharField()
-    daily_dose = serializers.FloatField()
-    unit = serializers.CharField()
+class DrugDoseSerializer(_DrugAtDoseSerializer):
     daily_mme = serializers.FloatField(allow_null=True)
 
 

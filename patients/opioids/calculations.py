@@ -13,7 +13,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, localcontext
 
 from patients.opioids.dose_steps import dose_steps_source, dose_steps_table
 from patients.opioids.plan_types import (
-    _CENT,
+    CENT,
     DAILY_DOSE_ERROR,
     DATE_OVERFLOW_ERROR,
     INTERVAL_ERROR,
@@ -48,15 +48,15 @@ from patients.opioids.plan_types import (
     TaperPlan,
     TaperPlanError,
     TaperStep,
-    _dec,
+    decimal_of,
     number_display,
 )
 from patients.opioids.taper_rounding import (
-    _leftover_max,
-    _quantum,
-    _rounder,
-    _rounding_cost_notes,
-    _taper_notes,
+    dose_rounder,
+    leftover_max_for,
+    quantum_for,
+    rounding_cost_notes,
+    taper_notes,
 )
 from recommendations.rules.drugs import Drug, drug_table
 from recommendations.rules.intake import DoseUnit
@@ -134,7 +134,7 @@ def _inputs_check(
         raise TaperPlanError(errors)
 
 
-def _pauses_check(pauses: Sequence[Pause], *, steps: int) -> dict[int, int]:
+def pauses_check(pauses: Sequence[Pause], *, steps: int) -> dict[int, int]:
     errors: dict[str, list[str]] = {}
     extra: dict[int, int] = {}
     for index, pause in enumerate(pauses):
@@ -164,7 +164,7 @@ def _pauses_check(pauses: Sequence[Pause], *, steps: int) -> dict[int, int]:
 
 
 def _reductions(*, start: Decimal, target: Decimal, cut: Decimal) -> int:
-    span = start - target - _leftover_max(cut)
+    span = start - target - leftover_max_for(cut)
     return max(1, int((span / cut).to_integral_value(rounding=ROUND_CEILING)))
 
 
@@ -176,7 +176,7 @@ def _doses(
     # rises. Between the first and the last step the ideal dose is above the target, so only
     # the last step is it. Rounding up is the practical dose closest to the pace that is not
     # faster than it; where the practical doses are far apart, the notes say what that costs.
-    quantum = _quantum(cut)
+    quantum = quantum_for(cut)
     doses = [start]
     for k in range(1, reductions):
         ideal = start - k * cut
@@ -228,9 +228,9 @@ def taper_plan_build(
     first_day = working_day_on_or_after(start_date) if weekdays_only else start_date
     with localcontext() as ctx:
         ctx.prec = 50
-        start, target = _dec(daily_dose), _dec(target_daily_dose)
-        cut = start * _dec(reduction_percent) / 100
-        rounder, patch_doses = _rounder(steps_data, start=start)
+        start, target = decimal_of(daily_dose), decimal_of(target_daily_dose)
+        cut = start * decimal_of(reduction_percent) / 100
+        rounder, patch_doses = dose_rounder(steps_data, start=start)
         doses, cuts, shape_notes = _shaped_doses(
             shape,
             info,
@@ -242,17 +242,17 @@ def taper_plan_build(
             practical=practical,
             step_offset=step_offset,
         )
-        extra = _pauses_check(pauses, steps=len(doses))
-        factor = None if info.mme_factor is None else _dec(info.mme_factor)
+        extra = pauses_check(pauses, steps=len(doses))
+        factor = None if info.mme_factor is None else decimal_of(info.mme_factor)
         steps = []
         try:
-            dates, follow_ups = _schedule(
+            dates, follow_ups = step_schedule(
                 first_day, interval=interval, count=len(doses), extra=extra
             )
         except OverflowError:
             raise TaperPlanError({"start_date": [DATE_OVERFLOW_ERROR]}) from None
         for number, (dose, day) in enumerate(zip(doses, dates, strict=True), start=1):
-            mme = None if factor is None else (dose * factor).quantize(_CENT, ROUND_HALF_UP)
+            mme = None if factor is None else (dose * factor).quantize(CENT, ROUND_HALF_UP)
             patches = patch_doses.patches(dose) if patch_doses else ()
             steps.append(
                 TaperStep(
@@ -266,8 +266,8 @@ def taper_plan_build(
                     pause_intervals=extra.get(number, 0),
                 )
             )
-        per_step = float(cut.quantize(_CENT, ROUND_HALF_UP))
-        notes = _taper_notes(
+        per_step = float(cut.quantize(CENT, ROUND_HALF_UP))
+        notes = taper_notes(
             info,
             treatment_months=treatment_months,
             reduction_percent=reduction_percent,
@@ -277,7 +277,7 @@ def taper_plan_build(
         )
         if rounder is not None:
             # Right after "a suggestion to adjust": what rounding costs is what to check first.
-            costs = _rounding_cost_notes(
+            costs = rounding_cost_notes(
                 info, doses, start=start, cuts=cuts, steps=steps_data, step_offset=step_offset
             )
             notes = (notes[0], *costs, *notes[1:])
@@ -328,10 +328,10 @@ def _shaped_doses(
         doses, cuts, floor_from = proportional_doses(
             start=start,
             target=target,
-            fraction=_dec(reduction_percent) / 100,
+            fraction=decimal_of(reduction_percent) / 100,
             smallest=practical.smallest,
-            leftover_max=_leftover_max(practical.smallest),
-            quantum=_quantum(practical.smallest),
+            leftover_max=leftover_max_for(practical.smallest),
+            quantum=quantum_for(practical.smallest),
             rounder=rounder,
             max_steps=MAX_STEPS,
         )
@@ -363,7 +363,7 @@ def _shaped_doses(
     return doses, [cut] * reductions, (last_cuts,) if last_cuts else ()
 
 
-def _schedule(
+def step_schedule(
     start: date, *, interval: int, count: int, extra: dict[int, int]
 ) -> tuple[list[date], tuple[date, ...]]:
     """Return each step's date and the follow-ups: one at the end of every interval."""

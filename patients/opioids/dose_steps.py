@@ -5,11 +5,11 @@ from decimal import Decimal
 from functools import cache, lru_cache
 
 from patients.opioids.plan_types import (
-    _CENT,
+    CENT,
     DOSE_STEPS_FILE,
     DoseStepKind,
     DoseSteps,
-    _dec,
+    decimal_of,
     number_display,
 )
 from recommendations.rules.drugs import drug_table
@@ -24,7 +24,7 @@ def dose_steps_table() -> dict[str, DoseSteps]:
     table = {}
     for item in data["drugs"]:
         strengths = item.get("strengths", ())
-        rates = tuple(_dec(s["rate"]) for s in strengths)
+        rates = tuple(decimal_of(s["rate"]) for s in strengths)
         steps = DoseSteps(
             drug=item["drug"],
             kind=item["kind"],
@@ -59,7 +59,7 @@ def _dose_steps_check(steps: DoseSteps) -> None:
     elif steps.kind == DoseStepKind.PATCH_STRENGTHS:
         ok = (
             steps.strengths
-            and all(s > 0 and s == s.quantize(_CENT) for s in steps.strengths)
+            and all(s > 0 and s == s.quantize(CENT) for s in steps.strengths)
             and list(steps.strengths) == sorted(set(steps.strengths))
             and steps.max_patches >= 1
         )
@@ -72,7 +72,7 @@ def _dose_steps_check(steps: DoseSteps) -> None:
         raise ValueError(f"dose_steps.json: {steps.drug}: unknown kind {steps.kind!r}")
 
 
-class _PatchDoses:
+class PatchDoses:
     """Doses that can be made from at most `max_patches` patches, with the fewest patches.
 
     Built by adding one patch at a time: with the input limit (PATCH_DOSE_MAX) there are at
@@ -105,5 +105,5 @@ class _PatchDoses:
 
 
 @lru_cache(maxsize=32)  # bounded: the keys are few (strengths x patch counts up to the limit)
-def _patch_doses(strengths: tuple[Decimal, ...], max_patches: int) -> _PatchDoses:
-    return _PatchDoses(strengths, max_patches)
+def patch_doses_table(strengths: tuple[Decimal, ...], max_patches: int) -> PatchDoses:
+    return PatchDoses(strengths, max_patches)

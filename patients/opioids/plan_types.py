@@ -35,7 +35,7 @@ PAUSE_EXTRA_MIN, PAUSE_EXTRA_MAX = 1, 12
 # rounding to patches.
 PATCH_DOSE_MAX = 1000
 
-_CENT = Decimal("0.01")
+CENT = Decimal("0.01")
 
 # Error messages (Danish, shown to clinicians; tests import them).
 NOT_OPIOID_ERROR = "{name} er ikke et opioid; nedtrapningsplanen gælder kun opioider."
@@ -277,6 +277,6 @@ def number_display(value: float | Decimal | None) -> str:
     return danish_number(round(float(value), 2))
 
 
-def _dec(value: float | int) -> Decimal:
+def decimal_of(value: float | int) -> Decimal:
     # str() gives the shortest repr of a float, so 0.1 becomes Decimal("0.1"), not 0.1000000000...
     return Decimal(str(value))

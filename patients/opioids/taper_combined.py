@@ -12,13 +12,13 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from patients.opioids.calculations import (
-    _pauses_check,
-    _schedule,
     interval_default,
+    pauses_check,
+    step_schedule,
     taper_plan_build,
 )
 from patients.opioids.plan_types import (
-    _CENT,
+    CENT,
     DATE_OVERFLOW_ERROR,
     MAX_STEPS,
     TOO_MANY_STEPS_ERROR,
@@ -26,7 +26,7 @@ from patients.opioids.plan_types import (
     PlanDates,
     TaperPlan,
     TaperPlanError,
-    _dec,
+    decimal_of,
 )
 from recommendations.rules.drugs import MME_NOT_FOR_SWITCHING, drug_table
 
@@ -131,11 +131,13 @@ def taper_plan_combined_build(
         message = TOO_MANY_STEPS_ERROR.format(steps=offset + 1, max=MAX_STEPS)
         raise TaperPlanError({"reduction_percent": [message]})
     rows = _dose_rows(plans)
-    extra = _pauses_check(pauses, steps=len(rows))
+    extra = pauses_check(pauses, steps=len(rows))
     interval = interval_weeks or interval_default(treatment_months=treatment_months)
     first_day = working_day_on_or_after(start_date) if weekdays_only else start_date
     try:
-        dates, follow_ups = _schedule(first_day, interval=interval, count=len(rows), extra=extra)
+        dates, follow_ups = step_schedule(
+            first_day, interval=interval, count=len(rows), extra=extra
+        )
     except OverflowError:
         raise TaperPlanError({"start_date": [DATE_OVERFLOW_ERROR]}) from None
     steps = tuple(
@@ -196,10 +198,10 @@ def _dose_rows(plans: list[TaperPlan]) -> list[tuple[tuple[DrugDose, ...], str |
 
 
 def _total_mme(doses: tuple[DrugDose, ...]) -> float | None:
-    known = [_dec(d.daily_mme) for d in doses if d.daily_mme is not None]
+    known = [decimal_of(d.daily_mme) for d in doses if d.daily_mme is not None]
     if not known:
         return None
-    return float(sum(known, Decimal(0)).quantize(_CENT, ROUND_HALF_UP))
+    return float(sum(known, Decimal(0)).quantize(CENT, ROUND_HALF_UP))
 
 
 def _combined_notes(plans: list[TaperPlan]) -> tuple[str, ...]:

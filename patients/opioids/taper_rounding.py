@@ -3,7 +3,7 @@
 import math
 from decimal import ROUND_CEILING, Decimal
 
-from patients.opioids.dose_steps import _patch_doses, dose_steps_source
+from patients.opioids.dose_steps import dose_steps_source, patch_doses_table
 from patients.opioids.plan_types import (
     BUPRENORPHINE_TAPER_NOTE,
     LARGER_CUT_ITEM,
@@ -22,38 +22,38 @@ from patients.opioids.plan_types import (
     ROUNDING_PATCH_NOTE,
     DoseStepKind,
     DoseSteps,
-    _dec,
+    decimal_of,
     number_display,
 )
 from recommendations.rules.drugs import MME_NOT_FOR_SWITCHING, Drug
 
 
-def _quantum(cut: Decimal) -> Decimal:
+def quantum_for(cut: Decimal) -> Decimal:
     """Hundredths of a mg (or mcg/h), finer only for a cut too small for them to show."""
     return Decimal(1).scaleb(min(-2, cut.adjusted() - 2))
 
 
-def _leftover_max(cut: Decimal) -> Decimal:
+def leftover_max_for(cut: Decimal) -> Decimal:
     """Return the largest leftover that joins the last step instead of being a step of its own.
 
     A leftover within the plan's resolution (33.3333333 mg at 33.3333 %) is float noise, and
     one under a hundredth of the chosen cut (0.01 mcg/h after ten cuts of 11.22) is no step a
     patient could take: either would be four weeks on a dose a hair below the one before.
     """
-    return max(_quantum(cut), cut / 100)
+    return max(quantum_for(cut), cut / 100)
 
 
 def cut_exceeds(actual: Decimal | float, chosen: Decimal | float) -> bool:
     """Return whether a step's cut is larger than the chosen cut beyond the plan's resolution.
 
     Rounding each dose up to hundredths can add a hundredth to a cut, and the last step takes
-    a leftover of up to `_leftover_max` more.
+    a leftover of up to `leftover_max_for` more.
     """
-    actual, chosen = _dec(actual), _dec(chosen)
-    return actual > chosen + _quantum(chosen) + _leftover_max(chosen)
+    actual, chosen = decimal_of(actual), decimal_of(chosen)
+    return actual > chosen + quantum_for(chosen) + leftover_max_for(chosen)
 
 
-def _rounding_cost_notes(
+def rounding_cost_notes(
     drug: Drug,
     doses: list[Decimal],
     *,
@@ -112,7 +112,7 @@ def _step_ranges(numbers: list[int]) -> str:
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} og {parts[-1]}"
 
 
-def _rounder(steps_data: DoseSteps | None, *, start: Decimal):
+def dose_rounder(steps_data: DoseSteps | None, *, start: Decimal):
     """Return (a function rounding an ideal dose up to a practical one, the patch table)."""
     if steps_data is None:
         return None, None
@@ -125,11 +125,11 @@ def _rounder(steps_data: DoseSteps | None, *, start: Decimal):
         return round_multiple, None
     # Enough patches to make up today's dose, however high it is (PATCH_DOSE_MAX bounds it).
     needed = math.ceil(start / steps_data.strengths[-1])
-    patch_doses = _patch_doses(steps_data.strengths, max(steps_data.max_patches, needed))
+    patch_doses = patch_doses_table(steps_data.strengths, max(steps_data.max_patches, needed))
     return patch_doses.round_up, patch_doses
 
 
-def _taper_notes(
+def taper_notes(
     drug: Drug,
     *,
     treatment_months: float,

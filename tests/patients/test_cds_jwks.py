@@ -104,7 +104,7 @@ def test_a_rotated_key_is_found_by_fetching_the_key_set_again(
     client, jwks_server, record_system, monkeypatch
 ):
     monkeypatch.setattr(jwt_module, "JWKS_REFRESH_COOLDOWN_SECONDS", 0)
-    jwt_module._jwks_client.cache_clear()
+    jwt_module.jwks_client.cache_clear()
     jwks_server.serve(record_system.jwks())
     assert call(client, record_system).status_code == 200
 

@@ -88,7 +88,8 @@ def _build_or_refuse(inputs):
 def _slack(cut: float) -> float:
     # A dose rounded up to the plan's resolution (hundredths, finer for tiny cuts) can make a
     # cut one resolution unit larger than chosen, and the last step takes a leftover of up to
-    # a resolution unit or a hundredth of the cut, whichever is more (opioids._leftover_max).
+    # a resolution unit or a hundredth of the cut, whichever is more
+    # (taper_rounding.leftover_max_for).
     quantum = 10 ** min(-2, math.floor(math.log10(cut)) - 2)
     return quantum + max(quantum, cut / 100)
 

@@ -244,12 +244,12 @@ def test_a_patch_dose_above_the_sanity_limit_is_refused_naming_the_field_and_ran
 
 
 def test_rounding_to_patches_keeps_a_bounded_cache_whatever_the_doses():
-    from patients.opioids.dose_steps import _patch_doses
+    from patients.opioids.dose_steps import patch_doses_table
 
     for dose in range(150, PATCH_DOSE_MAX + 1, 25):
         plan(drug="fentanyl_patch", daily_dose=dose, round_doses=True, reduction_percent=50)
         plan(drug="buprenorphine_patch", daily_dose=dose, round_doses=True, reduction_percent=50)
-    info = _patch_doses.cache_info()
+    info = patch_doses_table.cache_info()
     assert info.maxsize is not None and info.currsize <= info.maxsize
 
 

@@ -12,7 +12,7 @@ from patients.intake.prefill import (
     PREFILL_EXPIRED_ERROR,
     PREFILL_MAX_AGE,
     PREFILL_USED_ERROR,
-    _fernet,
+    prefill_fernet,
     prefill_token_make,
     prefill_token_read,
 )
@@ -75,7 +75,9 @@ def test_a_drug_with_an_unknown_dose_is_there_for_the_clinician_to_complete(clie
 def test_an_expired_link_shows_an_empty_form_and_says_why(client):
     draft = draft_for(fhir.adult_with_low_back_pain_for_three_weeks())
     payload = json.dumps({"data": draft.data, "medications": [], "notes": []}).encode()
-    old = _fernet().encrypt_at_time(payload, int(time.time()) - PREFILL_MAX_AGE - 60).decode()
+    old = (
+        prefill_fernet().encrypt_at_time(payload, int(time.time()) - PREFILL_MAX_AGE - 60).decode()
+    )
 
     response = client.get(f"/intake/prefill/{old}/")
 

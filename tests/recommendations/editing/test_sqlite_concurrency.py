@@ -1,7 +1,8 @@
 """Two editors saving at the same moment on SQLite: the second waits instead of failing.
 
 The Django test database is an in-memory one shared by a single connection, so these tests
-open two real connections to a SQLite file, configured as nkr/settings.py configures SQLite.
+open two real connections to a SQLite file, configured as nkr/settings.py configures SQLite
+(nkr/env.py database_from_url).
 Before the settings took SQLite's write lock at BEGIN ("transaction_mode": "IMMEDIATE"), the
 second writer failed at once with "database is locked" and the editor got a 503.
 """
@@ -12,7 +13,7 @@ import time
 import pytest
 from django.db.backends.sqlite3.base import DatabaseWrapper
 
-from nkr.settings import database_from_url
+from nkr.env import database_from_url
 
 
 def _connection(path, alias: str) -> DatabaseWrapper:
@@ -27,7 +28,7 @@ def _connection(path, alias: str) -> DatabaseWrapper:
         "HOST": "",
         "PORT": "",
         "TEST": {},
-        **database_from_url(f"sqlite:///{path}"),
+        **database_from_url(f"sqlite:///{path}", statement_timeout_ms=3000),
     }
     return DatabaseWrapper(settings, alias=alias)
 
@@ -46,7 +47,7 @@ def sqlite_file(tmp_path, django_db_blocker):
 
 
 def test_sqlite_is_configured_to_take_the_write_lock_when_a_transaction_begins():
-    options = database_from_url("sqlite:////tmp/x.sqlite3")["OPTIONS"]
+    options = database_from_url("sqlite:////tmp/x.sqlite3", statement_timeout_ms=3000)["OPTIONS"]
 
     assert options["transaction_mode"] == "IMMEDIATE"
     assert options["timeout"] >= 5, "long enough for the other editor's save to finish"

@@ -1,0 +1,257 @@
+"""The guideline content readers see: guidelines, their recommendations, red flags and the
+STarT Back items, with the code sets that grade them."""
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .. import provenance
+from ..grading import strength_css, strength_label, strength_symbol
+from .base import Timestamped, history_records
+
+
+class Strength(models.TextChoices):
+    """Strength of a recommendation in Sundhedsstyrelsen's NKR scheme (GRADE), CONTENT.md."""
+
+    STRONG = "strong", _("Stærk anbefaling")
+    WEAK = "weak", _("Svag anbefaling")
+    GOOD_PRACTICE = "good_practice", _("God praksis")
+    NOT_GRADED = "not_graded", _("Ikke graderet")
+
+
+class Direction(models.TextChoices):
+    """Whether a recommendation is for or against the intervention, CONTENT.md."""
+
+    FOR = "for", _("for")
+    AGAINST = "against", _("imod")
+
+
+class Certainty(models.TextChoices):
+    """Certainty (quality) of the evidence where a source states it (GRADE), CONTENT.md."""
+
+    HIGH = "high", _("Høj")
+    MODERATE = "moderate", _("Moderat")
+    LOW = "low", _("Lav")
+    VERY_LOW = "very_low", _("Meget lav")
+
+
+class RedFlagLevel(models.TextChoices):
+    """How urgent a red flag is (CONTENT.md): critical means urgent referral."""
+
+    CRITICAL = "critical", _("Akut henvisning")
+    WARNING = "warning", _("Udred for specifik patologi")
+
+
+class RedFlagCategory(models.TextChoices):
+    """The columns of "Tabel 1. Røde flag", seeds/003 (NKR nyopståede lænderygsmerter)."""
+
+    FRACTURE = "fracture", _("Fraktur")
+    TUMOUR = "tumour", _("Tumor")
+    INFECTION = "infection", _("Infektion")
+    RADICULOPATHY = "radiculopathy", _("Radikulopati/neuropati")
+
+
+# Derived from the content and the search synonyms by search_index.search_index_refresh, never
+# typed by anyone: kept out of the history, which records what editors and the seed wrote.
+SEARCH_INDEX_FIELDS = (
+    "search_terms",
+    "search_extra",
+    "search_text",
+    "search_aliases",
+    "search_vector",
+)
+
+
+class Guideline(Timestamped):
+    # The guideline's own texts as readers see them on its page, in reading order: the
+    # fixtures' keys and the "what changed" page read this list. An editor changes the first
+    # ones (services.GUIDELINE_TEXT_FIELDS); seed_content may change any.
+    TEXT_FIELDS = (
+        "title",
+        "short_title",
+        "population",
+        "population_summary",
+        "population_source",
+        "source",
+        "source_short",
+        "note",
+        "note_source",
+    )
+
+    slug = models.SlugField(unique=True)
+    order = models.PositiveSmallIntegerField()
+    title = models.CharField(_("titel"), max_length=300)
+    short_title = models.CharField(_("kort titel"), max_length=120)
+    population = models.TextField(_("population"))
+    # The population in one line for the home page; `population` keeps the source's full text.
+    population_summary = models.CharField(_("population i én linje"), max_length=200, blank=True)
+    population_source = models.TextField(_("kilde til population"), blank=True)
+    source = models.TextField(_("kilde"))
+    # Who issued the guidance and when ("Sundhedsstyrelsen 2016"), shown beside the title so
+    # the guidance's own date is not confused with the app's version dates.
+    source_short = models.CharField(_("udgiver og år"), max_length=120, blank=True)
+    source_ref = models.CharField(_("kildehenvisning"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    note_source = models.TextField(_("kilde til note"), blank=True)
+    # Internal build references (seed files, lines, CONTENT.md decisions): kept for review and
+    # shown only on request, not as the reader's citation.
+    trace = models.TextField(_("sporbarhed"), blank=True)
+    # Scope criteria: [{"condition": ..., "met": "...", "unmet": "..."}], evaluated by the rules.
+    scope = models.JSONField(_("afgrænsning"), default=list)
+    seeded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    history = history_records()
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("retningslinje")
+        verbose_name_plural = _("retningslinjer")
+
+    def __str__(self) -> str:
+        return self.short_title or self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("recommendations:guideline", args=[self.slug])
+
+
+class Recommendation(Timestamped):
+    guideline = models.ForeignKey(
+        Guideline,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+        verbose_name=_("retningslinje"),
+    )
+    slug = models.SlugField(_("kortnavn (slug)"))
+    order = models.PositiveSmallIntegerField(_("nummer"))
+    title = models.TextField(_("anbefaling"))
+    strength = models.CharField(_("styrke"), max_length=20, choices=Strength.choices)
+    direction = models.CharField(_("retning"), max_length=10, choices=Direction.choices)
+    certainty = models.CharField(
+        _("evidensens kvalitet"), max_length=10, choices=Certainty.choices, blank=True
+    )
+    certainty_note = models.TextField(_("kilde til evidensens kvalitet"), blank=True)
+    rationale = models.TextField(_("begrundelse"))
+    update_note = models.TextField(_("opdateringsnote"), blank=True)
+    source = models.TextField(_("kilde"))
+    source_ref = models.CharField(_("kildehenvisning"), max_length=200, blank=True)
+    strength_source = models.TextField(_("kilde til styrke"), blank=True)
+    checklist = models.JSONField(_("tjekliste"), default=list, blank=True)
+    drugs = models.JSONField(_("lægemidler"), default=list, blank=True)
+    applies_when = models.JSONField(_("gælder når"), null=True, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+    # Where the words and grade come from (provenance.py, API.md): seeded from the fixtures,
+    # outside the content fingerprint, so a re-seed keeps it true without touching edits.
+    provenance = models.JSONField(_("oprindelse"), default=dict, blank=True, editable=False)
+    # {by, on, against}: an editor checked text and grade against the official publication
+    # (services.recommendation_verify); None until then.
+    verified = models.JSONField(_("kontrolleret"), null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    published_at = models.DateTimeField(_("udgivet"), null=True, blank=True)
+    # Hash of the content as seed_content last wrote it: a different hash now means an editor
+    # changed it, and the seed must not overwrite that.
+    seeded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    # The search index (docs/architecture.md, "Search"): the guideline's titles, the drugs'
+    # names and the synonyms whose target the text names (weight B), synonyms found only in
+    # the rationale (weight D), everything case-folded for substring and typo matching, the
+    # synonyms as {term: {target, kind, atc_code}} to explain a hit, and PostgreSQL's vector.
+    search_terms = models.TextField(blank=True, editable=False)
+    search_extra = models.TextField(blank=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
+    search_aliases = models.JSONField(default=dict, blank=True, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
+    # One record per published version (services set the user and the change reason).
+    history = history_records(excluded_fields=SEARCH_INDEX_FIELDS)
+
+    class Meta:
+        ordering = ["guideline__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["guideline", "slug"], name="unique_slug_per_guideline")
+        ]
+        verbose_name = _("anbefaling")
+        verbose_name_plural = _("anbefalinger")
+        permissions = [("publish_recommendation", _("Kan udgive, gendanne og kassere kladder"))]
+
+    def __str__(self) -> str:
+        return f"{self.guideline.slug}/{self.slug}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("recommendations:recommendation", args=[self.guideline.slug, self.slug])
+
+    @property
+    def key(self) -> str:
+        return f"{self.guideline.slug}/{self.slug}"
+
+    @property
+    def symbol(self) -> str:
+        return strength_symbol(self.strength, self.direction)
+
+    @property
+    def label(self) -> str:
+        """Return the Danish strength text, e.g. "Svag anbefaling imod"."""
+        return strength_label(
+            self.strength, self.direction, self.certainty, self.provenance.get("grade", "")
+        )
+
+    @property
+    def grade_css(self) -> str:
+        return strength_css(self.strength, self.direction)
+
+    @property
+    def provenance_line(self) -> str:
+        return provenance.provenance_line(self.provenance, self.verified)
+
+    @property
+    def rationale_line(self) -> str:
+        return provenance.rationale_line(self.provenance)
+
+    @property
+    def rationale_heading(self) -> str:
+        return provenance.rationale_heading(self.provenance)
+
+    @property
+    def is_pico_background(self) -> bool:
+        return provenance.is_pico_background(self.provenance)
+
+
+class RedFlag(Timestamped):
+    code = models.SlugField(unique=True)
+    order = models.PositiveSmallIntegerField()
+    label = models.CharField(_("tekst"), max_length=300)
+    categories = models.JSONField(_("kategorier"))
+    level = models.CharField(_("niveau"), max_length=10, choices=RedFlagLevel.choices)
+    source = models.TextField(_("kilde"))
+    source_ref = models.CharField(max_length=200, blank=True)
+    seeded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    history = history_records()
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("rødt flag")
+        verbose_name_plural = _("røde flag")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def category_labels(self) -> list[str]:
+        """Return the table columns this flag is listed under, as the page names them."""
+        return [str(RedFlagCategory(code).label) for code in self.categories]
+
+
+class StartBackItem(models.Model):
+    """One STarT Back question; wording is data so an editor can enter STarT-dk."""
+
+    number = models.PositiveSmallIntegerField(unique=True)
+    text_en = models.TextField()
+    text_da = models.TextField(blank=True)
+    source = models.TextField()
+    seeded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    history = history_records()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("STarT Back-spørgsmål")
+        verbose_name_plural = _("STarT Back-spørgsmål")
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text_da or self.text_en}"
