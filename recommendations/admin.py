@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from recommendations import live_content
-from recommendations.admin_base import ReadOnlyInline, ServiceWrittenAdmin, _admin_link
+from recommendations.admin_base import ReadOnlyInline, ServiceWrittenAdmin, admin_link
 
 from . import admin_recommendation  # noqa: F401  (registers RecommendationAdmin on import)
 from .admin_forms import (
@@ -130,7 +130,7 @@ class HearingResponseLinkInline(admin.TabularInline):
     def edit_recommendation(self, link: HearingResponseLink) -> str:
         if not link.pk:
             return ""
-        return _admin_link(link.recommendation, _("Redigér anbefalingen"))
+        return admin_link(link.recommendation, _("Redigér anbefalingen"))
 
 
 @admin.register(HearingResponse)

@@ -6,12 +6,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 
-def _admin_link(obj, text: str) -> str:
+def admin_link(obj, text: str) -> str:
+    """Return a link to `obj`'s change page in the admin, reading `text`."""
     url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
     return format_html('<a href="{}">{}</a>', url, text)
 
 
-def _field_shown(model, name: str, value) -> tuple[str, str]:
+def field_shown(model, name: str, value) -> tuple[str, str]:
     """Return (label, value as shown): a choice by its Danish label, not its code."""
     field = model._meta.get_field(name)
     return field.verbose_name, str(dict(field.flatchoices).get(value, value))

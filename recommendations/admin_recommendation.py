@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from recommendations import history_selectors
-from recommendations.admin_base import _admin_link, _field_shown
+from recommendations.admin_base import admin_link, field_shown
 
 from . import services
 from .admin_forms import (
@@ -141,7 +141,7 @@ class RecommendationAdmin(admin.ModelAdmin):
                 '<div class="nkr-text">{}</div></details></li>',
                 (
                     (
-                        _admin_link(link.response, link.response.organisation),
+                        admin_link(link.response, link.response.organisation),
                         link.response.hearing_round.title,
                         link.response.get_disposition_display(),
                         _("Hvad svaret siger") if link.excerpt else _("Hele svaret"),
@@ -158,7 +158,7 @@ class RecommendationAdmin(admin.ModelAdmin):
         for event in events:
             # A refused save's text, by field label, so the editor can copy it back.
             event.text_rows = [
-                _field_shown(Recommendation, key, value)
+                field_shown(Recommendation, key, value)
                 for key, value in (event.text or {}).items()
                 if value
             ]

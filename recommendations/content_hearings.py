@@ -5,7 +5,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from recommendations.content import ContentError, GuidelineContent, _read_json, _require
+from recommendations.content import ContentError, GuidelineContent, read_json, require
 
 from .models import (
     Disposition,
@@ -61,18 +61,16 @@ def _date_or_none(value: Any, where: str) -> str | None:
 
 def hearing_content_load(path: Path, guidelines: list[GuidelineContent]) -> HearingContent:
     """Return one hearing round file, checked against the guidelines it refers to."""
-    data = _read_json(path)
+    data = read_json(path)
     where = path.name
     revision_keys = {key for key in data if key.endswith(_REVISION_SUFFIX)}
     unknown = set(data) - _HEARING_KEYS - revision_keys
-    _require(not unknown, where, f"unknown keys {sorted(unknown)}")
+    require(not unknown, where, f"unknown keys {sorted(unknown)}")
     by_slug = {guideline.fields["slug"]: guideline for guideline in guidelines}
-    _require(
-        data.get("guideline") in by_slug, where, f"unknown guideline {data.get('guideline')!r}"
-    )
+    require(data.get("guideline") in by_slug, where, f"unknown guideline {data.get('guideline')!r}")
     recommendations = {rec["slug"]: rec for rec in by_slug[data["guideline"]].recommendations}
-    _require(bool(data.get("title")), where, "'title' is required")
-    _require(data.get("status") in HearingStatus.values, where, f"status {data.get('status')!r}")
+    require(bool(data.get("title")), where, "'title' is required")
+    require(data.get("status") in HearingStatus.values, where, f"status {data.get('status')!r}")
     fields = {
         "title": data["title"],
         "opens_on": _date_or_none(data.get("opens_on"), f"{where} opens_on"),
@@ -82,21 +80,21 @@ def hearing_content_load(path: Path, guidelines: list[GuidelineContent]) -> Hear
     }
     responses = [_response_fields(item, recommendations, where=where) for item in data["responses"]]
     orders = [response["order"] for response in responses]
-    _require(len(orders) == len(set(orders)), where, "response numbers repeat")
+    require(len(orders) == len(set(orders)), where, "response numbers repeat")
     revisions = {}
     for key in sorted(revision_keys):
         slug = key.removesuffix(_REVISION_SUFFIX)
         spot = f"{where} {key}"
         revision = data[key]
-        _require(slug in recommendations, spot, f"unknown recommendation {slug!r}")
-        _require(set(revision) == _REVISION_KEYS, spot, f"needs exactly {sorted(_REVISION_KEYS)}")
-        _require(revision["draft_strength"] in Strength.values, spot, "draft_strength")
-        _require(
+        require(slug in recommendations, spot, f"unknown recommendation {slug!r}")
+        require(set(revision) == _REVISION_KEYS, spot, f"needs exactly {sorted(_REVISION_KEYS)}")
+        require(revision["draft_strength"] in Strength.values, spot, "draft_strength")
+        require(
             revision["published_title"] == recommendations[slug]["title"],
             spot,
             "published_title differs from the guideline fixture's title",
         )
-        _require(bool(revision["change_reason"].strip()), spot, "'change_reason' is required")
+        require(bool(revision["change_reason"].strip()), spot, "'change_reason' is required")
         revisions[slug] = revision
     return HearingContent(
         slug=path.stem,
@@ -112,17 +110,17 @@ def _response_fields(
 ) -> dict[str, Any]:
     where = f"{where} response {item.get('order', '?')}"
     unknown = set(item) - _RESPONSE_KEYS
-    _require(not unknown, where, f"unknown keys {sorted(unknown)}")
+    require(not unknown, where, f"unknown keys {sorted(unknown)}")
     for key in ("order", "organisation", "text"):
-        _require(bool(item.get(key)), where, f"'{key}' is required")
+        require(bool(item.get(key)), where, f"'{key}' is required")
     addresses = item.get("addresses", [])
     strays = set(addresses) - set(recommendations)
-    _require(not strays, where, f"addresses unknown recommendations {sorted(strays)}")
+    require(not strays, where, f"addresses unknown recommendations {sorted(strays)}")
     excerpts = item.get("excerpts", {})
-    _require(
+    require(
         set(excerpts) <= set(addresses), where, "an excerpt names a recommendation not addressed"
     )
-    _require(
+    require(
         item.get("disposition") in Disposition.values,
         where,
         f"disposition {item.get('disposition')!r}",

@@ -69,11 +69,13 @@ def guideline_layouts() -> dict[str, GuidelineLayout]:
             red_flags_table=item["red_flags_table"],
             red_flags_source=item.get("red_flags_source", ""),
         )
-        _layout_check(slug, layouts[slug])
+        layout_check(slug, layouts[slug])
     return layouts
 
 
-def _layout_check(slug: str, layout: GuidelineLayout) -> None:
+def layout_check(slug: str, layout: GuidelineLayout) -> None:
+    """Fail unless `slug` is a guideline whose recommendations each stand in at most one
+    section of `layout`, every section title with its source."""
     path = FIXTURES / "guidelines" / f"{slug}.json"
     if not path.exists():
         raise ValueError(f"guideline_sections.json: unknown guideline {slug!r}")

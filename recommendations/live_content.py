@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
 
-from recommendations.services import _reason, _require_perm, normalised_text
+from recommendations.services import change_reason_required, normalised_text, permission_require
 
 from . import audit
 from .models import (
@@ -16,6 +16,7 @@ from .models import (
     RedFlag,
     SearchSynonym,
     StartBackItem,
+    history_author_set,
 )
 from .search_index import search_index_refresh
 
@@ -51,17 +52,16 @@ def live_content_update(
     history record (user, reason) and an audit event naming the fields that changed.
     """
     model = type(obj)
-    _require_perm(user, f"change_{model._meta.model_name}")
+    permission_require(user, f"change_{model._meta.model_name}")
     obj = model.objects.select_for_update().get(pk=obj.pk)
     data = normalised_text(data)
     changed = {key: value for key, value in data.items() if getattr(obj, key) != value}
     if not changed:
         return obj
-    reason = _reason(change_reason)
+    reason = change_reason_required(change_reason)
     for key, value in changed.items():
         setattr(obj, key, value)
-    obj._history_user = user
-    obj._change_reason = reason
+    history_author_set(obj, user=user, reason=reason)
     obj.save()
     if isinstance(obj, Guideline):
         search_index_refresh()  # its titles are part of every recommendation's document
@@ -96,17 +96,17 @@ def search_synonym_save(
 ) -> SearchSynonym:
     """Add or change a search synonym (live at once), with a reason, and rebuild the index."""
     if synonym.pk is None:
-        _require_perm(user, "add_searchsynonym")
+        permission_require(user, "add_searchsynonym")
         for key in SEARCH_SYNONYM_FIELDS:
             setattr(synonym, key, data[key])
-        synonym._history_user = user
-        synonym._change_reason = _reason(change_reason)
+        reason = change_reason_required(change_reason)
+        history_author_set(synonym, user=user, reason=reason)
         synonym.save()
         audit.audit_record(
             action=AuditAction.CONTENT_CHANGED,
             subject=content_subject(synonym),
             user=user,
-            change_reason=synonym._change_reason,
+            change_reason=reason,
             text={key: data[key] for key in SEARCH_SYNONYM_FIELDS},
         )
     else:

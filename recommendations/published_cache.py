@@ -11,11 +11,19 @@ any answer, and nothing about a patient is read by these views. A page is cached
 anonymous reader; a signed-in user's pages are built for them and marked private.
 
 Pages carry the reader's CSRF token (the language form, htmx's header). The cached page holds a
-placeholder where the token was, and each reader gets their own token put back in.
+placeholder where the token was, and each reader gets their own token put back in. A page that
+used a token but where the placeholder could not be put (it would hand one reader's token to
+the next) is never stored.
+
+Each process keeps the answers it served last in memory too (`LocalAnswers`), in front of the
+shared cache: the key holds the content version, so a copy can never outlive its text, and a
+repeat costs the version's query alone, with no round trip to Redis.
 """
 
 import hashlib
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 
@@ -35,6 +43,59 @@ CACHE_SECONDS = 24 * 60 * 60
 CSRF_PLACEHOLDER = "@@nkr-csrf-token@@"
 # base.html puts the token in htmx's header on every page: that finds the token to replace.
 _CSRF_IN_PAGE = re.compile(r'"X-CSRFToken": "([A-Za-z0-9]+)"')
+
+
+class LocalAnswers:
+    """The answers this process served last, by key, within a bound on their total size."""
+
+    def __init__(self, max_chars: int):
+        self.max_chars = max_chars
+        self._answers: OrderedDict[str, str | bytes] = OrderedDict()
+        self._chars = 0
+        self._lock = threading.Lock()  # runserver and threaded workers share a process
+
+    def get(self, key: str) -> str | bytes | None:
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is not None:
+                self._answers.move_to_end(key)
+            return answer
+
+    def put(self, key: str, answer: str | bytes) -> None:
+        if len(answer) > self.max_chars:
+            return
+        with self._lock:
+            if key in self._answers:
+                return
+            self._answers[key] = answer
+            self._chars += len(answer)
+            while self._chars > self.max_chars:
+                _, oldest = self._answers.popitem(last=False)
+                self._chars -= len(oldest)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._answers.clear()
+            self._chars = 0
+
+
+# About 16 MB per process: every page and read-API answer of the content several times over.
+LOCAL_ANSWERS = LocalAnswers(max_chars=16_000_000)
+
+
+def _stored(key: str):
+    """Return the answer stored under `key`: this process's copy, else the shared cache's."""
+    answer = LOCAL_ANSWERS.get(key)
+    if answer is None:
+        answer = cache_get(key)
+        if answer is not None:
+            LOCAL_ANSWERS.put(key, answer)
+    return answer
+
+
+def _store(key: str, answer: str | bytes) -> None:
+    cache_set(key, answer, CACHE_SECONDS)
+    LOCAL_ANSWERS.put(key, answer)
 
 
 def _answer_key(request: HttpRequest, kind: str, version: ContentVersion) -> str:
@@ -97,16 +158,32 @@ def published_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 
 
 def _cached_page(request: HttpRequest, key: str, build: Callable[[], HttpResponse]):
-    stored = cache_get(f"page:{key}")
+    stored = _stored(f"page:{key}")
     if stored is not None:
-        return HttpResponse(stored.replace(CSRF_PLACEHOLDER, get_token(request)))
+        if CSRF_PLACEHOLDER in stored:
+            stored = stored.replace(CSRF_PLACEHOLDER, get_token(request))
+        return HttpResponse(stored)
     response = build()
     if response.status_code == 200 and not response.streaming:
-        page = response.content.decode(response.charset)
-        token = _CSRF_IN_PAGE.search(page)
-        if token:
-            cache_set(f"page:{key}", page.replace(token.group(1), CSRF_PLACEHOLDER), CACHE_SECONDS)
+        # Set by get_token() (or for a new or malformed cookie): the page may hold a token.
+        page = _storable_page(response, request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False))
+        if page is not None:
+            _store(f"page:{key}", page)
     return response
+
+
+def _storable_page(response: HttpResponse, token_used: bool) -> str | None:
+    """Return the page to store, its reader's CSRF token replaced; None if it cannot be shared.
+
+    get_token() marks the request when a page asks for the token (Django's csrf module): a page
+    on an unmarked request holds none (a live search's results); any other is stored only with
+    its token found and replaced everywhere.
+    """
+    page = response.content.decode(response.charset)
+    if not token_used:
+        return page
+    token = _CSRF_IN_PAGE.search(page)
+    return page.replace(token.group(1), CSRF_PLACEHOLDER) if token else None
 
 
 def published_answer(request, build: Callable[[], object]) -> HttpResponse:
@@ -120,10 +197,10 @@ def published_answer(request, build: Callable[[], object]) -> HttpResponse:
     etag = f'"{key}"'
     response = _not_modified(request, etag, version)
     if response is None:
-        body = cache_get(f"api:{key}")
+        body = _stored(f"api:{key}")
         if body is None:
             body = JSONRenderer().render(build())
-            cache_set(f"api:{key}", body, CACHE_SECONDS)
+            _store(f"api:{key}", body)
         response = HttpResponse(body, content_type="application/json")
     _validators(response, etag, version)
     # Published guideline content, the same for everyone: any cache may keep it, but must ask

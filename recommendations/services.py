@@ -15,6 +15,7 @@ from .models import (
     AuditAction,
     Recommendation,
     RecommendationDraft,
+    history_author_set,
 )
 from .search_index import search_index_refresh
 
@@ -77,12 +78,14 @@ def recommendation_editable_values(*, recommendation: Recommendation) -> dict[st
     return {key: getattr(source, key) for key in RecommendationDraft.FIELDS}
 
 
-def _require_perm(user: AbstractBaseUser, perm: str) -> None:
+def permission_require(user: AbstractBaseUser, perm: str) -> None:
+    """Raise PermissionDenied unless `user` has the recommendations permission `perm`."""
     if not user.has_perm(f"recommendations.{perm}"):
         raise PermissionDenied(perm)
 
 
-def _locked(recommendation: Recommendation) -> Recommendation:
+def recommendation_locked(recommendation: Recommendation) -> Recommendation:
+    """Return the recommendation's row, locked for the rest of the transaction."""
     # Held until the transaction ends, so two saves of one recommendation run one at a time.
     return (
         Recommendation.objects.select_for_update()
@@ -113,7 +116,7 @@ def recommendation_edit_check(
     if they leave the page. Locks the recommendation for the rest of the caller's transaction,
     so the save that follows a passed check cannot be overtaken.
     """
-    rec = _locked(recommendation)
+    rec = recommendation_locked(recommendation)
     draft = _draft_of(rec)
     token = _token(rec, draft)
     if token == edit_token:
@@ -149,7 +152,7 @@ def recommendation_draft_save(
     Raises EditConflictError after the save's transaction has ended, so the refusal and the
     refused text stay in the audit trail.
     """
-    _require_perm(user, "change_recommendation")
+    permission_require(user, "change_recommendation")
     data = normalised_text({key: data[key] for key in RecommendationDraft.FIELDS})
     saved = _draft_save(
         recommendation=recommendation,
@@ -178,7 +181,7 @@ def _draft_save(
     )
     if conflict:
         return conflict
-    rec = _locked(recommendation)
+    rec = recommendation_locked(recommendation)
     draft = _draft_of(rec) or RecommendationDraft(
         recommendation=rec, created_by=user, base_version=rec.version
     )
@@ -187,8 +190,7 @@ def _draft_save(
     draft.change_reason = change_reason.replace("\r\n", "\n").strip()
     draft.revision += 1
     draft.updated_by = user
-    draft._history_user = user
-    draft._change_reason = draft.change_reason or None
+    history_author_set(draft, user=user, reason=draft.change_reason or None)
     draft.save()
     audit.audit_record(
         action=AuditAction.DRAFT_SAVED,
@@ -216,8 +218,7 @@ def _publish(
     rec.published_at = timezone.now()
     # An editor's check covered the text it checked (verification.py), not this new one.
     rec.verified = None
-    rec._history_user = user
-    rec._change_reason = reason
+    history_author_set(rec, user=user, reason=reason)
     rec.save()
     # Readers search the published text: the index follows it in the same transaction.
     search_index_refresh()
@@ -227,7 +228,8 @@ def _publish(
     return rec
 
 
-def _reason(change_reason: str) -> str:
+def change_reason_required(change_reason: str) -> str:
+    """Return the change reason stripped; an empty one is an EditorialError for the editor."""
     reason = change_reason.strip()
     if not reason:
         raise EditorialError(CHANGE_REASON_REQUIRED)
@@ -239,16 +241,15 @@ def recommendation_publish(
     *, recommendation: Recommendation, user: AbstractBaseUser, change_reason: str
 ) -> Recommendation:
     """Publish the draft as the recommendation's next version and close the draft."""
-    _require_perm(user, "publish_recommendation")
-    rec = _locked(recommendation)
+    permission_require(user, "publish_recommendation")
+    rec = recommendation_locked(recommendation)
     draft = _draft_of(rec)
     if draft is None:
         raise EditorialError(NO_DRAFT)
-    reason = _reason(change_reason)
+    reason = change_reason_required(change_reason)
     values = {key: getattr(draft, key) for key in RecommendationDraft.FIELDS}
     _publish(rec, values, user=user, reason=reason, action=AuditAction.PUBLISHED)
-    draft._history_user = user
-    draft._change_reason = f"Udgivet som version {rec.version}"
+    history_author_set(draft, user=user, reason=f"Udgivet som version {rec.version}")
     draft.delete()
     return rec
 
@@ -256,13 +257,12 @@ def recommendation_publish(
 @transaction.atomic
 def recommendation_draft_discard(*, recommendation: Recommendation, user: AbstractBaseUser) -> None:
     """Throw the draft away (its text stays in the draft history); readers saw nothing."""
-    _require_perm(user, "publish_recommendation")
-    rec = _locked(recommendation)
+    permission_require(user, "publish_recommendation")
+    rec = recommendation_locked(recommendation)
     draft = _draft_of(rec)
     if draft is None:
         raise EditorialError(NO_DRAFT)
-    draft._history_user = user
-    draft._change_reason = "Kasseret"
+    history_author_set(draft, user=user, reason="Kasseret")
     draft.delete()
     audit.audit_record(
         action=AuditAction.DRAFT_DISCARDED, recommendation=rec, user=user, version=rec.version
@@ -274,11 +274,11 @@ def recommendation_restore(
     *, recommendation: Recommendation, version: int, user: AbstractBaseUser, change_reason: str
 ) -> Recommendation:
     """Publish the text of an earlier version again, as a new version."""
-    _require_perm(user, "publish_recommendation")
-    rec = _locked(recommendation)
+    permission_require(user, "publish_recommendation")
+    rec = recommendation_locked(recommendation)
     if _draft_of(rec) is not None:
         raise EditorialError(DRAFT_OPEN)
-    reason = _reason(change_reason)
+    reason = change_reason_required(change_reason)
     # The version's text is the last record saved under its number (as the history page has it).
     old = (
         Recommendation.history.filter(id=rec.pk, version=version)

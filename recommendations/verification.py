@@ -12,10 +12,10 @@ from datetime import date
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from recommendations.services import EditorialError, _locked, _require_perm
+from recommendations.services import EditorialError, permission_require, recommendation_locked
 
 from . import audit
-from .models import AuditAction, Recommendation
+from .models import AuditAction, Recommendation, history_author_set
 
 # Messages shown to editors as they are; tests import them.
 AGAINST_REQUIRED = (
@@ -49,7 +49,7 @@ def recommendation_verify(
     today: date,
 ) -> Recommendation:
     """Record that the published text and grade match `against`, checked on `checked_on`."""
-    _require_perm(user, "publish_recommendation")
+    permission_require(user, "publish_recommendation")
     against = " ".join(against.split())
     if not against:
         raise VerificationError("against", AGAINST_REQUIRED)
@@ -57,7 +57,7 @@ def recommendation_verify(
         raise VerificationError("against", AGAINST_TOO_LONG.format(limit=AGAINST_MAX))
     if checked_on > today:
         raise VerificationError("checked_on", DATE_IN_FUTURE.format(today=today.isoformat()))
-    rec = _locked(recommendation)
+    rec = recommendation_locked(recommendation)
     reason = verification_reason(against=against, checked_on=checked_on)
     rec.verified = {
         "by": user.get_full_name() or user.get_username(),
@@ -65,8 +65,7 @@ def recommendation_verify(
         "against": against,
         "version": rec.version,
     }
-    rec._history_user = user
-    rec._change_reason = reason
+    history_author_set(rec, user=user, reason=reason)
     rec.save()
     audit.audit_record(
         action=AuditAction.VERIFIED,

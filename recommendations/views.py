@@ -88,6 +88,8 @@ def recommendation_page_context(rec) -> dict:
     }
 
 
+# A search's answer depends on the published content and the query only: cached as a page.
+@published_page
 def search(request: HtmxHttpRequest) -> HttpResponse:
     # No one types a NUL character, and PostgreSQL refuses one in a query (a 500): drop it.
     q = request.GET.get("q", "").replace("\x00", "").strip()

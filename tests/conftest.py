@@ -81,9 +81,13 @@ def shared_state_forgotten():
     from django.core.cache import cache
 
     from recommendations.api.throttling import memory_counts_clear
+    from recommendations.published_cache import LOCAL_ANSWERS
 
-    memory_counts_clear()
-    cache.clear()
+    def forget():
+        memory_counts_clear()
+        cache.clear()
+        LOCAL_ANSWERS.clear()
+
+    forget()
     yield
-    memory_counts_clear()
-    cache.clear()
+    forget()

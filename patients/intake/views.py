@@ -41,6 +41,8 @@ STARTBACK_RISK_LABELS = {
 }
 # Buttons that re-render the whole form (hx-target="#main") rather than only the results.
 FORM_EDITS = ("add_medication", "remove_medication", "clear_startback")
+# The result summary at the top of the form on a phone shows this many alerts, then a count.
+PEEK_ALERTS = 3
 # Field error slots on the page; htmx refreshes all of them out of band on every update.
 ERROR_SLOTS = (
     "age",
@@ -233,6 +235,20 @@ def intake_render(
     return render(request, template, context, status=status)
 
 
+def _peek(alerts: list, evaluation: Evaluation | None) -> dict | None:
+    """Return the result at a glance: the first alerts (red flags come first) and the first
+    applying recommendation, for the summary that sticks to the top of a phone's screen."""
+    if not alerts and evaluation is None:
+        return None
+    first = evaluation and next((r for g in evaluation.in_scope for r in g.recommendations), None)
+    return {
+        "alerts": alerts[:PEEK_ALERTS],
+        "more_alerts": max(0, len(alerts) - PEEK_ALERTS),
+        "rec": first,
+        "evaluated": evaluation is not None,
+    }
+
+
 def _evaluate_into(context: dict, post, *, live: bool) -> None:
     data = intake_data_from_form(post)
     missing = [name for name in REQUIRED_FIELDS if name not in data]
@@ -262,4 +278,6 @@ def _evaluate_into(context: dict, post, *, live: bool) -> None:
         context["intake_summary"] = _intake_summary(evaluation, context["red_flag_labels"])
         if evaluation.facts.startback is not None:
             context["startback_note"] = startback_prognostic_note()
+    evaluation = context["evaluation"]
+    context["peek"] = _peek(evaluation.alerts if evaluation else context["flag_alerts"], evaluation)
     context["errors"] = errors

@@ -5,13 +5,21 @@ editors can revise it and readers can search it. One module per concept; import 
 here (`from recommendations.models import Recommendation`).
 """
 
-from .base import SEEDED_MARK, Timestamped, VersionOrigin, VersionRecord, reason_for_readers
+from .base import (
+    SEEDED_MARK,
+    Timestamped,
+    VersionOrigin,
+    VersionRecord,
+    history_author_set,
+    reason_for_readers,
+)
 from .content import (
     SEARCH_INDEX_FIELDS,
     Certainty,
     Direction,
     Guideline,
     Recommendation,
+    RecommendationText,
     RedFlag,
     RedFlagCategory,
     RedFlagLevel,
@@ -38,6 +46,7 @@ __all__ = [
     "HearingStatus",
     "Recommendation",
     "RecommendationDraft",
+    "RecommendationText",
     "RedFlag",
     "RedFlagCategory",
     "RedFlagLevel",
@@ -50,5 +59,6 @@ __all__ = [
     "Timestamped",
     "VersionOrigin",
     "VersionRecord",
+    "history_author_set",
     "reason_for_readers",
 ]

@@ -70,6 +70,16 @@ def history_records(
     )
 
 
+def history_author_set(obj: models.Model, *, user, reason: str | None) -> None:
+    """Say who makes the next change to `obj` (its save or delete) and why, for its history.
+
+    The service that makes the change calls this; django-simple-history stores both with the
+    record it writes.
+    """
+    obj._history_user = user
+    obj._change_reason = reason
+
+
 class Timestamped(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

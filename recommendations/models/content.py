@@ -114,15 +114,25 @@ class Guideline(Timestamped):
         return reverse("recommendations:guideline", args=[self.slug])
 
 
-class Recommendation(Timestamped):
-    guideline = models.ForeignKey(
-        Guideline,
-        on_delete=models.PROTECT,
-        related_name="recommendations",
-        verbose_name=_("retningslinje"),
+class RecommendationText(Timestamped):
+    """A recommendation's texts and grade: what readers see, editors draft and versions keep.
+
+    `FIELDS` is the one list of them: the fixtures, the versions and the editing forms read it.
+    The published recommendation and an editor's draft (editing.py) both hold them.
+    """
+
+    FIELDS = (
+        "title",
+        "strength",
+        "direction",
+        "certainty",
+        "certainty_note",
+        "rationale",
+        "update_note",
+        "source",
+        "strength_source",
     )
-    slug = models.SlugField(_("kortnavn (slug)"))
-    order = models.PositiveSmallIntegerField(_("nummer"))
+
     title = models.TextField(_("anbefaling"))
     strength = models.CharField(_("styrke"), max_length=20, choices=Strength.choices)
     direction = models.CharField(_("retning"), max_length=10, choices=Direction.choices)
@@ -133,8 +143,22 @@ class Recommendation(Timestamped):
     rationale = models.TextField(_("begrundelse"))
     update_note = models.TextField(_("opdateringsnote"), blank=True)
     source = models.TextField(_("kilde"))
-    source_ref = models.CharField(_("kildehenvisning"), max_length=200, blank=True)
     strength_source = models.TextField(_("kilde til styrke"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Recommendation(RecommendationText):
+    guideline = models.ForeignKey(
+        Guideline,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+        verbose_name=_("retningslinje"),
+    )
+    slug = models.SlugField(_("kortnavn (slug)"))
+    order = models.PositiveSmallIntegerField(_("nummer"))
+    source_ref = models.CharField(_("kildehenvisning"), max_length=200, blank=True)
     checklist = models.JSONField(_("tjekliste"), default=list, blank=True)
     drugs = models.JSONField(_("lægemidler"), default=list, blank=True)
     applies_when = models.JSONField(_("gælder når"), null=True, blank=True)

@@ -50,6 +50,14 @@ function liveUpdateFailed(event) {
   message.setAttribute("role", "alert");
   message.textContent = document.body.getAttribute("data-update-failed");
   target.replaceChildren(message);
+  // On a phone the intake's result summary is what is on screen: it must not keep the old
+  // result either. The same words, announced once (from the result, role="alert").
+  var peek = document.getElementById("result-peek");
+  if (peek && target.id === "results") {
+    var notice = message.cloneNode(true);
+    notice.removeAttribute("role");
+    peek.replaceChildren(notice);
+  }
 }
 document.addEventListener("htmx:responseError", liveUpdateFailed);
 document.addEventListener("htmx:sendError", liveUpdateFailed);
@@ -91,4 +99,20 @@ document.addEventListener("click", function (event) {
   } else {
     fallback();
   }
+});
+
+// On a phone the intake's result summary (#result-peek) sticks to the top of the screen over
+// the form. Keep the field the clinician is in clear of it, when a live update makes it taller
+// or the keyboard moves the focus under it: scroll by the overlap only, never move the focus.
+function keepFocusClearOfSummary() {
+  var peek = document.getElementById("result-peek");
+  var field = document.activeElement;
+  if (!peek || !field || field === document.body || peek.contains(field)) return;
+  if (!peek.parentNode.contains(field) || getComputedStyle(peek).position !== "sticky") return;
+  var under = peek.getBoundingClientRect().bottom - field.getBoundingClientRect().top;
+  if (under > 0 && field.getBoundingClientRect().bottom > 0) window.scrollBy(0, -(under + 8));
+}
+document.addEventListener("htmx:afterSettle", keepFocusClearOfSummary);
+document.addEventListener("focusin", function () {
+  window.requestAnimationFrame(keepFocusClearOfSummary);
 });

@@ -51,6 +51,14 @@ def _intake_with_recommendations(page: Page) -> None:
     page.locator("#results details summary").first.click()
 
 
+def _intake_on_a_phone_with_the_result_summary(page: Page) -> None:
+    page.set_viewport_size({"width": 375, "height": 812})
+    _intake_with_recommendations(page)
+    page.get_by_label("Cauda equina syndrom - saddel anæstesi").check()
+    expect(page.locator("#result-peek .alert--critical")).to_be_visible()
+    expect(page.locator("#result-peek .peek-rec")).to_be_visible()
+
+
 def _intake_with_errors(page: Page) -> None:
     page.goto(page.base_url + "/intake/")
     page.get_by_label("Alder (år)").fill("130")
@@ -150,6 +158,7 @@ PAGES = {
     "intake, empty": _path("/intake/"),
     "intake with results and a critical alert": _intake_with_results,
     "intake with recommendations and an opioid": _intake_with_recommendations,
+    "intake on a phone, with the result summary": _intake_on_a_phone_with_the_result_summary,
     "intake with field errors": _intake_with_errors,
     "MME calculator with a result": _mme_with_result,
     "taper planner with a plan": _taper_with_plan,

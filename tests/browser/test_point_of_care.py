@@ -177,15 +177,65 @@ def test_the_intake_carries_every_current_opioid_straight_to_the_planner(new_pag
     expect(page.locator("#treatment_months")).to_have_value("24")
 
 
-def test_on_a_phone_a_live_update_leaves_the_result_one_tap_from_the_form(new_page):
+def below_the_summary(page: Page, selector: str) -> None:
+    """Fail unless the element is on screen and not covered by the sticky result summary."""
+    on_screen(page, selector)
+    peek = page.locator("#result-peek").bounding_box()
+    field = page.locator(selector).bounding_box()
+    assert peek is not None and field is not None
+    assert field["y"] >= peek["y"] + peek["height"] - 1, (peek, field)
+
+
+def test_on_a_phone_a_live_update_shows_the_alerts_and_first_recommendation_while_typing(
+    new_page,
+):
     page = new_page(viewport=PHONE)
     page.goto(page.base_url + "/intake/")
-    fill_generalised_pain_on_tramadol(page)
-    # The live update (no submit): the result is filled in above the form.
-    expect(page.locator("#results .alerts li").first).to_contain_text("Patienten får tramadol")
-    page.locator("#med-0-dose").blur()  # the field's change event: its update too is done
-    page.wait_for_load_state("networkidle")
+    page.get_by_label("Cauda equina syndrom - saddel anæstesi").check()
+    fill_generalised_pain_on_tramadol(page)  # the last action types the dose: no submit
+    dose = page.locator("#med-0-dose")
+    expect(dose).to_be_focused()
 
-    page.get_by_role("link", name="Se resultatet").click()  # one tap
+    # The live update refreshes a short summary that sticks to the top of the screen: the
+    # alerts, red flags first with their level, and the first applying recommendation.
+    peek = page.locator("#result-peek")
+    first = page.locator("#results .rec").first  # the first applying recommendation
+    expect(peek.locator(".peek-rec__title")).to_have_text(first.locator(".rec__title").inner_text())
+    expect(peek.locator(".alert").first).to_contain_text("AKUT")
+    expect(peek.locator(".alert").nth(1)).to_contain_text("Patienten får tramadol")
+    on_screen(page, "#result-peek .alert")
+    on_screen(page, "#result-peek .alert >> nth=1")
+    on_screen(page, "#result-peek .peek-rec .grade")
+    on_screen(page, "#result-peek .peek-rec__title")
+    expect(peek.locator(".peek-rec .grade")).to_have_text(first.locator(".grade").inner_text())
+    # The clinician keeps typing where they were: focus and the field stay, not under the bar.
+    expect(dose).to_be_focused()
+    below_the_summary(page, "#med-0-dose")
+    dose.press("End")
+    dose.type("0")  # 2000 mg: still the same alerts; typing goes on in the same field
+    expect(dose).to_have_value("2000")
+    expect(dose).to_be_focused()
+
+    # One tap to the whole result, one tap back to the form; nothing typed is lost.
+    page.get_by_role("link", name="Se hele resultatet").click()
+    on_screen(page, "#results .alerts li")
+    page.get_by_role("link", name="Ret patientoplysningerne").click()
+    on_screen(page, "#age")
+    expect(page.get_by_label("Alder (år)")).to_have_value("60")
+    expect(dose).to_have_value("2000")
+
+
+def test_on_a_desktop_a_live_update_fills_the_result_beside_the_form(new_page):
+    page = new_page(viewport=DESKTOP)
+    page.goto(page.base_url + "/intake/")
+    fill_generalised_pain_on_tramadol(page)
+    expect(page.locator("#results .alerts li").first).to_contain_text("Patienten får tramadol")
+    expect(page.locator("#result-peek")).to_be_hidden()  # side by side: no summary needed
     on_screen(page, "#results .alerts li")
     on_screen(page, "#results .rec .grade")
+    form, results = (
+        page.locator("#intake-form").bounding_box(),
+        page.locator("#results").bounding_box(),
+    )
+    assert results["x"] >= form["x"] + form["width"]
+    expect(page.locator("#med-0-dose")).to_be_focused()

@@ -223,3 +223,20 @@ def test_the_openapi_schema_documents_the_evaluate_endpoint(client):
 
 def test_evaluate_only_accepts_post(client):
     assert client.get(URL).status_code == 405
+
+
+@pytest.mark.parametrize("case", VIGNETTES, ids=[case["name"] for case in VIGNETTES])
+def test_the_reused_answer_writer_writes_what_a_new_serializer_writes(rf, settings, case):
+    # patients/intake/api.py builds its output serializer once per thread (speed): each answer
+    # must still be exactly what a new one writes, with the asking request's own addresses.
+    from patients.intake.api import EvaluationSerializer, evaluation_representation
+    from patients.intake.services import intake_evaluate
+
+    settings.ALLOWED_HOSTS = ["nkr.klinik.dk", "127.0.0.1"]
+    evaluation = intake_evaluate(data=case["intake"])
+    for host in settings.ALLOWED_HOSTS:
+        request = rf.post(URL, HTTP_HOST=host)
+        written = evaluation_representation(evaluation, request)
+        assert written == EvaluationSerializer(evaluation, context={"request": request}).data
+        urls = [rec["url"] for result in written["guidelines"] for rec in result["recommendations"]]
+        assert all(url.startswith(f"http://{host}/") for url in urls)

@@ -58,16 +58,36 @@ def test_a_red_flag_alert_shows_while_the_required_fields_are_still_blank(client
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-def test_ticked_red_flags_are_also_shown_in_the_banner_at_the_top_of_the_form(client, htmx):
+def test_ticked_red_flags_are_also_shown_in_the_summary_at_the_top_of_the_form(client, htmx):
     text = post(
         client, {"age": "52", "pain_site": "low_back", "red_flags": [CAUDA]}, htmx=htmx
     ).content.decode()
-    banner = re.search(r'<div id="flag-alerts" class="flag-banner"[^>]*>(.*?)</div>', text, re.S)
-    assert banner and "alert--critical" in banner.group(1)
-    if htmx:
-        assert '<div id="flag-alerts" class="flag-banner" hx-swap-oob="true">' in text
+    peek = re.search(r'<div id="result-peek"[^>]*>(.*?)</div>', text, re.S)
+    assert peek and "alert--critical" in peek.group(1) and "AKUT" in peek.group(1)
+    if htmx:  # its contents only: the element the page holds stays
+        assert '<div id="result-peek" hx-swap-oob="innerHTML">' in text
     else:
-        assert text.index('id="flag-alerts"') < text.index("<legend><h2>Patient</h2>")
+        assert text.index('id="result-peek"') < text.index("<legend><h2>Patient</h2>")
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_the_summary_at_the_top_of_the_form_holds_the_first_applying_recommendation(client, htmx):
+    text = post(
+        client,
+        {"age": "60", "pain_site": "generalised", "pain_duration_weeks": "30"},
+        htmx=htmx,
+    ).content.decode()
+    start = text.index('id="result-peek"')
+    peek = text[start : text.index('class="peek-link"', start)]
+    results = text[text.index('class="recs"') :]
+    first_title = re.search(r'<p class="rec__title" lang="da"><a [^>]*>(.*?)</a>', results).group(1)
+    assert f'<p class="peek-rec__title" lang="da">{first_title}</p>' in peek
+    assert "alert" not in peek  # no alerts for this patient
+
+
+def test_the_summary_is_empty_before_anything_is_filled_in(client):
+    text = client.get(URL).content.decode()
+    assert '<div id="result-peek" class="result-peek"></div>' in text
 
 
 def test_the_startback_answers_can_be_cleared(client):

@@ -9,8 +9,8 @@ import pytest
 from recommendations.guideline_sections import (
     GuidelineLayout,
     Section,
-    _layout_check,
     guideline_layouts,
+    layout_check,
 )
 from recommendations.models import Recommendation
 
@@ -66,7 +66,7 @@ def test_a_section_naming_an_unknown_recommendation_is_refused():
         red_flags_source="",
     )
     with pytest.raises(ValueError, match="no-such-recommendation"):
-        _layout_check("generalised-pain", bad)
+        layout_check("generalised-pain", bad)
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,7 @@ CACHED = [
     API,
     "/api/v1/red-flags/",
     "/api/v1/guidelines/generalised-pain/recommendations/cbt/history/",
+    "/search/?q=panodil",
 ]
 
 
@@ -133,3 +134,46 @@ def test_a_copy_from_before_signing_in_is_not_reused_after(client, content, alic
 
     # Signing in changed the CSRF token the old copy holds: the browser gets a fresh page.
     assert after.status_code == 200
+
+
+def test_a_repeated_live_search_is_answered_from_the_cache_and_a_publish_shows_at_once(
+    client, cbt, alice, django_assert_num_queries
+):
+    live = {"HX-Request": "true"}
+    first = client.get("/search/", {"q": "kognitiv"}, headers=live)
+
+    with django_assert_num_queries(1):  # the content version alone
+        again = Client().get("/search/", {"q": "kognitiv"}, headers=live)
+    draft_save(cbt, alice, title="Kognitiv adfærdsterapi, ny ordlyd fra høringen.")
+    recommendation_publish(recommendation=cbt, user=alice, change_reason="Høringssvar.")
+    published = Client().get("/search/", {"q": "kognitiv"}, headers=live)
+
+    assert again.content == first.content
+    assert "csrf" not in first.content.decode().lower()
+    assert "ny ordlyd fra høringen" not in first.content.decode()
+    assert "ny ordlyd fra høringen" in published.content.decode()
+
+
+def test_a_page_that_holds_a_token_it_cannot_replace_is_never_stored():
+    from django.http import HttpResponse
+
+    from recommendations.published_cache import _storable_page
+
+    page = HttpResponse('<input name="csrfmiddlewaretoken" value="abc123">')
+
+    assert _storable_page(page, token_used=True) is None
+    assert _storable_page(page, token_used=False) is not None
+
+
+def test_this_process_keeps_recent_answers_within_its_bound():
+    from recommendations.published_cache import LocalAnswers
+
+    answers = LocalAnswers(max_chars=10)
+    answers.put("a", "12345")
+    answers.put("b", "12345")
+    answers.get("a")  # a is now the newer
+    answers.put("c", "123")
+    answers.put("too-big", "x" * 11)
+
+    assert (answers.get("a"), answers.get("b"), answers.get("c")) == ("12345", None, "123")
+    assert answers.get("too-big") is None
