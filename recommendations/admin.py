@@ -34,29 +34,6 @@ class RecommendationInline(ReadOnlyInline):
     fields = ["order", "title", "strength", "direction", "version"]
 
 
-@admin.register(Guideline)
-class GuidelineAdmin(admin.ModelAdmin):
-    form = GuidelineEditForm
-    list_display = ["short_title", "slug", "order", "updated_at"]
-    fields = [*live_content.GUIDELINE_TEXT_FIELDS, "change_reason", "slug", "order"]
-    readonly_fields = ["slug", "order"]
-    inlines = [RecommendationInline]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # guidelines come from fixtures/ (docs/content.md)
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def save_model(self, request, obj, form, change) -> None:
-        live_content.guideline_update(
-            guideline=obj,
-            user=request.user,
-            data={key: form.cleaned_data[key] for key in live_content.GUIDELINE_TEXT_FIELDS},
-            change_reason=form.cleaned_data["change_reason"],
-        )
-
-
 class LiveContentAdmin(admin.ModelAdmin):
     """A published text without drafts: a change is live at once and needs a reason.
 
@@ -76,6 +53,15 @@ class LiveContentAdmin(admin.ModelAdmin):
             data=form.text_values(),
             change_reason=form.cleaned_data["change_reason"],
         )
+
+
+@admin.register(Guideline)
+class GuidelineAdmin(LiveContentAdmin):
+    form = GuidelineEditForm
+    list_display = ["short_title", "slug", "order", "updated_at"]
+    fields = [*live_content.GUIDELINE_TEXT_FIELDS, "change_reason", "slug", "order"]
+    readonly_fields = ["slug", "order"]
+    inlines = [RecommendationInline]
 
 
 @admin.register(RedFlag)

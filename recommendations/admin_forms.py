@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -164,6 +165,15 @@ class ChangeReasonForm(forms.Form):
         return reason
 
 
+def _live_content_meta(model: type[models.Model], text_fields: tuple[str, ...]) -> type:
+    """Return a live-content form's Meta: the model's texts, each kept with "\n" line breaks."""
+    return type(
+        "Meta",
+        (),
+        {"model": model, "fields": text_fields, "field_classes": _text_fields(model, text_fields)},
+    )
+
+
 class LiveContentForm(forms.ModelForm):
     """Edit a text that has no drafts (live at once); a changed text needs a reason."""
 
@@ -189,29 +199,17 @@ class LiveContentForm(forms.ModelForm):
 
 class GuidelineEditForm(LiveContentForm):
     text_fields = live_content.GUIDELINE_TEXT_FIELDS
-
-    class Meta:
-        model = Guideline
-        fields = live_content.GUIDELINE_TEXT_FIELDS
-        field_classes = _text_fields(Guideline, live_content.GUIDELINE_TEXT_FIELDS)
+    Meta = _live_content_meta(Guideline, text_fields)
 
 
 class StartBackItemEditForm(LiveContentForm):
     text_fields = live_content.STARTBACK_TEXT_FIELDS
-
-    class Meta:
-        model = StartBackItem
-        fields = live_content.STARTBACK_TEXT_FIELDS
-        field_classes = _text_fields(StartBackItem, live_content.STARTBACK_TEXT_FIELDS)
+    Meta = _live_content_meta(StartBackItem, text_fields)
 
 
 class RedFlagEditForm(LiveContentForm):
     text_fields = live_content.RED_FLAG_TEXT_FIELDS
-
-    class Meta:
-        model = RedFlag
-        fields = live_content.RED_FLAG_TEXT_FIELDS
-        field_classes = _text_fields(RedFlag, live_content.RED_FLAG_TEXT_FIELDS)
+    Meta = _live_content_meta(RedFlag, text_fields)
 
     def clean_categories(self):
         # The intake form groups the flags by these codes: an empty list or a misspelt code

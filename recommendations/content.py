@@ -32,17 +32,18 @@ from .rules.fact_registry import FACT_BY_NAME
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
-_GUIDELINE_KEYS = {
+# The fixtures' format, read here and written by export_content in this order: a guideline's
+# keys (beside its "recommendations") and a recommendation's own keys.
+GUIDELINE_KEYS = (
     "slug",
     "order",
     *Guideline.TEXT_FIELDS,
     "source_ref",
     "trace",
     "scope",
-    "recommendations",
     "seeded_fingerprint",
-}
-_RECOMMENDATION_KEYS = {
+)
+RECOMMENDATION_KEYS = (
     "slug",
     "order",
     *RecommendationDraft.FIELDS,
@@ -50,7 +51,7 @@ _RECOMMENDATION_KEYS = {
     "checklist",
     "drugs",
     "applies_when",
-}
+)
 # Written by export_content (content that travels between databases): the published versions,
 # oldest first, and the fingerprint of what the seed once wrote, so an editor's change stays
 # recognised as one in the database it is loaded into.
@@ -100,7 +101,7 @@ def guideline_content_load(path: Path) -> GuidelineContent:
     """Return one guideline file's fields and recommendations, checked."""
     data = read_json(path)
     where = path.name
-    unknown = set(data) - _GUIDELINE_KEYS
+    unknown = set(data) - {*GUIDELINE_KEYS, "recommendations"}
     require(not unknown, where, f"unknown keys {sorted(unknown)}")
     for key in ("slug", "title", "short_title", "population", "population_summary", "source"):
         require(bool(data.get(key)), where, f"'{key}' is required")
@@ -114,10 +115,7 @@ def guideline_content_load(path: Path) -> GuidelineContent:
         condition_validate(criterion["condition"], where=spot)
         for key in ("met", "unmet"):
             _placeholders_check(criterion[key], where=f"{spot} {key}")
-    fields = {
-        key: data.get(key, "")
-        for key in _GUIDELINE_KEYS - {"recommendations", "seeded_fingerprint"}
-    }
+    fields = {key: data.get(key, "") for key in GUIDELINE_KEYS if key != "seeded_fingerprint"}
     if "seeded_fingerprint" in data:
         fields["seeded_fingerprint"] = data["seeded_fingerprint"]
     fields["scope"] = data.get("scope", [])
@@ -134,7 +132,7 @@ def _recommendation_fields(item: dict[str, Any], *, where: str) -> dict[str, Any
     # applies_when_text is a human note in the file; the page describes the condition itself.
     unknown = (
         set(item)
-        - _RECOMMENDATION_KEYS
+        - set(RECOMMENDATION_KEYS)
         - _RECOMMENDATION_EXTRA_KEYS
         - _EXPORT_KEYS
         - {"applies_when_text", "provenance"}
@@ -160,7 +158,7 @@ def _recommendation_fields(item: dict[str, Any], *, where: str) -> dict[str, Any
     require(isinstance(drugs, list), where, "'drugs' must be a list of drug codes")
     unknown_drugs = sorted(set(drugs) - set(drug_table()))
     require(not unknown_drugs, where, f"unknown drugs {unknown_drugs} (see fixtures/drugs.json)")
-    fields = {key: item.get(key) for key in _RECOMMENDATION_KEYS}
+    fields = {key: item.get(key) for key in RECOMMENDATION_KEYS}
     for key in ("certainty", "certainty_note", "update_note", "source_ref", "strength_source"):
         fields[key] = fields[key] or ""
     fields["checklist"] = fields["checklist"] or []
@@ -239,7 +237,8 @@ def startback_notice() -> dict[str, str]:
     }
 
 
-_SYNONYM_KEYS = {
+# A search synonym's keys in fixtures/search_synonyms.json, in the order export_content writes.
+SYNONYM_KEYS = (
     "term",
     "target",
     "kind",
@@ -247,7 +246,7 @@ _SYNONYM_KEYS = {
     "source",
     "source_checked",
     "seeded_fingerprint",
-}
+)
 
 
 def search_synonyms_content_load(directory: Path = FIXTURES_DIR) -> list[dict[str, Any]]:
@@ -256,7 +255,8 @@ def search_synonyms_content_load(directory: Path = FIXTURES_DIR) -> list[dict[st
     seen = set()
     for item in data["synonyms"]:
         where = f"search_synonyms.json {item.get('term', '?')} → {item.get('target', '?')}"
-        require(set(item) <= _SYNONYM_KEYS, where, f"unknown keys {set(item) - _SYNONYM_KEYS}")
+        unknown = set(item) - set(SYNONYM_KEYS)
+        require(not unknown, where, f"unknown keys {unknown}")
         require(item.get("kind") in SynonymKind.values, where, f"kind {item.get('kind')!r}")
         require(bool(item.get("source")), where, "source is required")
         # Search compares case-folded words: an entry in capitals would never match.

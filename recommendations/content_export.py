@@ -15,7 +15,12 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from recommendations.content import FIXTURES_DIR
+from recommendations.content import (
+    FIXTURES_DIR,
+    GUIDELINE_KEYS,
+    RECOMMENDATION_KEYS,
+    SYNONYM_KEYS,
+)
 from recommendations.history_selectors import recommendation_versions
 
 from .models import (
@@ -30,23 +35,8 @@ from .models import (
 
 # Reference tables that editors cannot change: copied, so DIR is a complete fixtures folder.
 STATIC_FILES = ("drugs.json", "dose_steps.json", "fhir_mapping.json", "alerts.json")
-GUIDELINE_FIELDS = (
-    "slug",
-    "order",
-    *Guideline.TEXT_FIELDS,
-    "source_ref",
-    "trace",
-    "scope",
-    "seeded_fingerprint",
-)
 RECOMMENDATION_FIELDS = (
-    "slug",
-    "order",
-    *RecommendationDraft.FIELDS,  # a recommendation's texts, the one list of them
-    "source_ref",
-    "checklist",
-    "drugs",
-    "applies_when",
+    *RECOMMENDATION_KEYS,
     "seeded_fingerprint",
     # Where the words and grade come from, and an editor's check against the publication
     # (provenance.py, verification.py): both travel with the content.
@@ -114,7 +104,7 @@ def content_export(directory: Path) -> list[str]:
     """Write the live published content to `directory` as fixtures; return the files written."""
     written: list[Path] = []
     for guideline in Guideline.objects.order_by("order"):
-        data = {key: getattr(guideline, key) for key in GUIDELINE_FIELDS}
+        data = {key: getattr(guideline, key) for key in GUIDELINE_KEYS}
         data["recommendations"] = [
             _recommendation(rec) for rec in guideline.recommendations.order_by("order")
         ]
@@ -155,11 +145,7 @@ def content_export(directory: Path) -> list[str]:
         _write(written[-1], _hearing(hearing_round))
     synonyms = json.loads((FIXTURES_DIR / "search_synonyms.json").read_text(encoding="utf-8"))
     synonyms["synonyms"] = [
-        {
-            key: getattr(synonym, key)
-            for key in ("term", "target", "kind", "atc_code", "source", "source_checked")
-        }
-        | {"seeded_fingerprint": synonym.seeded_fingerprint}
+        {key: getattr(synonym, key) for key in SYNONYM_KEYS}
         for synonym in SearchSynonym.objects.order_by("term", "target")
     ]
     written.append(directory / "search_synonyms.json")

@@ -144,6 +144,20 @@ class StrictBooleanField(serializers.BooleanField):
         self.fail("invalid")
 
 
+def _number_errors(message: str, *, required: bool) -> dict[str, str]:
+    """Return a number field's errors: `message` for any value that is not a number in range.
+
+    A required number also says so when it is missing, and gives `message` for a null.
+    """
+    errors = dict.fromkeys(("invalid", "min_value", "max_value", "max_string_length"), message)
+    return errors | {"null": message, "required": REQUIRED_ERROR} if required else errors
+
+
+def _list_errors(max_length_error: str) -> dict[str, str]:
+    """Return a list field's errors: not a list (or null), or longer than it may be."""
+    return {"not_a_list": LIST_ERROR, "null": LIST_ERROR, "max_length": max_length_error}
+
+
 def _bool(**kwargs) -> serializers.BooleanField:
     return StrictBooleanField(**kwargs)
 
@@ -198,11 +212,7 @@ class IntakeSerializer(RefuseUnknownFields, serializers.Serializer):
     age = serializers.IntegerField(
         min_value=AGE_MIN,
         max_value=AGE_MAX,
-        error_messages={
-            key: AGE_ERROR
-            for key in ("invalid", "min_value", "max_value", "null", "max_string_length")
-        }
-        | {"required": REQUIRED_ERROR},
+        error_messages=_number_errors(AGE_ERROR, required=True),
     )
     pain_site = serializers.ChoiceField(
         choices=PainSite.choices,
@@ -215,11 +225,7 @@ class IntakeSerializer(RefuseUnknownFields, serializers.Serializer):
     pain_duration_weeks = StrictFloatField(
         min_value=0,
         max_value=DURATION_MAX_WEEKS,
-        error_messages={
-            key: DURATION_ERROR
-            for key in ("invalid", "min_value", "max_value", "null", "max_string_length")
-        }
-        | {"required": REQUIRED_ERROR},
+        error_messages=_number_errors(DURATION_ERROR, required=True),
     )
     neuropathic_pain = _bool(default=False)
     radicular_signs = _bool(default=False)
@@ -227,11 +233,7 @@ class IntakeSerializer(RefuseUnknownFields, serializers.Serializer):
         child=RedFlagCodeField(),
         default=list,
         max_length=RED_FLAGS_MAX,
-        error_messages={
-            "not_a_list": LIST_ERROR,
-            "null": LIST_ERROR,
-            "max_length": RED_FLAGS_MAX_ERROR,
-        },
+        error_messages=_list_errors(RED_FLAGS_MAX_ERROR),
     )
     complex_problems = _bool(default=False)
     activity_limitation = _bool(default=False)
@@ -249,21 +251,14 @@ class IntakeSerializer(RefuseUnknownFields, serializers.Serializer):
         many=True,
         default=list,
         max_length=MEDICATIONS_MAX,
-        error_messages={
-            "not_a_list": LIST_ERROR,
-            "null": LIST_ERROR,
-            "max_length": MEDICATIONS_MAX_ERROR,
-        },
+        error_messages=_list_errors(MEDICATIONS_MAX_ERROR),
     )
     opioid_treatment_months = StrictFloatField(
         min_value=0,
         max_value=OPIOID_MONTHS_MAX,
         allow_null=True,
         default=None,
-        error_messages={
-            key: OPIOID_MONTHS_ERROR
-            for key in ("invalid", "min_value", "max_value", "max_string_length")
-        },
+        error_messages=_number_errors(OPIOID_MONTHS_ERROR, required=False),
     )
     startback = StartBackField(
         child=serializers.IntegerField(),

@@ -16,6 +16,7 @@ from .models import (
     RedFlag,
     SearchSynonym,
     StartBackItem,
+    history_author_set,
 )
 from .search_index import search_index_refresh
 
@@ -60,8 +61,7 @@ def live_content_update(
     reason = change_reason_required(change_reason)
     for key, value in changed.items():
         setattr(obj, key, value)
-    obj._history_user = user
-    obj._change_reason = reason
+    history_author_set(obj, user=user, reason=reason)
     obj.save()
     if isinstance(obj, Guideline):
         search_index_refresh()  # its titles are part of every recommendation's document
@@ -99,14 +99,14 @@ def search_synonym_save(
         permission_require(user, "add_searchsynonym")
         for key in SEARCH_SYNONYM_FIELDS:
             setattr(synonym, key, data[key])
-        synonym._history_user = user
-        synonym._change_reason = change_reason_required(change_reason)
+        reason = change_reason_required(change_reason)
+        history_author_set(synonym, user=user, reason=reason)
         synonym.save()
         audit.audit_record(
             action=AuditAction.CONTENT_CHANGED,
             subject=content_subject(synonym),
             user=user,
-            change_reason=synonym._change_reason,
+            change_reason=reason,
             text={key: data[key] for key in SEARCH_SYNONYM_FIELDS},
         )
     else:

@@ -15,6 +15,7 @@ from .models import (
     AuditAction,
     Recommendation,
     RecommendationDraft,
+    history_author_set,
 )
 from .search_index import search_index_refresh
 
@@ -189,8 +190,7 @@ def _draft_save(
     draft.change_reason = change_reason.replace("\r\n", "\n").strip()
     draft.revision += 1
     draft.updated_by = user
-    draft._history_user = user
-    draft._change_reason = draft.change_reason or None
+    history_author_set(draft, user=user, reason=draft.change_reason or None)
     draft.save()
     audit.audit_record(
         action=AuditAction.DRAFT_SAVED,
@@ -218,8 +218,7 @@ def _publish(
     rec.published_at = timezone.now()
     # An editor's check covered the text it checked (verification.py), not this new one.
     rec.verified = None
-    rec._history_user = user
-    rec._change_reason = reason
+    history_author_set(rec, user=user, reason=reason)
     rec.save()
     # Readers search the published text: the index follows it in the same transaction.
     search_index_refresh()
@@ -250,8 +249,7 @@ def recommendation_publish(
     reason = change_reason_required(change_reason)
     values = {key: getattr(draft, key) for key in RecommendationDraft.FIELDS}
     _publish(rec, values, user=user, reason=reason, action=AuditAction.PUBLISHED)
-    draft._history_user = user
-    draft._change_reason = f"Udgivet som version {rec.version}"
+    history_author_set(draft, user=user, reason=f"Udgivet som version {rec.version}")
     draft.delete()
     return rec
 
@@ -264,8 +262,7 @@ def recommendation_draft_discard(*, recommendation: Recommendation, user: Abstra
     draft = _draft_of(rec)
     if draft is None:
         raise EditorialError(NO_DRAFT)
-    draft._history_user = user
-    draft._change_reason = "Kasseret"
+    history_author_set(draft, user=user, reason="Kasseret")
     draft.delete()
     audit.audit_record(
         action=AuditAction.DRAFT_DISCARDED, recommendation=rec, user=user, version=rec.version

@@ -15,7 +15,7 @@ from django.db import transaction
 from recommendations.services import EditorialError, permission_require, recommendation_locked
 
 from . import audit
-from .models import AuditAction, Recommendation
+from .models import AuditAction, Recommendation, history_author_set
 
 # Messages shown to editors as they are; tests import them.
 AGAINST_REQUIRED = (
@@ -65,8 +65,7 @@ def recommendation_verify(
         "against": against,
         "version": rec.version,
     }
-    rec._history_user = user
-    rec._change_reason = reason
+    history_author_set(rec, user=user, reason=reason)
     rec.save()
     audit.audit_record(
         action=AuditAction.VERIFIED,

@@ -7,16 +7,11 @@ API uses, so the page and the API cannot disagree about what is valid.
 
 from django.http import QueryDict
 
-from recommendations.forms import (
-    MEDICATION_ROWS_MAX,
-    MEDICATION_ROWS_MIN,
-    posted_index,
-    posted_number,
-    posted_row_count,
-)
+from recommendations.forms import posted_number
 from recommendations.intake_input import STARTBACK_ITEMS
-from recommendations.rules.drugs import drug_table
 from recommendations.rules.fact_registry import TICKED_FACTS
+
+from ..form_rows import medication_data, medication_rows
 
 REQUIRED_FIELDS = ("age", "pain_site", "pain_duration_weeks")
 # The checkboxes: the yes/no facts the clinician ticks (rules/fact_registry.py).
@@ -58,23 +53,6 @@ def startback_partial_notice(post: QueryDict) -> str:
     return ""
 
 
-def medication_rows(post: QueryDict) -> list[dict[str, str]]:
-    """Return the medication rows as typed, including empty ones, at least the minimum."""
-    count = posted_row_count(post, "medication_rows", MEDICATION_ROWS_MIN, MEDICATION_ROWS_MAX)
-    rows = [
-        {"drug": post.get(f"med-{i}-drug", ""), "daily_dose": post.get(f"med-{i}-dose", "")}
-        for i in range(count)
-    ]
-    if "add_medication" in post and len(rows) < MEDICATION_ROWS_MAX:
-        rows.append({"drug": "", "daily_dose": ""})
-    remove = posted_index(post.get("remove_medication"))
-    if remove is not None and remove < len(rows):
-        rows.pop(remove)
-    while len(rows) < MEDICATION_ROWS_MIN:
-        rows.append({"drug": "", "daily_dose": ""})
-    return rows
-
-
 def intake_data_from_form(post: QueryDict) -> dict:
     """Return the posted form as intake data in the API's shape, for the one serializer."""
     data: dict = {}
@@ -97,22 +75,11 @@ def intake_data_from_form(post: QueryDict) -> dict:
     )
     if post.get("opioid_treatment_months", "").strip():
         data["opioid_treatment_months"] = posted_number(post["opioid_treatment_months"])
-    medications = []
-    for row in medication_rows(post):
-        if not row["drug"] and not row["daily_dose"].strip():
-            continue
-        drug = drug_table().get(row["drug"])
-        medications.append(
-            {
-                "drug": row["drug"],
-                "daily_dose": posted_number(row["daily_dose"])
-                if row["daily_dose"].strip()
-                else None,
-                # Each drug has one unit (mg/døgn, or mcg/h for patches): the unit follows the drug.
-                "unit": drug.unit if drug else "mg",
-            }
-        )
-    data["medications"] = medications
+    data["medications"] = [
+        medication_data(row["drug"], row["daily_dose"])
+        for row in medication_rows(post)
+        if row["drug"] or row["daily_dose"].strip()
+    ]
     answers = startback_answers(post)
     # Only a complete questionnaire is scored; a partial one is left out (startback_partial_notice
     # tells the clinician), never filled in with a default.

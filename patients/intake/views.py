@@ -21,13 +21,13 @@ from recommendations.rules.drugs import MME_NOT_FOR_SWITCHING, drug_table
 from recommendations.rules.intake import PainSite, WorkStatus
 from recommendations.selectors import red_flag_list, startback_items
 
+from ..form_rows import medication_rows
 from ..selectors import startback_prognostic_note
 from .forms import (
     REQUIRED_FIELDS,
     STARTBACK_ITEM9_CHOICES,
     STARTBACK_ITEMS,
     intake_data_from_form,
-    medication_rows,
     startback_answers,
     startback_partial_notice,
 )

@@ -8,14 +8,13 @@ are exact (60, 54, 48 ... not 47.99999).
 
 import math
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, localcontext
 
 from patients.opioids.dose_steps import dose_steps_source, dose_steps_table
 from patients.opioids.plan_types import (
     CENT,
     DAILY_DOSE_ERROR,
-    DATE_OVERFLOW_ERROR,
     INTERVAL_ERROR,
     INTERVAL_WEEKS_LONG_USE,
     INTERVAL_WEEKS_MAX,
@@ -61,7 +60,7 @@ from patients.opioids.taper_rounding import (
 from recommendations.rules.drugs import Drug, drug_table
 from recommendations.rules.intake import DoseUnit
 
-from .taper_calendar import weekend_notes, working_day_on_or_after
+from .taper_calendar import plan_dates, weekend_notes
 from .taper_shapes import (
     PROPORTIONAL_FLOOR_NOTE,
     PROPORTIONAL_NO_STEPS_ERROR,
@@ -225,7 +224,6 @@ def taper_plan_build(
         raise TaperPlanError(
             {"shape": [PROPORTIONAL_NO_STEPS_ERROR.format(name=info.name.lower())]}
         )
-    first_day = working_day_on_or_after(start_date) if weekdays_only else start_date
     with localcontext() as ctx:
         ctx.prec = 50
         start, target = decimal_of(daily_dose), decimal_of(target_daily_dose)
@@ -245,12 +243,13 @@ def taper_plan_build(
         extra = pauses_check(pauses, steps=len(doses))
         factor = None if info.mme_factor is None else decimal_of(info.mme_factor)
         steps = []
-        try:
-            dates, follow_ups = step_schedule(
-                first_day, interval=interval, count=len(doses), extra=extra
-            )
-        except OverflowError:
-            raise TaperPlanError({"start_date": [DATE_OVERFLOW_ERROR]}) from None
+        first_day, dates, follow_ups = plan_dates(
+            start_date,
+            weekdays_only=weekdays_only,
+            interval=interval,
+            count=len(doses),
+            extra=extra,
+        )
         for number, (dose, day) in enumerate(zip(doses, dates, strict=True), start=1):
             mme = None if factor is None else (dose * factor).quantize(CENT, ROUND_HALF_UP)
             patches = patch_doses.patches(dose) if patch_doses else ()
@@ -361,15 +360,3 @@ def _shaped_doses(
         unit=drug.unit,
     )
     return doses, [cut] * reductions, (last_cuts,) if last_cuts else ()
-
-
-def step_schedule(
-    start: date, *, interval: int, count: int, extra: dict[int, int]
-) -> tuple[list[date], tuple[date, ...]]:
-    """Return each step's date and the follow-ups: one at the end of every interval."""
-    dates, offset = [], 0
-    for number in range(1, count + 1):
-        dates.append(start + timedelta(weeks=interval * offset))
-        offset += 1 + extra.get(number, 0)
-    follow_ups = tuple(start + timedelta(weeks=interval * j) for j in range(1, offset + 1))
-    return dates, follow_ups

@@ -6,6 +6,8 @@ Only Saturdays and Sundays are treated as days off; Danish public holidays are n
 
 from datetime import date, timedelta
 
+from .plan_types import DATE_OVERFLOW_ERROR, TaperPlanError
+
 _SATURDAY = 5
 
 WEEKDAYS_NOTE = (
@@ -36,6 +38,28 @@ def working_day_on_or_after(day: date) -> date:
     while is_weekend(day):
         day += timedelta(days=1)
     return day
+
+
+def plan_dates(
+    chosen: date, *, weekdays_only: bool, interval: int, count: int, extra: dict[int, int]
+) -> tuple[date, list[date], tuple[date, ...]]:
+    """Return a plan's first day, each of its `count` steps' dates and the follow-ups.
+
+    The first day is `chosen`, moved to the Monday after a weekend when `weekdays_only`; a
+    step lasts `interval` weeks plus its pause (`extra`: step number -> extra intervals), and
+    a follow-up falls at the end of every interval. Raise TaperPlanError for dates past the
+    calendar's end.
+    """
+    first_day = working_day_on_or_after(chosen) if weekdays_only else chosen
+    dates, offset = [], 0
+    try:
+        for number in range(1, count + 1):
+            dates.append(first_day + timedelta(weeks=interval * offset))
+            offset += 1 + extra.get(number, 0)
+        follow_ups = tuple(first_day + timedelta(weeks=interval * j) for j in range(1, offset + 1))
+    except OverflowError:
+        raise TaperPlanError({"start_date": [DATE_OVERFLOW_ERROR]}) from None
+    return first_day, dates, follow_ups
 
 
 def next_working_day(today: date) -> date:

@@ -14,12 +14,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from patients.opioids.calculations import (
     interval_default,
     pauses_check,
-    step_schedule,
     taper_plan_build,
 )
 from patients.opioids.plan_types import (
     CENT,
-    DATE_OVERFLOW_ERROR,
     MAX_STEPS,
     TOO_MANY_STEPS_ERROR,
     Pause,
@@ -30,7 +28,7 @@ from patients.opioids.plan_types import (
 )
 from recommendations.rules.drugs import MME_NOT_FOR_SWITCHING, drug_table
 
-from .taper_calendar import working_day_on_or_after
+from .taper_calendar import plan_dates
 from .taper_shapes import TaperShape
 
 ORDER_NOTE = (
@@ -133,13 +131,9 @@ def taper_plan_combined_build(
     rows = _dose_rows(plans)
     extra = pauses_check(pauses, steps=len(rows))
     interval = interval_weeks or interval_default(treatment_months=treatment_months)
-    first_day = working_day_on_or_after(start_date) if weekdays_only else start_date
-    try:
-        dates, follow_ups = step_schedule(
-            first_day, interval=interval, count=len(rows), extra=extra
-        )
-    except OverflowError:
-        raise TaperPlanError({"start_date": [DATE_OVERFLOW_ERROR]}) from None
+    first_day, dates, follow_ups = plan_dates(
+        start_date, weekdays_only=weekdays_only, interval=interval, count=len(rows), extra=extra
+    )
     steps = tuple(
         CombinedStep(
             step=number,

@@ -30,7 +30,6 @@ from recommendations import selectors
 from recommendations.field_errors import errors_flatten
 from recommendations.forms import (
     MEDICATION_ROWS_MAX,
-    MEDICATION_ROWS_MIN,
     posted_index,
     posted_number,
     posted_row_count,
@@ -39,6 +38,15 @@ from recommendations.htmx import HtmxHttpRequest
 from recommendations.rules.drugs import drug_table
 from recommendations.rules.intake import DoseUnit
 
+from ..form_rows import (
+    MEDICATION_FIELDS,
+    drug_unit,
+    medication_data,
+    medication_rows,
+    row_empty,
+    row_remove,
+    rows_typed,
+)
 from .services import mme_table_from_data, taper_plan_from_data
 from .taper_calendar import next_working_day
 from .taper_chart import taper_chart
@@ -51,6 +59,8 @@ TAPER_PRINT_TEMPLATE = "patients/opioids/taper_print.html"
 TAPER_GUIDELINE = "opioid-tapering"
 
 PAUSE_ROWS_MAX = 20
+# A pause row's keys and its posted fields: pause-<i>-after, pause-<i>-extra.
+PAUSE_FIELDS = {"after_step": "after", "extra_intervals": "extra"}
 TAPER_FIELDS = (
     "drug",
     "daily_dose",
@@ -87,31 +97,11 @@ def _row_errors(errors: dict[str, list[str]], rows: list[dict], index_map: list[
 # --- MME calculator --------------------------------------------------------------------------
 
 
-def _medication_rows(post: QueryDict | None) -> list[dict]:
-    count = posted_row_count(post, "medication_rows", MEDICATION_ROWS_MIN, MEDICATION_ROWS_MAX)
-    rows = [
-        {
-            "drug": post.get(f"med-{i}-drug", "") if post else "",
-            "daily_dose": post.get(f"med-{i}-dose", "") if post else "",
-            "error": "",
-        }
-        for i in range(count)
-    ]
-    if post and "add_medication" in post and len(rows) < MEDICATION_ROWS_MAX:
-        rows.append({"drug": "", "daily_dose": "", "error": ""})
-    remove = posted_index(post.get("remove_medication") if post else None)
-    if remove is not None and remove < len(rows):
-        rows.pop(remove)
-    while len(rows) < MEDICATION_ROWS_MIN:
-        rows.append({"drug": "", "daily_dose": "", "error": ""})
-    return rows
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def opioid_mme(request: HtmxHttpRequest) -> HttpResponse:
     post = request.POST if request.method == "POST" else None
-    rows = _medication_rows(post)
+    rows = medication_rows(post)
     editing = post is not None and ("add_medication" in post or "remove_medication" in post)
     context = {"rows": rows, "drugs": _opioids(), "table": None, "errors": {}}
     if post is not None and not editing:
@@ -123,14 +113,7 @@ def opioid_mme(request: HtmxHttpRequest) -> HttpResponse:
                 continue
             if live and not (drug and dose):
                 continue  # still being typed
-            info = drug_table().get(drug)
-            medications.append(
-                {
-                    "drug": drug,
-                    "daily_dose": posted_number(dose) if dose else None,
-                    "unit": info.unit if info else DoseUnit.MG,
-                }
-            )
+            medications.append(medication_data(drug, dose))
             index_map.append(index)
         if medications or not live:
             try:
@@ -154,28 +137,14 @@ def opioid_mme(request: HtmxHttpRequest) -> HttpResponse:
 
 def _pause_rows(post: QueryDict | None) -> list[dict]:
     count = posted_row_count(post, "pause_rows", 0, PAUSE_ROWS_MAX)
-    rows = [
-        {
-            "after_step": post.get(f"pause-{i}-after", "") if post else "",
-            "extra_intervals": post.get(f"pause-{i}-extra", "") if post else "",
-            "error": "",
-        }
-        for i in range(count)
-    ]
+    rows = rows_typed(post, prefix="pause", fields=PAUSE_FIELDS, numbers=range(count))
     add = post.get("add_pause") if post else None
     if add is not None and len(rows) < PAUSE_ROWS_MAX:
         # "Hold pause efter trin k" in the plan posts k; "Tilføj pause" posts an empty row.
         after = add if posted_index(add) is not None else ""
-        rows.append(
-            {
-                "after_step": after,
-                "extra_intervals": str(PAUSE_EXTRA_MIN) if after else "",
-                "error": "",
-            }
-        )
-    remove = posted_index(post.get("remove_pause") if post else None)
-    if remove is not None and remove < len(rows):
-        rows.pop(remove)
+        extra = str(PAUSE_EXTRA_MIN) if after else ""
+        rows.append({"after_step": after, "extra_intervals": extra, "error": ""})
+    row_remove(rows, post, "remove_pause")
     return rows
 
 
@@ -210,20 +179,10 @@ def _taper_values(post: QueryDict | None, today: date) -> dict[str, str | bool]:
 def _more_opioid_rows(post: QueryDict | None) -> list[dict]:
     """Return the opioids after the first (`med-1-*` ...), as typed, after adding or removing."""
     count = posted_row_count(post, "medication_rows", 1, MEDICATION_ROWS_MAX)
-    rows = [
-        {
-            "index": i,
-            "drug": post.get(f"med-{i}-drug", "") if post else "",
-            "daily_dose": post.get(f"med-{i}-dose", "") if post else "",
-            "error": "",
-        }
-        for i in range(1, count)
-    ]
+    rows = rows_typed(post, prefix="med", fields=MEDICATION_FIELDS, numbers=range(1, count))
     if post and "add_medication" in post and len(rows) + 1 < MEDICATION_ROWS_MAX:
-        rows.append({"index": 0, "drug": "", "daily_dose": "", "error": ""})
-    remove = posted_index(post.get("remove_medication") if post else None)
-    if remove is not None and 1 <= remove <= len(rows):
-        rows.pop(remove - 1)
+        rows.append(row_empty(MEDICATION_FIELDS))
+    row_remove(rows, post, "remove_medication", first=1)
     for number, row in enumerate(rows, start=1):
         row["index"] = number
     return rows
@@ -231,20 +190,16 @@ def _more_opioid_rows(post: QueryDict | None) -> list[dict]:
 
 def _opioid_list(values: dict, rows: list[dict], *, live: bool) -> tuple[list[dict], list[int]]:
     """Return `medications` for a plan of several opioids, and which row each came from."""
-    first = {
-        "drug": str(values["drug"]).strip(),
-        "daily_dose": posted_number(str(values["daily_dose"])),
-    }
-    medications, index_map = [first], [0]
+    drug = str(values["drug"]).strip()
+    # The first opioid's fields are the one-drug form's: a blank dose is passed on as typed.
+    first = {"drug": drug, "daily_dose": posted_number(str(values["daily_dose"]))}
+    medications, index_map = [first | {"unit": drug_unit(drug)}], [0]
     for row in rows:
         drug, dose = row["drug"].strip(), row["daily_dose"].strip()
         if not (drug or dose) or (live and not (drug and dose)):
             continue  # empty, or still being typed
-        medications.append({"drug": drug, "daily_dose": posted_number(dose) if dose else None})
+        medications.append(medication_data(drug, dose))
         index_map.append(row["index"])
-    for med in medications:
-        info = drug_table().get(med["drug"])
-        med["unit"] = info.unit if info else DoseUnit.MG
     return medications, index_map
 
 

@@ -36,29 +36,29 @@ class AutoSchema(openapi.AutoSchema):
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 
-GUIDELINE_SLUG = OpenApiParameter(
-    "slug",
-    str,
-    OpenApiParameter.PATH,
-    pattern=SLUG_PATTERN,
-    description="Retningslinjens kortnavn",
-    examples=[OpenApiExample("Nyopståede lænderygsmerter", value="acute-low-back-pain")],
+
+def _slug_parameter(name: str, description: str, example: tuple[str, str]) -> OpenApiParameter:
+    """Return a path parameter that is a slug, with its Danish description and one example."""
+    summary, value = example
+    return OpenApiParameter(
+        name,
+        str,
+        OpenApiParameter.PATH,
+        pattern=SLUG_PATTERN,
+        description=description,
+        examples=[OpenApiExample(summary, value=value)],
+    )
+
+
+# A guideline's slug is "slug" in its own URL and "guideline_slug" in a recommendation's.
+GUIDELINE_SLUG, HISTORY_GUIDELINE_SLUG = (
+    _slug_parameter(
+        name, "Retningslinjens kortnavn", ("Nyopståede lænderygsmerter", "acute-low-back-pain")
+    )
+    for name in ("slug", "guideline_slug")
 )
-HISTORY_GUIDELINE_SLUG = OpenApiParameter(
-    "guideline_slug",
-    str,
-    OpenApiParameter.PATH,
-    pattern=SLUG_PATTERN,
-    description="Retningslinjens kortnavn",
-    examples=[OpenApiExample("Nyopståede lænderygsmerter", value="acute-low-back-pain")],
-)
-RECOMMENDATION_SLUG = OpenApiParameter(
-    "slug",
-    str,
-    OpenApiParameter.PATH,
-    pattern=SLUG_PATTERN,
-    description="Anbefalingens kortnavn inden for retningslinjen",
-    examples=[OpenApiExample("Hold dig aktiv", value="stay-active")],
+RECOMMENDATION_SLUG = _slug_parameter(
+    "slug", "Anbefalingens kortnavn inden for retningslinjen", ("Hold dig aktiv", "stay-active")
 )
 
 # An unknown slug is a 404 in the shared error shape, {"errors": {"detail": [...]}}.

@@ -5,22 +5,36 @@ editors can revise it and readers can search it. One module per concept; import 
 here (`from recommendations.models import Recommendation`).
 """
 
-from .base import SEEDED_MARK, Timestamped, VersionOrigin, VersionRecord, reason_for_readers
-from .content import (
-    SEARCH_INDEX_FIELDS,
+from .base import (
+    SEEDED_MARK,
+    Timestamped,
+    VersionRecord,
+    history_author_set,
+    reason_for_readers,
+)
+from .choices import (
+    AuditAction,
     Certainty,
     Direction,
-    Guideline,
-    Recommendation,
-    RedFlag,
+    Disposition,
+    HearingStatus,
     RedFlagCategory,
     RedFlagLevel,
-    StartBackItem,
     Strength,
+    SynonymKind,
+    VersionOrigin,
 )
-from .editing import AuditAction, AuditEvent, RecommendationDraft
-from .hearings import Disposition, HearingResponse, HearingResponseLink, HearingRound, HearingStatus
-from .search import SearchSynonym, SearchTerm, SynonymKind
+from .content import (
+    SEARCH_INDEX_FIELDS,
+    Guideline,
+    Recommendation,
+    RecommendationText,
+    RedFlag,
+    StartBackItem,
+)
+from .editing import AuditEvent, RecommendationDraft
+from .hearings import HearingResponse, HearingResponseLink, HearingRound
+from .search import SearchSynonym, SearchTerm
 from .throttling import ThrottleCount
 
 __all__ = [
@@ -38,6 +52,7 @@ __all__ = [
     "HearingStatus",
     "Recommendation",
     "RecommendationDraft",
+    "RecommendationText",
     "RedFlag",
     "RedFlagCategory",
     "RedFlagLevel",
@@ -50,5 +65,6 @@ __all__ = [
     "Timestamped",
     "VersionOrigin",
     "VersionRecord",
+    "history_author_set",
     "reason_for_readers",
 ]

@@ -4,20 +4,9 @@ version came to be (docs/editing.md)."""
 import re
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-
-class VersionOrigin(models.TextChoices):
-    """How a version came to be.
-
-    A seeded text is dated when it was loaded, not when its source published it, and a hearing
-    draft was never the text readers had: the pages must not call either "udgivet" on that date.
-    """
-
-    PUBLISHED = "published", _("Udgivet")
-    SEEDED = "seeded", _("Indlæst fra kilden")
-    HEARING_DRAFT = "hearing_draft", _("Høringsudkast (ikke udgivet)")
+from .choices import VersionOrigin
 
 
 class VersionRecord(models.Model):
@@ -68,6 +57,16 @@ def history_records(
         bases=[VersionRecord] if versions else [models.Model],
         excluded_fields=list(excluded_fields),
     )
+
+
+def history_author_set(obj: models.Model, *, user, reason: str | None) -> None:
+    """Say who makes the next change to `obj` (its save or delete) and why, for its history.
+
+    The service that makes the change calls this; django-simple-history stores both with the
+    record it writes.
+    """
+    obj._history_user = user
+    obj._change_reason = reason
 
 
 class Timestamped(models.Model):

@@ -9,48 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import provenance
 from ..grading import strength_css, strength_label, strength_symbol
 from .base import Timestamped, history_records
-
-
-class Strength(models.TextChoices):
-    """Strength of a recommendation in Sundhedsstyrelsen's NKR scheme (GRADE), CONTENT.md."""
-
-    STRONG = "strong", _("Stærk anbefaling")
-    WEAK = "weak", _("Svag anbefaling")
-    GOOD_PRACTICE = "good_practice", _("God praksis")
-    NOT_GRADED = "not_graded", _("Ikke graderet")
-
-
-class Direction(models.TextChoices):
-    """Whether a recommendation is for or against the intervention, CONTENT.md."""
-
-    FOR = "for", _("for")
-    AGAINST = "against", _("imod")
-
-
-class Certainty(models.TextChoices):
-    """Certainty (quality) of the evidence where a source states it (GRADE), CONTENT.md."""
-
-    HIGH = "high", _("Høj")
-    MODERATE = "moderate", _("Moderat")
-    LOW = "low", _("Lav")
-    VERY_LOW = "very_low", _("Meget lav")
-
-
-class RedFlagLevel(models.TextChoices):
-    """How urgent a red flag is (CONTENT.md): critical means urgent referral."""
-
-    CRITICAL = "critical", _("Akut henvisning")
-    WARNING = "warning", _("Udred for specifik patologi")
-
-
-class RedFlagCategory(models.TextChoices):
-    """The columns of "Tabel 1. Røde flag", seeds/003 (NKR nyopståede lænderygsmerter)."""
-
-    FRACTURE = "fracture", _("Fraktur")
-    TUMOUR = "tumour", _("Tumor")
-    INFECTION = "infection", _("Infektion")
-    RADICULOPATHY = "radiculopathy", _("Radikulopati/neuropati")
-
+from .choices import Certainty, Direction, RedFlagCategory, RedFlagLevel, Strength
 
 # Derived from the content and the search synonyms by search_index.search_index_refresh, never
 # typed by anyone: kept out of the history, which records what editors and the seed wrote.
@@ -114,15 +73,25 @@ class Guideline(Timestamped):
         return reverse("recommendations:guideline", args=[self.slug])
 
 
-class Recommendation(Timestamped):
-    guideline = models.ForeignKey(
-        Guideline,
-        on_delete=models.PROTECT,
-        related_name="recommendations",
-        verbose_name=_("retningslinje"),
+class RecommendationText(Timestamped):
+    """A recommendation's texts and grade: what readers see, editors draft and versions keep.
+
+    `FIELDS` is the one list of them: the fixtures, the versions and the editing forms read it.
+    The published recommendation and an editor's draft (editing.py) both hold them.
+    """
+
+    FIELDS = (
+        "title",
+        "strength",
+        "direction",
+        "certainty",
+        "certainty_note",
+        "rationale",
+        "update_note",
+        "source",
+        "strength_source",
     )
-    slug = models.SlugField(_("kortnavn (slug)"))
-    order = models.PositiveSmallIntegerField(_("nummer"))
+
     title = models.TextField(_("anbefaling"))
     strength = models.CharField(_("styrke"), max_length=20, choices=Strength.choices)
     direction = models.CharField(_("retning"), max_length=10, choices=Direction.choices)
@@ -133,8 +102,22 @@ class Recommendation(Timestamped):
     rationale = models.TextField(_("begrundelse"))
     update_note = models.TextField(_("opdateringsnote"), blank=True)
     source = models.TextField(_("kilde"))
-    source_ref = models.CharField(_("kildehenvisning"), max_length=200, blank=True)
     strength_source = models.TextField(_("kilde til styrke"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Recommendation(RecommendationText):
+    guideline = models.ForeignKey(
+        Guideline,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+        verbose_name=_("retningslinje"),
+    )
+    slug = models.SlugField(_("kortnavn (slug)"))
+    order = models.PositiveSmallIntegerField(_("nummer"))
+    source_ref = models.CharField(_("kildehenvisning"), max_length=200, blank=True)
     checklist = models.JSONField(_("tjekliste"), default=list, blank=True)
     drugs = models.JSONField(_("lægemidler"), default=list, blank=True)
     applies_when = models.JSONField(_("gælder når"), null=True, blank=True)

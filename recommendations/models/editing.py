@@ -7,44 +7,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..grading import strength_label
-from .base import Timestamped, history_records
-from .content import Certainty, Direction, Recommendation, Strength
+from .base import history_records
+from .choices import AuditAction
+from .content import Recommendation, RecommendationText
 
 
-class RecommendationDraft(Timestamped):
+class RecommendationDraft(RecommendationText):
     """An editor's unpublished revision of a recommendation; readers never see it.
 
-    At most one per recommendation. Publishing copies `FIELDS` into the recommendation and
-    deletes the draft; its history (every saved text) stays. `FIELDS` is the one list of a
-    recommendation's texts: the fixtures, the versions and the editing forms read it.
+    At most one per recommendation. Publishing copies `FIELDS` (RecommendationText) into the
+    recommendation and deletes the draft; its history (every saved text) stays.
     """
-
-    FIELDS = (
-        "title",
-        "strength",
-        "direction",
-        "certainty",
-        "certainty_note",
-        "rationale",
-        "update_note",
-        "source",
-        "strength_source",
-    )
 
     recommendation = models.OneToOneField(
         Recommendation, on_delete=models.CASCADE, related_name="draft"
     )
-    title = models.TextField(_("anbefaling"))
-    strength = models.CharField(_("styrke"), max_length=20, choices=Strength.choices)
-    direction = models.CharField(_("retning"), max_length=10, choices=Direction.choices)
-    certainty = models.CharField(
-        _("evidensens kvalitet"), max_length=10, choices=Certainty.choices, blank=True
-    )
-    certainty_note = models.TextField(_("kilde til evidensens kvalitet"), blank=True)
-    rationale = models.TextField(_("begrundelse"))
-    update_note = models.TextField(_("opdateringsnote"), blank=True)
-    source = models.TextField(_("kilde"))
-    strength_source = models.TextField(_("kilde til styrke"), blank=True)
     change_reason = models.TextField(_("begrundelse for ændringen"), blank=True)
     base_version = models.PositiveIntegerField(_("bygger på version"))
     # Grows with every save: with the version and the draft's id it is the edit token that
@@ -69,21 +46,6 @@ class RecommendationDraft(Timestamped):
     def label(self) -> str:
         """Return the draft's strength in words, as the published recommendation's `label`."""
         return strength_label(self.strength, self.direction, self.certainty)
-
-
-class AuditAction(models.TextChoices):
-    """What was done to a recommendation, as its audit trail shows it."""
-
-    SEEDED = "seeded", _("Indlæst fra fixtures")
-    DRAFT_SAVED = "draft_saved", _("Kladde gemt")
-    DRAFT_DISCARDED = "draft_discarded", _("Kladde kasseret")
-    PUBLISHED = "published", _("Udgivet")
-    RESTORED = "restored", _("Gendannet som ny version")
-    EDIT_REFUSED = "edit_refused", _("Gem afvist: samtidig redigering")
-    # Texts without drafts (guidelines, STarT Back items, red flags) change live, with a reason.
-    CONTENT_CHANGED = "content_changed", _("Tekst ændret (gælder straks)")
-    # Text and grade checked against the official publication (verification.py).
-    VERIFIED = "verified", _("Kontrolleret mod kilden")
 
 
 class AuditEvent(models.Model):

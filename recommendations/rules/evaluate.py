@@ -78,18 +78,28 @@ class Alert:
 
 
 @dataclass(frozen=True)
-class AppliedRecommendation:
+class GradedRecommendation:
+    """What names a recommendation in a result: where it is, its sentence and its grade."""
+
     guideline: str
     slug: str
     title: str
     strength: str
     direction: str
-    certainty: str | None
     label: str
     symbol: str
+    url: str
+
+    @property
+    def grade_css(self) -> str:
+        return strength_css(self.strength, self.direction)
+
+
+@dataclass(frozen=True)
+class AppliedRecommendation(GradedRecommendation):
+    certainty: str | None
     rationale: str
     version: int
-    url: str
     because: list[str]
     notes: list[str] = field(default_factory=list)
     provenance: dict = field(default_factory=dict)  # API.md's `provenance` object
@@ -98,28 +108,12 @@ class AppliedRecommendation:
     rationale_heading: str = ""
     is_pico_background: bool = False
 
-    @property
-    def grade_css(self) -> str:
-        return strength_css(self.strength, self.direction)
-
 
 @dataclass(frozen=True)
-class NotShownRecommendation:
+class NotShownRecommendation(GradedRecommendation):
     """A recommendation of an in-scope guideline that does not apply, and what would show it."""
 
-    guideline: str
-    slug: str
-    title: str
-    strength: str
-    direction: str
-    label: str
-    symbol: str
-    url: str
     shown_when: list[str]
-
-    @property
-    def grade_css(self) -> str:
-        return strength_css(self.strength, self.direction)
 
 
 @dataclass(frozen=True)
