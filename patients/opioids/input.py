@@ -186,12 +186,12 @@ class TaperPlanInputSerializer(_StrictSerializer):
         default=None,
         input_formats=DATE_INPUT_FORMATS,
         error_messages={"invalid": START_DATE_ERROR, "datetime": START_DATE_ERROR},
-        help_text="Standard: næste hverdag efter i dag.",
+        help_text="Standard: i dag; med weekdays_only true den næste hverdag.",
     )
     weekdays_only = StrictBooleanField(
-        default=True,
+        default=False,
         help_text="Ingen trin eller opfølgning i en weekend: en startdato lørdag eller søndag "
-        "flyttes til mandagen efter (standard true).",
+        "flyttes til mandagen efter (standard false; planlæggersiden sætter true).",
     )
     shape = serializers.ChoiceField(
         choices=TaperShape.choices,
@@ -246,9 +246,9 @@ class TaperPlanInputSerializer(_StrictSerializer):
             raise serializers.ValidationError(NOT_OPIOID_ERROR.format(name=drug.name))
         return value
 
-    def validate_start_date(self, value: date | None) -> date:
+    def validate_start_date(self, value: date | None) -> date | None:
         if value is None:
-            return next_working_day(self.today)
+            return None  # the default depends on weekdays_only: validate()
         first = self.today - timedelta(days=START_DATE_RANGE_DAYS)
         last = self.today + timedelta(days=START_DATE_RANGE_DAYS)
         if not first <= value <= last:
@@ -301,6 +301,11 @@ class TaperPlanInputSerializer(_StrictSerializer):
         return {"target_daily_dose": [message]}
 
     def validate(self, data):
+        if data.get("start_date") is None:
+            # API.md: today. With working days only (the planner page's default) the next
+            # working day, as the clinician starts a plan.
+            weekdays = data.get("weekdays_only")
+            data["start_date"] = next_working_day(self.today) if weekdays else self.today
         if self.several:
             return data
         drug = drug_table()[data["drug"]]

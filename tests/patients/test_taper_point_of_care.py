@@ -89,11 +89,19 @@ def test_the_api_refuses_an_unknown_shape_naming_the_field(client):
     ("today", "first"),
     [(SUNDAY, MONDAY), (MONDAY, date(2026, 12, 8)), (FRIDAY, date(2026, 12, 14))],
 )
-def test_without_a_start_date_the_plan_starts_on_the_next_working_day(today, first):
-    taper = taper_plan_from_data(
-        data={"drug": "oxycodone", "daily_dose": 60, "treatment_months": 24}, today=today
-    )
+def test_without_a_start_date_a_working_days_plan_starts_on_the_next_working_day(today, first):
+    # What the planner page sends by default (weekdays_only ticked).
+    data = {"drug": "oxycodone", "daily_dose": 60, "treatment_months": 24, "weekdays_only": True}
+    taper = taper_plan_from_data(data=data, today=today)
     assert taper.steps[0].date == first == next_working_day(today)
+
+
+@pytest.mark.parametrize("today", [SUNDAY, MONDAY, FRIDAY])
+def test_without_a_start_date_or_weekdays_only_the_plan_starts_today_as_api_md_says(today):
+    data = {"drug": "oxycodone", "daily_dose": 60, "treatment_months": 24}
+    taper = taper_plan_from_data(data=data, today=today)
+    assert taper.steps[0].date == today
+    assert WEEKDAYS_NOTE not in taper.notes
 
 
 def test_a_weekend_start_moves_to_the_monday_after_and_the_plan_says_so():
@@ -117,7 +125,13 @@ def test_weekend_dates_are_kept_when_the_clinician_asks_for_them():
 
 
 def combined(**kwargs):
-    data = {"medications": TWO_OPIOIDS, "treatment_months": 24, "reduction_percent": 25}
+    # As the planner page sends it: working days only.
+    data = {
+        "medications": TWO_OPIOIDS,
+        "treatment_months": 24,
+        "reduction_percent": 25,
+        "weekdays_only": True,
+    }
     return taper_plan_from_data(data=data | kwargs, today=SUNDAY)
 
 
@@ -140,7 +154,12 @@ def test_two_opioids_are_tapered_one_at_a_time_while_the_other_is_held():
 
 
 def test_the_api_answers_a_plan_for_two_opioids_with_doses_and_total_mme(client):
-    body = {"medications": TWO_OPIOIDS, "treatment_months": 24, "shape": "proportional"}
+    body = {
+        "medications": TWO_OPIOIDS,
+        "treatment_months": 24,
+        "shape": "proportional",
+        "weekdays_only": True,
+    }
     response = client.post(TAPER_API, body, content_type="application/json")
     assert response.status_code == 200
     data = response.json()
