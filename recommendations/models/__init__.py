@@ -8,27 +8,33 @@ here (`from recommendations.models import Recommendation`).
 from .base import (
     SEEDED_MARK,
     Timestamped,
-    VersionOrigin,
     VersionRecord,
     history_author_set,
     reason_for_readers,
 )
-from .content import (
-    SEARCH_INDEX_FIELDS,
+from .choices import (
+    AuditAction,
     Certainty,
     Direction,
+    Disposition,
+    HearingStatus,
+    RedFlagCategory,
+    RedFlagLevel,
+    Strength,
+    SynonymKind,
+    VersionOrigin,
+)
+from .content import (
+    SEARCH_INDEX_FIELDS,
     Guideline,
     Recommendation,
     RecommendationText,
     RedFlag,
-    RedFlagCategory,
-    RedFlagLevel,
     StartBackItem,
-    Strength,
 )
-from .editing import AuditAction, AuditEvent, RecommendationDraft
-from .hearings import Disposition, HearingResponse, HearingResponseLink, HearingRound, HearingStatus
-from .search import SearchSynonym, SearchTerm, SynonymKind
+from .editing import AuditEvent, RecommendationDraft
+from .hearings import HearingResponse, HearingResponseLink, HearingRound
+from .search import SearchSynonym, SearchTerm
 from .throttling import ThrottleCount
 
 __all__ = [

@@ -4,20 +4,9 @@ version came to be (docs/editing.md)."""
 import re
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-
-class VersionOrigin(models.TextChoices):
-    """How a version came to be.
-
-    A seeded text is dated when it was loaded, not when its source published it, and a hearing
-    draft was never the text readers had: the pages must not call either "udgivet" on that date.
-    """
-
-    PUBLISHED = "published", _("Udgivet")
-    SEEDED = "seeded", _("Indlæst fra kilden")
-    HEARING_DRAFT = "hearing_draft", _("Høringsudkast (ikke udgivet)")
+from .choices import VersionOrigin
 
 
 class VersionRecord(models.Model):

@@ -9,48 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import provenance
 from ..grading import strength_css, strength_label, strength_symbol
 from .base import Timestamped, history_records
-
-
-class Strength(models.TextChoices):
-    """Strength of a recommendation in Sundhedsstyrelsen's NKR scheme (GRADE), CONTENT.md."""
-
-    STRONG = "strong", _("Stærk anbefaling")
-    WEAK = "weak", _("Svag anbefaling")
-    GOOD_PRACTICE = "good_practice", _("God praksis")
-    NOT_GRADED = "not_graded", _("Ikke graderet")
-
-
-class Direction(models.TextChoices):
-    """Whether a recommendation is for or against the intervention, CONTENT.md."""
-
-    FOR = "for", _("for")
-    AGAINST = "against", _("imod")
-
-
-class Certainty(models.TextChoices):
-    """Certainty (quality) of the evidence where a source states it (GRADE), CONTENT.md."""
-
-    HIGH = "high", _("Høj")
-    MODERATE = "moderate", _("Moderat")
-    LOW = "low", _("Lav")
-    VERY_LOW = "very_low", _("Meget lav")
-
-
-class RedFlagLevel(models.TextChoices):
-    """How urgent a red flag is (CONTENT.md): critical means urgent referral."""
-
-    CRITICAL = "critical", _("Akut henvisning")
-    WARNING = "warning", _("Udred for specifik patologi")
-
-
-class RedFlagCategory(models.TextChoices):
-    """The columns of "Tabel 1. Røde flag", seeds/003 (NKR nyopståede lænderygsmerter)."""
-
-    FRACTURE = "fracture", _("Fraktur")
-    TUMOUR = "tumour", _("Tumor")
-    INFECTION = "infection", _("Infektion")
-    RADICULOPATHY = "radiculopathy", _("Radikulopati/neuropati")
-
+from .choices import Certainty, Direction, RedFlagCategory, RedFlagLevel, Strength
 
 # Derived from the content and the search synonyms by search_index.search_index_refresh, never
 # typed by anyone: kept out of the history, which records what editors and the seed wrote.

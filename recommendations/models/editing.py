@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..grading import strength_label
 from .base import history_records
+from .choices import AuditAction
 from .content import Recommendation, RecommendationText
 
 
@@ -45,21 +46,6 @@ class RecommendationDraft(RecommendationText):
     def label(self) -> str:
         """Return the draft's strength in words, as the published recommendation's `label`."""
         return strength_label(self.strength, self.direction, self.certainty)
-
-
-class AuditAction(models.TextChoices):
-    """What was done to a recommendation, as its audit trail shows it."""
-
-    SEEDED = "seeded", _("Indlæst fra fixtures")
-    DRAFT_SAVED = "draft_saved", _("Kladde gemt")
-    DRAFT_DISCARDED = "draft_discarded", _("Kladde kasseret")
-    PUBLISHED = "published", _("Udgivet")
-    RESTORED = "restored", _("Gendannet som ny version")
-    EDIT_REFUSED = "edit_refused", _("Gem afvist: samtidig redigering")
-    # Texts without drafts (guidelines, STarT Back items, red flags) change live, with a reason.
-    CONTENT_CHANGED = "content_changed", _("Tekst ændret (gælder straks)")
-    # Text and grade checked against the official publication (verification.py).
-    VERIFIED = "verified", _("Kontrolleret mod kilden")
 
 
 class AuditEvent(models.Model):

@@ -6,28 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .base import Timestamped, history_records
+from .choices import Disposition, HearingStatus
 from .content import Guideline, Recommendation
-
-
-class HearingStatus(models.TextChoices):
-    """Where a hearing round (Sundhedsstyrelsen's public consultation on a draft) stands."""
-
-    PLANNED = "planned", _("Planlagt")
-    OPEN = "open", _("Åben")
-    CLOSED = "closed", _("Afsluttet")
-
-
-class Disposition(models.TextChoices):
-    """The working group's disposition of a hearing response (the editorial workflow issue)."""
-
-    PENDING = "pending", _("Afventer behandling")
-    ACCEPTED = "accepted", _("Taget til følge")
-    PARTLY_ACCEPTED = "partly_accepted", _("Delvist taget til følge")
-    NOT_ACCEPTED = "not_accepted", _("Ikke taget til følge")
-    NOTED = "noted", _("Taget til efterretning")
-    # A closed round whose source does not say how the working group dealt with the response:
-    # "pending" would claim it was never dealt with (docs/editing.md).
-    NOT_RECORDED = "not_recorded", _("Ikke oplyst i kilden")
 
 
 class HearingRound(Timestamped):

@@ -5,16 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .base import Timestamped, history_records
-
-
-class SynonymKind(models.TextChoices):
-    """What a search synonym is (fixtures/search_synonyms.json, docs/content.md)."""
-
-    TRADE_NAME = "trade_name", _("Handelsnavn")
-    DRUG_CLASS = "drug_class", _("Lægemiddelgruppe")
-    LAY = "lay", _("Hverdagsord")
-    ENGLISH = "english", _("Engelsk")
-    CONDITION = "condition", _("Tilstand")
+from .choices import SynonymKind
 
 
 class SearchSynonym(Timestamped):
