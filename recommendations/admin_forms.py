@@ -131,6 +131,28 @@ class RecommendationEditForm(forms.ModelForm):
         return rows
 
 
+class RecommendationPreviewForm(forms.ModelForm):
+    """Check the editor's unsaved text for the preview, field by field as the edit form does.
+
+    No edit token and no reason: a preview saves nothing and writes nothing (the edit form's
+    clean() checks the token against the saved text and records a refusal in the audit trail).
+    """
+
+    class Meta:
+        model = Recommendation
+        fields = RecommendationDraft.FIELDS
+        field_classes = _text_fields(Recommendation, RecommendationDraft.FIELDS)
+
+    def error_lines(self) -> list[str]:
+        """Return one line per problem, naming its field ("Anbefaling: Dette felt er ...")."""
+        return [
+            f"{capfirst(self.fields[name].label) if name in self.fields else gettext('Formularen')}"
+            f": {message}"
+            for name, messages in self.errors.items()
+            for message in messages
+        ]
+
+
 class ChangeReasonForm(forms.Form):
     change_reason = forms.CharField(
         label=CHANGE_REASON_LABEL, widget=forms.Textarea(attrs={"rows": 3})

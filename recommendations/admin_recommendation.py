@@ -21,6 +21,7 @@ from .admin_forms import (
     PUBLISH_PERMISSION,
     ChangeReasonForm,
     RecommendationEditForm,
+    RecommendationPreviewForm,
 )
 from .diff import COMPARED_FIELDS, versions_diff
 from .models import (
@@ -30,6 +31,8 @@ from .models import (
 from .rules.conditions import condition_describe
 from .verification_admin import verification_urls
 from .views import RECOMMENDATION_TEMPLATE, recommendation_page_context
+
+PREVIEW_INVALID_TEMPLATE = "admin/recommendations/recommendation/preview_invalid.html"
 
 
 @admin.register(Recommendation)
@@ -256,19 +259,39 @@ class RecommendationAdmin(admin.ModelAdmin):
         return reverse("admin:recommendations_recommendation_change", args=[rec.pk])
 
     def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        """Show the saved draft exactly as readers will see it: the reader's own template."""
+        """Show the draft exactly as readers will see it, in the reader's own template.
+
+        POST (the form's "Forhåndsvis" button) previews the text in the form now, unsaved:
+        checked as the edit form checks it, set on the recommendation in memory, never saved.
+        GET previews the saved draft. Staff with the right to edit only; the admin's view
+        wrapper adds CSRF protection and never_cache.
+        """
         rec = self.get_object(request, object_id)
         if rec is None:
             raise Http404(object_id)
         if not self.has_change_permission(request, rec):
             raise PermissionDenied
-        draft = RecommendationDraft.objects.filter(recommendation=rec).first()
-        if draft is not None:
-            for field in RecommendationDraft.FIELDS:
-                setattr(rec, field, getattr(draft, field))
-        context = recommendation_page_context(rec) | {
-            "preview": {"draft": draft is not None, "change_url": self._change_url(rec)}
-        }
+        change_url = self._change_url(rec)
+        if request.method == "POST":
+            form = RecommendationPreviewForm(request.POST, instance=rec)
+            if not form.is_valid():
+                context = {
+                    **self.admin_site.each_context(request),
+                    "title": _("Forhåndsvisningen kan ikke vises"),
+                    "rec": rec,
+                    "opts": self.opts,
+                    "errors": form.error_lines(),
+                    "change_url": change_url,
+                }
+                return render(request, PREVIEW_INVALID_TEMPLATE, context, status=400)
+            preview = {"unsaved": True, "draft": True, "change_url": change_url}
+        else:
+            draft = RecommendationDraft.objects.filter(recommendation=rec).first()
+            if draft is not None:
+                for field in RecommendationDraft.FIELDS:
+                    setattr(rec, field, getattr(draft, field))
+            preview = {"draft": draft is not None, "change_url": change_url}
+        context = recommendation_page_context(rec) | {"preview": preview}
         return render(request, RECOMMENDATION_TEMPLATE, context)
 
     def discard_view(self, request: HttpRequest, object_id: str) -> HttpResponse:

@@ -127,6 +127,18 @@ def _admin_draft_saved(page: Page) -> None:
     expect(page.locator(".nkr-draft")).to_be_visible()
 
 
+def _admin_unsaved_preview(title: str):
+    def visit(page: Page) -> Page:
+        _admin_recommendation(page)
+        page.locator("#id_title").fill(title)
+        with page.context.expect_page() as popup:
+            page.get_by_role("button", name="Forhåndsvis").first.click()
+        popup.value.wait_for_load_state()
+        return popup.value
+
+    return visit
+
+
 def _in_english(path: str):
     def visit(page: Page) -> None:
         page.goto(page.base_url + "/")
@@ -169,6 +181,8 @@ PAGES = {
     "admin login": _path("/admin/login/"),
     "admin recommendation, editor": _admin_recommendation,
     "admin recommendation with a draft": _admin_draft_saved,
+    "admin preview of unsaved text": _admin_unsaved_preview("En ny titel, ikke gemt."),
+    "admin preview of unsaved text with an error": _admin_unsaved_preview(""),
     "404": _path("/guidelines/no-such-guideline/"),
     "home, English": _in_english("/"),
     "intake, English": _in_english("/intake/"),

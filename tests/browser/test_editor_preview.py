@@ -1,5 +1,6 @@
 """An editor edits the text with the hearing responses in view, saves from the top of the form
-and previews the draft as readers will see it, on a phone and on a desktop."""
+and previews what is in the form, saved or not, as readers will see it, on a phone and on a
+desktop."""
 
 import pytest
 from playwright.sync_api import expect
@@ -38,8 +39,65 @@ def test_an_editor_saves_from_the_top_and_previews_the_draft_as_readers_will_see
     page.get_by_role("button", name="Gem kladde").first.click()  # the row at the top
     expect(page.locator(".messagelist")).to_contain_text("Kladden er gemt")
     with page.context.expect_page() as popup:
-        page.get_by_role("link", name="Forhåndsvis kladden som læserne vil se den").first.click()
+        page.get_by_role("button", name="Forhåndsvis").first.click()
     preview = popup.value
     expect(preview.get_by_role("heading", level=1)).to_have_text(DRAFT_TITLE)
-    expect(preview.locator(".preview-banner")).to_contain_text("Læserne ser den ikke endnu")
+    expect(preview.locator(".preview-banner")).to_contain_text("læserne ser den ikke")
     expect(preview.locator("article .grade").first).to_be_visible()  # the reader's badges
+
+
+UNSAVED_TITLE = "Tilbyd kognitiv adfærdsterapi (ændring, der ikke er gemt)."
+
+
+@pytest.mark.parametrize("viewport", SCREENS, ids=["phone", "desktop"])
+def test_an_editor_previews_unsaved_changes_exactly_as_readers_will_see_them(new_page, viewport):
+    from recommendations.models import AuditEvent, Recommendation, RecommendationDraft
+
+    editor_create()
+    rec = Recommendation.objects.get(guideline__slug="generalised-pain", slug="cbt")
+    saved = {field: getattr(rec, field) for field in RecommendationDraft.FIELDS}
+    audit_events = AuditEvent.objects.count()
+    page = new_page(viewport=viewport)
+    admin_log_in(page, f"/admin/recommendations/recommendation/{rec.pk}/change/")
+
+    # Typed, not saved.
+    page.locator("#id_title").fill(UNSAVED_TITLE)
+    with page.context.expect_page() as popup:
+        page.get_by_role("button", name="Forhåndsvis").first.click()
+    preview = popup.value
+    expect(preview.locator(".preview-banner")).to_contain_text("der ikke er gemt")
+    expect(preview.get_by_role("heading", level=1)).to_have_text(UNSAVED_TITLE)
+    expect(preview.locator("article .grade").first).to_be_visible()
+
+    # Exactly as readers will see it: the reader's page, with the typed title in place.
+    reader = new_page(viewport=viewport)
+    reader.goto(reader.base_url + rec.get_absolute_url())
+    article = reader.locator("article").first.inner_html()
+    shown = preview.locator("article").first.inner_html()
+    assert UNSAVED_TITLE in shown
+    assert shown.replace(UNSAVED_TITLE, saved["title"]) == article
+
+    # Nothing saved: the recommendation, no draft, no audit event; the form keeps the typing.
+    rec.refresh_from_db()
+    assert {field: getattr(rec, field) for field in RecommendationDraft.FIELDS} == saved
+    assert not RecommendationDraft.objects.filter(recommendation=rec).exists()
+    assert AuditEvent.objects.count() == audit_events
+    expect(page.locator("#id_title")).to_have_value(UNSAVED_TITLE)
+    expect(reader.get_by_role("heading", level=1)).to_have_text(saved["title"])
+
+
+def test_a_preview_of_an_empty_title_says_which_field_to_fix(new_page):
+    from recommendations.models import Recommendation
+
+    editor_create()
+    rec = Recommendation.objects.get(guideline__slug="generalised-pain", slug="cbt")
+    page = new_page(viewport=SCREENS[0])
+    admin_log_in(page, f"/admin/recommendations/recommendation/{rec.pk}/change/")
+    page.locator("#id_title").fill("")
+    with page.context.expect_page() as popup:
+        page.get_by_role("button", name="Forhåndsvis").first.click()
+    preview = popup.value
+    expect(preview.get_by_role("heading", level=1)).to_have_text("Forhåndsvisningen kan ikke vises")
+    expect(preview.locator(".errorlist, .nkr-preview-errors")).to_contain_text(
+        "Anbefaling: Dette felt er påkrævet."
+    )

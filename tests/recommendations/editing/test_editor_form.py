@@ -77,3 +77,82 @@ def test_the_preview_is_for_editors_only(client, bob, cbt):
     assert client.get(preview_url(cbt)).status_code == 302  # to the login page
     client.force_login(bob)
     assert client.get(preview_url(cbt)).status_code in (302, 403)
+
+
+def _form_values(rec, **changes) -> dict:
+    """Return what the editor's form posts: every text field, the edit token and the reason."""
+    return {
+        **recommendation_editable_values(recommendation=rec),
+        "edit_token": recommendation_edit_token(recommendation=rec),
+        "change_reason": "",
+        **changes,
+    }
+
+
+UNSAVED_TITLE = "Tilbyd kognitiv adfærdsterapi (ikke gemt)."
+
+
+def test_the_preview_shows_the_unsaved_form_as_readers_will_see_it_and_saves_nothing(
+    alice_client, client, cbt
+):
+    from recommendations.models import AuditEvent, RecommendationDraft
+
+    history, audit = cbt.history.count(), AuditEvent.objects.count()
+    assert cbt.strength == "strong"
+    response = alice_client.post(
+        preview_url(cbt), _form_values(cbt, title=UNSAVED_TITLE, strength="weak")
+    )
+    assert response.status_code == 200
+    assert "recommendations/recommendation.html" in [t.name for t in response.templates]
+    text = response.content.decode()
+    assert f'<h1 class="rec-page__title" lang="da">{UNSAVED_TITLE}</h1>' in text
+    assert "også det, der ikke er gemt" in text and "Forhåndsvisningen gemmer intet" in text
+    badge = re.search(r'<span class="grade[^"]*">.*?</span> (.*?)</span>', text).group(1)
+    assert badge == "Svag anbefaling for"  # the strength typed, in the reader's own badge
+    # Never cached: by the browser, a proxy, or the published pages' cache.
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    cbt.refresh_from_db()
+    assert (cbt.title, cbt.strength) != (UNSAVED_TITLE, "strong")
+    assert not RecommendationDraft.objects.filter(recommendation=cbt).exists()
+    assert (cbt.history.count(), AuditEvent.objects.count()) == (history, audit)
+    assert UNSAVED_TITLE not in client.get(cbt.get_absolute_url()).content.decode()
+
+
+def test_the_unsaved_preview_is_the_readers_page_with_the_typed_text(alice_client, client, cbt):
+    reader = client.get(cbt.get_absolute_url()).content.decode()
+    text = alice_client.post(preview_url(cbt), _form_values(cbt, title=UNSAVED_TITLE))
+    article = re.compile(r"<article.*?</article>", flags=re.S)
+    shown = article.search(text.content.decode()).group().replace(UNSAVED_TITLE, cbt.title)
+    assert shown == article.search(reader).group()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"title": ""}, "Anbefaling: Dette felt er påkrævet."),
+        ({"strength": "very_strong"}, "Styrke: Marker en gyldig valgmulighed."),
+        ({"direction": ""}, "Retning: Dette felt er påkrævet."),
+        ({"rationale": "Begrundelse\x00"}, "Begrundelse: Null-tegn er ikke tilladte."),
+    ],
+)
+def test_bad_input_in_the_preview_names_the_field_in_danish(alice_client, cbt, changes, message):
+    response = alice_client.post(preview_url(cbt), _form_values(cbt, **changes))
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Forhåndsvisningen kan ikke vises" in text
+    assert message in text
+    assert "Intet er gemt" in text
+
+
+def test_the_unsaved_preview_needs_the_csrf_token_and_the_right_to_edit(alice, bob_client, cbt):
+    from django.test import Client
+
+    from tests.recommendations.editing.conftest import _user
+
+    csrf_checked = Client(enforce_csrf_checks=True)
+    csrf_checked.force_login(alice)
+    assert csrf_checked.post(preview_url(cbt), _form_values(cbt)).status_code == 403
+    assert bob_client.post(preview_url(cbt), _form_values(cbt)).status_code == 302  # not staff
+    staff_only = Client()
+    staff_only.force_login(_user("sven", is_staff=True))  # staff, not an editor
+    assert staff_only.post(preview_url(cbt), _form_values(cbt)).status_code == 403

@@ -177,3 +177,17 @@ def test_this_process_keeps_recent_answers_within_its_bound():
 
     assert (answers.get("a"), answers.get("b"), answers.get("c")) == ("12345", None, "123")
     assert answers.get("too-big") is None
+
+
+def test_the_version_is_read_the_same_after_a_rolled_back_transaction(content):
+    # On PostgreSQL the query is prepared once per connection (selectors.py), and a prepared
+    # statement outlives the transaction that prepared it.
+    from django.db import transaction
+
+    from recommendations.selectors import content_version
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        before = content_version()
+        raise RuntimeError
+
+    assert content_version() == before
