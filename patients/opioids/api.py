@@ -22,9 +22,9 @@ from .services import mme_table_from_data, taper_plan_from_data
 from .taper_combined import CombinedTaperPlan
 
 
+# One drug at its daily dose: how an MME row and a combined step's dose begin. (A comment, not
+# a docstring: drf-spectacular would show a docstring as both components' description.)
 class _DrugAtDoseSerializer(serializers.Serializer):
-    """One drug at its daily dose: how an MME row and a combined step's dose begin."""
-
     drug = serializers.CharField()
     name = serializers.CharField()
     daily_dose = serializers.FloatField()
