@@ -190,3 +190,56 @@ class Balancer:
         self.process.terminate()
         self.process.wait(timeout=10)
         self._log.close()
+
+
+class AdminEditor:
+    """An editor signed in to one server's admin over HTTP, as their browser would be.
+
+    Production cookies are Secure and the loopback is plain HTTP, where a cookie jar would not
+    send them back: the cookies are kept and sent here, as a browser behind TLS would send them.
+    """
+
+    def __init__(self, server_url: str, username: str, password: str):
+        self.url = server_url
+        self.cookies: dict[str, str] = {}
+        login = self.request("GET", "/admin/login/")
+        answer = self.request(
+            "POST",
+            "/admin/login/",
+            {
+                "username": username,
+                "password": password,
+                "next": "/admin/",
+                "csrfmiddlewaretoken": csrf_token_in(login.text),
+            },
+        )
+        assert answer.status_code == 302, f"{username} could not sign in"
+
+    def request(self, method: str, path: str, data: dict | None = None) -> requests.Response:
+        cookie = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        response = requests.request(
+            method,
+            self.url + path,
+            data=data,
+            headers={"Cookie": cookie} if cookie else {},
+            allow_redirects=False,
+            timeout=30,
+        )
+        self.cookies.update({c.name: c.value for c in response.cookies})
+        return response
+
+    def change_form(self, path: str, values: dict) -> dict:
+        """GET a change form and return what it posts back: `values`, its tokens, no reason."""
+        page = self.request("GET", path)
+        assert page.status_code == 200, page.status_code
+        edit_token = re.search(r'name="edit_token" value="([^"]+)"', page.text).group(1)
+        return {
+            **{key: value or "" for key, value in values.items()},
+            "edit_token": edit_token,
+            "change_reason": "",
+            "csrfmiddlewaretoken": csrf_token_in(page.text),
+        }
+
+
+def csrf_token_in(page: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)

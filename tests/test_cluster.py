@@ -1,8 +1,9 @@
 """Two gunicorn servers behind HAProxy, one PostgreSQL, one Redis: they serve as one.
 
 Load goes through the balancer while one server is killed; one API limit is counted across
-both; a publish is seen on both at once, cached pages and all; concurrent edits on both
-servers lose nothing. PostgreSQL and Redis only (`-m cluster`, run by .ci/run).
+both; an editor's publish through one server's admin is seen on both at once, cached pages and
+all; two editors saving at once through the two servers' admin pages lose nothing.
+PostgreSQL and Redis only (`-m cluster`, run by .ci/run).
 """
 
 import shutil
@@ -13,20 +14,15 @@ from urllib.parse import quote
 
 import pytest
 import requests
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import User
 from django.db import connection
 
-from recommendations.models import Recommendation
+from recommendations.models import Recommendation, RecommendationDraft
 from recommendations.permissions import editors_group_sync
 from recommendations.seeding import content_seed
-from recommendations.services import (
-    EditConflictError,
-    recommendation_draft_save,
-    recommendation_edit_token,
-    recommendation_editable_values,
-    recommendation_publish,
-)
-from tests.cluster import Balancer, Server, collect_static, production_env
+from recommendations.services import recommendation_editable_values
+from tests.cluster import AdminEditor, Balancer, Server, collect_static, production_env
 
 pytestmark = [
     pytest.mark.cluster,
@@ -91,67 +87,83 @@ def test_one_api_limit_is_counted_across_both_servers(cluster):
     assert (statuses.count(200), statuses.count(429)) == (API_LIMIT, 100 - API_LIMIT)
 
 
-def test_a_publish_is_seen_on_both_servers_at_once(cluster):
-    _, servers = cluster
-    page = "/guidelines/generalised-pain/cbt/"
-    for server in servers:  # both have the page cached now
-        assert requests.get(server.url + page, timeout=20).status_code == 200
-    editor = User.objects.create_user("alice", password="x" * 16, is_staff=True)
-    editor.groups.add(editors_group_sync())
-    cbt = Recommendation.objects.get(guideline__slug="generalised-pain", slug="cbt")
-    recommendation_draft_save(
-        recommendation=cbt,
-        user=editor,
-        data={**recommendation_editable_values(recommendation=cbt), "title": "Udgivet nu."},
-        edit_token=recommendation_edit_token(recommendation=cbt),
-    )
-    recommendation_publish(recommendation=cbt, user=editor, change_reason="Klyngetest.")
+def editors(*names: str) -> list[User]:
+    """Create editors whose password the servers can check (production's hasher, not the
+    tests' fast one)."""
+    group = editors_group_sync()
+    hasher = PBKDF2PasswordHasher()
+    users = []
+    for name in names:
+        password = hasher.encode(PASSWORD, hasher.salt())
+        users.append(User.objects.create(username=name, password=password, is_staff=True))
+        users[-1].groups.add(group)
+    return users
 
-    for server in servers:
-        assert "Udgivet nu." in requests.get(server.url + page, timeout=20).text, server.name
+
+PASSWORD = "correct horse battery 42"
+CBT = "/guidelines/generalised-pain/cbt/"
+
+
+def test_a_publish_through_one_servers_admin_is_seen_on_both_at_once(cluster):
+    _, (a, b) = cluster
+    for server in (a, b):  # both have the page cached now
+        assert requests.get(server.url + CBT, timeout=20).status_code == 200
+    editors("alice")
+    cbt = Recommendation.objects.get(guideline__slug="generalised-pain", slug="cbt")
+    alice = AdminEditor(a.url, "alice", PASSWORD)
+    change = f"/admin/recommendations/recommendation/{cbt.pk}/change/"
+    form = alice.change_form(change, recommendation_editable_values(recommendation=cbt))
+
+    published = alice.request(
+        "POST",
+        change,
+        {**form, "title": "Udgivet nu.", "change_reason": "Klyngetest.", "_publish": "1"},
+    )
+
+    assert published.status_code == 302, published.text[:2000]
+    for server in (a, b):
+        assert "Udgivet nu." in requests.get(server.url + CBT, timeout=20).text, server.name
         api = requests.get(server.url + "/api/v1/recommendations/?guideline=generalised-pain")
         assert "Udgivet nu." in api.text, server.name
 
 
-def test_two_editors_on_two_servers_lose_no_edit(cluster):
-    # Both open the same text; both save at once. One save wins, the other is refused with
-    # the editor's own text kept: nothing is silently overwritten (services lock the row).
-    editors = [User.objects.create_user(name, password="x" * 16) for name in ("alice", "erik")]
-    group = editors_group_sync()
-    for editor in editors:
-        editor.groups.add(group)
+def test_two_editors_saving_at_once_on_two_servers_lose_no_edit(cluster):
+    # Both open the same text, one on each server, and both save at once. One save wins; the
+    # other editor gets the form back with their own text and a conflict: nothing is silently
+    # overwritten (the services lock the row in PostgreSQL, which both servers share).
+    _, servers = cluster
+    editors("alice", "erik")
     cbt = Recommendation.objects.get(guideline__slug="generalised-pain", slug="cbt")
-    token = recommendation_edit_token(recommendation=cbt)
+    change = f"/admin/recommendations/recommendation/{cbt.pk}/change/"
+    values = recommendation_editable_values(recommendation=cbt)
+    sessions = {
+        name: AdminEditor(server.url, name, PASSWORD)
+        for name, server in zip(("alice", "erik"), servers, strict=True)
+    }
+    forms = {name: editor.change_form(change, values) for name, editor in sessions.items()}
     start = threading.Barrier(2)
-    outcomes = {}
+    answers = {}
 
-    def save(editor):
+    def save(name):
         start.wait()
-        try:
-            recommendation_draft_save(
-                recommendation=cbt,
-                user=editor,
-                data={
-                    **recommendation_editable_values(recommendation=cbt),
-                    "title": editor.username,
-                },
-                edit_token=token,
-            )
-            outcomes[editor.username] = "saved"
-        except EditConflictError:
-            outcomes[editor.username] = "refused"
-        finally:
-            connection.close()
+        answers[name] = sessions[name].request(
+            "POST", change, {**forms[name], "title": f"Tekst fra {name}.", "_continue": "1"}
+        )
 
-    threads = [threading.Thread(target=save, args=(editor,)) for editor in editors]
+    threads = [threading.Thread(target=save, args=(name,)) for name in sessions]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
 
-    assert sorted(outcomes.values()) == ["refused", "saved"]
-    winner = next(name for name, outcome in outcomes.items() if outcome == "saved")
-    assert recommendation_editable_values(recommendation=cbt)["title"] == winner
+    statuses = sorted(answer.status_code for answer in answers.values())
+    assert statuses == [200, 302], statuses
+    winner = next(name for name, answer in answers.items() if answer.status_code == 302)
+    loser = next(name for name in answers if name != winner)
+    refused = answers[loser].text
+    assert f"Tekst fra {loser}." in refused, "the refused editor keeps their own text"
+    assert f"Din ændring er ikke gemt: {winner} gemte anbefalingen" in refused
+    assert RecommendationDraft.objects.get(recommendation=cbt).title == f"Tekst fra {winner}."
 
 
 def test_load_through_the_balancer_survives_losing_a_server(cluster):
