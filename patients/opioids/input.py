@@ -96,7 +96,7 @@ def _number_messages(message: str) -> dict[str, str]:
 # --- MME -------------------------------------------------------------------------------------
 
 
-def _medications(*, required: bool = True, help_text: str | None = None) -> MedicationSerializer:
+def _medications(**kwargs) -> MedicationSerializer:
     """Return the list of medications both tools take: the same rows as the intake's (one
     OpenAPI component), at least one, at most MEDICATIONS_MAX."""
     messages = {
@@ -105,15 +105,10 @@ def _medications(*, required: bool = True, help_text: str | None = None) -> Medi
         "empty": MEDICATIONS_EMPTY_ERROR,
         "max_length": MEDICATIONS_AT_ONCE_ERROR,
     }
-    if required:
+    if kwargs.get("required", True):
         messages["required"] = REQUIRED_ERROR
     return MedicationSerializer(
-        many=True,
-        required=required,
-        allow_empty=False,
-        max_length=MEDICATIONS_MAX,
-        error_messages=messages,
-        help_text=help_text,
+        many=True, allow_empty=False, max_length=MEDICATIONS_MAX, error_messages=messages, **kwargs
     )
 
 
