@@ -87,17 +87,18 @@ def audit_record(
     recommendation: Recommendation | None = None,
     subject: str = "",
     user: AbstractBaseUser | None = None,
-    version: int | None = None,
     change_reason: str = "",
     text: dict | None = None,
 ) -> AuditEvent:
     """Store one event in the audit trail of a recommendation (or `subject`) and log it.
 
     `text` is guideline text (a refused editor's draft, the fields a live change changed); it
-    is stored with the event but never logged.
+    is stored with the event but never logged. An event on a recommendation is about the
+    version it has now.
     """
     user = user if user is not None and user.is_authenticated else None
     subject = recommendation.key if recommendation is not None else subject
+    version = recommendation.version if recommendation is not None else None
     event = AuditEvent.objects.create(
         action=action,
         recommendation=recommendation,

@@ -11,7 +11,6 @@ from django.utils.text import capfirst
 
 from . import provenance
 from .diff import FieldDiff, versions_diff
-from .grading import strength_label
 from .models import (
     Guideline,
     HearingResponse,
@@ -26,7 +25,7 @@ from .models import (
 
 
 @dataclass(frozen=True)
-class PublishedVersion:
+class PublishedVersion(provenance.GradedText):
     """One published version of a recommendation, as readers saw it."""
 
     guideline_id: int
@@ -48,22 +47,12 @@ class PublishedVersion:
     verified: dict | None = None
 
     @property
-    def label(self) -> str:
-        return strength_label(
-            self.strength, self.direction, self.certainty, self.provenance.get("grade", "")
-        )
-
-    @property
     def reason_for_readers(self) -> str:
         return reason_for_readers(self.change_reason)
 
     @property
     def provenance_api(self) -> dict:
         return provenance.provenance_api(self.provenance, self.verified)
-
-    @property
-    def provenance_line(self) -> str:
-        return provenance.provenance_line(self.provenance, self.verified)
 
 
 def _versions(records) -> list[PublishedVersion]:

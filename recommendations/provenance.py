@@ -13,6 +13,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from .grading import strength_label
+
 # Plain enums with Danish labels, not Django's TextChoices: the rules module imports this file
 # and must load without the ORM (tests/recommendations/test_conditions.py).
 
@@ -178,3 +180,21 @@ def rationale_heading(provenance: Mapping) -> str:
 
 def is_pico_background(provenance: Mapping) -> bool:
     return provenance.get("rationale_role") == RationaleRole.PICO_BACKGROUND
+
+
+class GradedText:
+    """The grade in words and the provenance line of a published recommendation's text.
+
+    For the classes that hold one (models.Recommendation, history_selectors.PublishedVersion):
+    each has `strength`, `direction`, `certainty`, `provenance` and `verified`.
+    """
+
+    @property
+    def label(self) -> str:
+        """Return the Danish strength text, e.g. "Svag anbefaling imod"."""
+        grade = self.provenance.get("grade", "")
+        return strength_label(self.strength, self.direction, self.certainty, grade)
+
+    @property
+    def provenance_line(self) -> str:
+        return provenance_line(self.provenance, self.verified)

@@ -166,13 +166,13 @@ def _cached_page(request: HttpRequest, key: str, build: Callable[[], HttpRespons
     response = build()
     if response.status_code == 200 and not response.streaming:
         # Set by get_token() (or for a new or malformed cookie): the page may hold a token.
-        page = _storable_page(response, request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False))
+        page = storable_page(response, request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False))
         if page is not None:
             _store(f"page:{key}", page)
     return response
 
 
-def _storable_page(response: HttpResponse, token_used: bool) -> str | None:
+def storable_page(response: HttpResponse, token_used: bool) -> str | None:
     """Return the page to store, its reader's CSRF token replaced; None if it cannot be shared.
 
     get_token() marks the request when a page asks for the token (Django's csrf module): a page

@@ -139,9 +139,7 @@ def _recommendation_upsert(
         rec.version += 1
         rec.published_at = published_at or timezone.now()
         _save_seeded(rec, values, fingerprint=exported or new, reason=reason, origin=origin)
-        audit.audit_record(
-            action=AuditAction.SEEDED, recommendation=rec, version=rec.version, change_reason=reason
-        )
+        audit.audit_record(action=AuditAction.SEEDED, recommendation=rec, change_reason=reason)
 
     if rec is None:
         rec = Recommendation(guideline=guideline, slug=slug, version=0, provenance=provenance)

@@ -128,7 +128,6 @@ def recommendation_edit_check(
         action=AuditAction.EDIT_REFUSED,
         recommendation=rec,
         user=user,
-        version=rec.version,
         text=normalised_text(text) if text else None,
     )
     source = draft or rec
@@ -196,7 +195,6 @@ def _draft_save(
         action=AuditAction.DRAFT_SAVED,
         recommendation=rec,
         user=user,
-        version=rec.version,
         change_reason=draft.change_reason,
     )
     return draft
@@ -222,9 +220,7 @@ def _publish(
     rec.save()
     # Readers search the published text: the index follows it in the same transaction.
     search_index_refresh()
-    audit.audit_record(
-        action=action, recommendation=rec, user=user, version=rec.version, change_reason=reason
-    )
+    audit.audit_record(action=action, recommendation=rec, user=user, change_reason=reason)
     return rec
 
 
@@ -264,9 +260,7 @@ def recommendation_draft_discard(*, recommendation: Recommendation, user: Abstra
         raise EditorialError(NO_DRAFT)
     history_author_set(draft, user=user, reason="Kasseret")
     draft.delete()
-    audit.audit_record(
-        action=AuditAction.DRAFT_DISCARDED, recommendation=rec, user=user, version=rec.version
-    )
+    audit.audit_record(action=AuditAction.DRAFT_DISCARDED, recommendation=rec, user=user)
 
 
 @transaction.atomic

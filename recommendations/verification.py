@@ -71,7 +71,6 @@ def recommendation_verify(
         action=AuditAction.VERIFIED,
         recommendation=rec,
         user=user,
-        version=rec.version,
         change_reason=reason,
         text={"against": against, "on": checked_on.isoformat()},
     )

@@ -116,3 +116,11 @@ class CardContext:
     red_flags: Mapping[str, RedFlagRule]
     red_flag_source: tuple[str, str] | None = None  # (guideline title, page path)
     taper_planner: str = ""  # the taper planner's path
+
+    def red_flag_table(self) -> dict:
+        """Return the source of a card about red flags: the red-flag table in its guideline,
+        or the site when the content has no such guideline."""
+        if self.red_flag_source:
+            title, path = self.red_flag_source
+            return {"label": f"{title}, {RED_FLAG_TABLE}", "url": self.absolute(path)}
+        return {"label": RED_FLAG_TABLE, "url": self.absolute("/")}

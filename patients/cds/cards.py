@@ -249,11 +249,7 @@ def _no_pain_code_card(record: Record, ctx: CardContext, prefill_url: str) -> li
     if not findings:
         return []
     what = ", ".join(dict.fromkeys(f.label for f in findings))
-    if ctx.red_flag_source:
-        title, path = ctx.red_flag_source
-        source = {"label": f"{title}, {RED_FLAG_TABLE}", "url": ctx.absolute(path)}
-    else:
-        source = {"label": RED_FLAG_TABLE, "url": ctx.absolute("/")}
+    source = ctx.red_flag_table()
     detail = "\n".join(
         [
             f"**{md(what)} i journalen er et rødt flag** ({RED_FLAG_TABLE}), men journalen har "

@@ -40,11 +40,7 @@ def _red_flag_findings(record: Record) -> dict[tuple[str, ...], list[Finding]]:
 
 
 def red_flag_cards(record: Record, ctx: CardContext, prefill_url: str) -> list[Card]:
-    if ctx.red_flag_source:
-        title, path = ctx.red_flag_source
-        source = {"label": f"{title}, {RED_FLAG_TABLE}", "url": ctx.absolute(path)}
-    else:
-        source = {"label": RED_FLAG_TABLE, "url": ctx.absolute("/")}
+    source = ctx.red_flag_table()
     cards = []
     for codes, findings in _red_flag_findings(record).items():
         flags = [ctx.red_flags[code] for code in codes if code in ctx.red_flags]

@@ -2,17 +2,15 @@
 
 import threading
 
-from django.views.decorators.cache import never_cache
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from recommendations.api.errors import ErrorSerializer
 from recommendations.api.serializers import ProvenanceSerializer
 from recommendations.intake_input import IntakeSerializer
 
+from ..api_endpoint import patient_data_endpoint
 from .services import intake_evaluate
 
 
@@ -103,15 +101,12 @@ class EvaluationSerializer(serializers.Serializer):
         return evaluation.derived()
 
 
-# Patient facts in, recommendations for that patient out: no cache may keep the answer.
-@never_cache
-@extend_schema(
+@patient_data_endpoint(
     request=IntakeSerializer,
-    responses={200: EvaluationSerializer, 400: ErrorSerializer},
+    response=EvaluationSerializer,
     description="Vurdér et patientforløb: hvilke retningslinjer er i målgruppen, hvilke "
     "anbefalinger gælder og hvorfor, og hvilke advarsler der er.",
 )
-@api_view(["POST"])
 def evaluate(request: Request) -> Response:
     evaluation = intake_evaluate(data=request.data)
     return Response(evaluation_representation(evaluation, request))

@@ -5,26 +5,24 @@ from services.py, which the opioid pages call too.
 """
 
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
-from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from recommendations.api.errors import ErrorSerializer
 from recommendations.intake_input import (
     StrictFloatField,
 )
 
+from ..api_endpoint import patient_data_endpoint
 from .input import MmeInputSerializer, TaperPlanInputSerializer
 from .services import mme_table_from_data, taper_plan_from_data
 from .taper_combined import CombinedTaperPlan
 
 
+# One drug at its daily dose: how an MME row and a combined step's dose begin. (A comment, not
+# a docstring: drf-spectacular would show a docstring as both components' description.)
 class _DrugAtDoseSerializer(serializers.Serializer):
-    """One drug at its daily dose: how an MME row and a combined step's dose begin."""
-
     drug = serializers.CharField()
     name = serializers.CharField()
     daily_dose = serializers.FloatField()
@@ -131,36 +129,28 @@ class CombinedTaperPlanSerializer(serializers.Serializer):
 # --- Views -----------------------------------------------------------------------------------
 
 
-# Patient doses in and out: no cache may keep the answers.
-@never_cache
-@extend_schema(
+@patient_data_endpoint(
     request=MmeInputSerializer,
-    responses={200: MmeTableSerializer, 400: ErrorSerializer},
+    response=MmeTableSerializer,
     description="Beregn orale morfinækvivalenter (MME/døgn) for patientens opioider. "
     "Faktorerne anslår samlet eksponering og må ikke bruges til at omregne ved skift mellem "
     "opioider; buprenorphin omregnes ikke; tærsklerne 50 og 90 er amerikanske (CDC 2022).",
 )
-@api_view(["POST"])
 def opioid_mme(request: Request) -> Response:
     table = mme_table_from_data(data=request.data)
     return Response(MmeTableSerializer(table).data)
 
 
-@never_cache
-@extend_schema(
+@patient_data_endpoint(
     request=TaperPlanInputSerializer,
-    responses={
-        200: PolymorphicProxySerializer(
-            component_name="TaperPlanResult",
-            serializers=[TaperPlanSerializer, CombinedTaperPlanSerializer],
-            resource_type_field_name=None,
-        ),
-        400: ErrorSerializer,
-    },
+    response=PolymorphicProxySerializer(
+        component_name="TaperPlanResult",
+        serializers=[TaperPlanSerializer, CombinedTaperPlanSerializer],
+        resource_type_field_name=None,
+    ),
     description="Foreslå en nedtrapningsplan for et opioid: trin med dato, døgndosis og MME, "
     "opfølgningsdatoer og noter. Planen er et forslag, der skal justeres, ikke en ordination.",
 )
-@api_view(["POST"])
 def opioid_taper_plan(request: Request) -> Response:
     plan = taper_plan_from_data(data=request.data, today=timezone.localdate())
     if isinstance(plan, CombinedTaperPlan):

@@ -96,20 +96,25 @@ def _number_messages(message: str) -> dict[str, str]:
 # --- MME -------------------------------------------------------------------------------------
 
 
+def _medications(**kwargs) -> MedicationSerializer:
+    """Return the list of medications both tools take: the same rows as the intake's (one
+    OpenAPI component), at least one, at most MEDICATIONS_MAX."""
+    messages = {
+        "not_a_list": LIST_ERROR,
+        "null": LIST_ERROR,
+        "empty": MEDICATIONS_EMPTY_ERROR,
+        "max_length": MEDICATIONS_AT_ONCE_ERROR,
+    }
+    if kwargs.get("required", True):
+        messages["required"] = REQUIRED_ERROR
+    return MedicationSerializer(
+        many=True, allow_empty=False, max_length=MEDICATIONS_MAX, error_messages=messages, **kwargs
+    )
+
+
 class MmeInputSerializer(_StrictSerializer):
     not_an_object_error = MME_NOT_AN_OBJECT_ERROR
-    medications = MedicationSerializer(
-        many=True,
-        allow_empty=False,
-        max_length=MEDICATIONS_MAX,
-        error_messages={
-            "not_a_list": LIST_ERROR,
-            "null": LIST_ERROR,
-            "required": REQUIRED_ERROR,
-            "empty": MEDICATIONS_EMPTY_ERROR,
-            "max_length": MEDICATIONS_AT_ONCE_ERROR,
-        },
-    )
+    medications = _medications()
 
 
 # --- Taper plan ------------------------------------------------------------------------------
@@ -200,18 +205,8 @@ class TaperPlanInputSerializer(_StrictSerializer):
         help_text="linear: hvert trin skærer reduction_percent af startdosis; proportional: af "
         "dosis før (aftagende trin).",
     )
-    # The same rows as the MME calculator's (one definition, one OpenAPI component).
-    medications = MedicationSerializer(
-        many=True,
+    medications = _medications(
         required=False,
-        allow_empty=False,
-        max_length=MEDICATIONS_MAX,
-        error_messages={
-            "not_a_list": LIST_ERROR,
-            "null": LIST_ERROR,
-            "empty": MEDICATIONS_EMPTY_ERROR,
-            "max_length": MEDICATIONS_AT_ONCE_ERROR,
-        },
         help_text="I stedet for drug/daily_dose/unit: flere opioider, trappet ned ét ad gangen "
         "i den angivne rækkefølge, mens de andre holdes.",
     )

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .. import provenance
-from ..grading import strength_css, strength_label, strength_symbol
+from ..grading import strength_css, strength_symbol
 from .base import Timestamped, history_records
 from .choices import Certainty, Direction, RedFlagCategory, RedFlagLevel, Strength
 
@@ -108,7 +108,7 @@ class RecommendationText(Timestamped):
         abstract = True
 
 
-class Recommendation(RecommendationText):
+class Recommendation(provenance.GradedText, RecommendationText):
     guideline = models.ForeignKey(
         Guideline,
         on_delete=models.PROTECT,
@@ -169,19 +169,8 @@ class Recommendation(RecommendationText):
         return strength_symbol(self.strength, self.direction)
 
     @property
-    def label(self) -> str:
-        """Return the Danish strength text, e.g. "Svag anbefaling imod"."""
-        return strength_label(
-            self.strength, self.direction, self.certainty, self.provenance.get("grade", "")
-        )
-
-    @property
     def grade_css(self) -> str:
         return strength_css(self.strength, self.direction)
-
-    @property
-    def provenance_line(self) -> str:
-        return provenance.provenance_line(self.provenance, self.verified)
 
     @property
     def rationale_line(self) -> str:

@@ -200,6 +200,20 @@ def _scope_facts(guideline: GuidelineRule, facts: Mapping[str, Any]) -> list[str
     ]
 
 
+def _graded(guideline: GuidelineRule, rec: RecommendationRule, *, grade: str) -> dict[str, Any]:
+    """Return the GradedRecommendation fields of `rec`; `grade` is a non-NKR source's own."""
+    return {
+        "guideline": guideline.slug,
+        "slug": rec.slug,
+        "title": rec.title,
+        "strength": rec.strength,
+        "direction": rec.direction,
+        "label": strength_label(rec.strength, rec.direction, rec.certainty, grade),
+        "symbol": strength_symbol(rec.strength, rec.direction),
+        "url": rec.url,
+    }
+
+
 def _applied(
     guideline: GuidelineRule, rec: RecommendationRule, facts: Mapping[str, Any]
 ) -> AppliedRecommendation:
@@ -211,19 +225,10 @@ def _applied(
         why = "; ".join(condition_reasons(rec.exception["when"], facts))
         notes.append(f"{EXCEPTION_LABEL} ({why}): {rec.exception['text']}")
     return AppliedRecommendation(
-        guideline=guideline.slug,
-        slug=rec.slug,
-        title=rec.title,
-        strength=rec.strength,
-        direction=rec.direction,
+        **_graded(guideline, rec, grade=rec.provenance.get("grade", "")),
         certainty=rec.certainty,
-        label=strength_label(
-            rec.strength, rec.direction, rec.certainty, rec.provenance.get("grade", "")
-        ),
-        symbol=strength_symbol(rec.strength, rec.direction),
         rationale=rec.rationale,
         version=rec.version,
-        url=rec.url,
         because=because,
         notes=notes,
         provenance=provenance.provenance_api(rec.provenance, rec.verified),
@@ -238,14 +243,7 @@ def _not_shown(
     guideline: GuidelineRule, rec: RecommendationRule, facts: Mapping[str, Any]
 ) -> NotShownRecommendation:
     return NotShownRecommendation(
-        guideline=guideline.slug,
-        slug=rec.slug,
-        title=rec.title,
-        strength=rec.strength,
-        direction=rec.direction,
-        label=strength_label(rec.strength, rec.direction, rec.certainty),
-        symbol=strength_symbol(rec.strength, rec.direction),
-        url=rec.url,
+        **_graded(guideline, rec, grade=""),
         shown_when=condition_shown_when(rec.applies_when, facts),
     )
 

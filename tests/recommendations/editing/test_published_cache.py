@@ -157,12 +157,12 @@ def test_a_repeated_live_search_is_answered_from_the_cache_and_a_publish_shows_a
 def test_a_page_that_holds_a_token_it_cannot_replace_is_never_stored():
     from django.http import HttpResponse
 
-    from recommendations.published_cache import _storable_page
+    from recommendations.published_cache import storable_page
 
     page = HttpResponse('<input name="csrfmiddlewaretoken" value="abc123">')
 
-    assert _storable_page(page, token_used=True) is None
-    assert _storable_page(page, token_used=False) is not None
+    assert storable_page(page, token_used=True) is None
+    assert storable_page(page, token_used=False) is not None
 
 
 def test_this_process_keeps_recent_answers_within_its_bound():
