@@ -43,6 +43,8 @@ ENDPOINTS = [
     ("api-guideline", "GET", "/api/v1/guidelines/generalised-pain/", None),
     ("api-recs", "GET", "/api/v1/recommendations/", None),
     ("search", "GET", "/search/?q=opioider", None),
+    # A query no one asked before, every time: the search itself, past the cache (no target).
+    ("search-new", "GET", "/search/?q=opioider+{n}", None),
     ("evaluate", "POST", "/api/v1/evaluate/", json.dumps(INTAKE)),
 ]
 # p95 at most this many times /healthz's at 8 clients (issue 16; search: issue 14).
@@ -71,6 +73,7 @@ def drive(method: str, path: str, body: str | None, clients: int) -> dict:
     deadline = time.monotonic() + TIME_LIMIT_S
 
     def client():
+        number = threading.get_ident() * REQUESTS_PER_CLIENT
         conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
         headers = {"Content-Type": "application/json"} if body else {}
         mine = []
@@ -79,7 +82,8 @@ def drive(method: str, path: str, body: str | None, clients: int) -> dict:
                 break
             start = time.perf_counter()
             try:
-                conn.request(method, path, body=body, headers=headers)
+                number += 1
+                conn.request(method, path.format(n=number), body=body, headers=headers)
                 response = conn.getresponse()
                 response.read()
                 ok = response.status == 200
