@@ -9,13 +9,11 @@ from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from tests.content_security_policy import CSP
+
 pytestmark = pytest.mark.usefixtures("content")
 
 ROOT = Path(__file__).resolve().parent.parent
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
 PAGES = [
     "/",
     "/search/?q=smerter",

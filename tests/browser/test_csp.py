@@ -8,7 +8,7 @@ recommendation) and Swagger UI, and collects both.
 import pytest
 from playwright.sync_api import expect
 
-from tests.test_security_headers import CSP
+from tests.content_security_policy import CSP
 
 from .helpers import admin_log_in, editor_create, fill_oxycodone_plan
 

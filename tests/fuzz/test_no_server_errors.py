@@ -9,8 +9,10 @@ import json
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+
+from tests.fuzz.examples import EXAMPLES
 
 pytestmark = pytest.mark.django_db
 
@@ -30,12 +32,6 @@ GET_PAGES = {
     "/search/": ["q", "guideline"],
     "/guidelines/generalised-pain/cbt/history/": ["a", "b"],
 }
-# Shared with tests/patients/test_cds_fuzz.py.
-EXAMPLES = settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 HUGE_NUMBER = "9" * 5000
 
 # Any JSON, with the awkward corners: lone surrogates and NUL in keys and strings, numbers

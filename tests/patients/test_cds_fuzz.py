@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.fhir_records import adult_with_low_back_pain_for_three_weeks
-from tests.fuzz.test_no_server_errors import EXAMPLES
+from tests.fuzz.examples import EXAMPLES
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from recommendations.intake_input import (
     UNKNOWN_FIELD_ERROR,
 )
 from recommendations.rules.drugs import drug_table
-from tests.patients.test_evaluate_api import (
+from tests.patients.evaluate_api_helpers import (
     LOW_BACK,
     errors_of,
     medication,

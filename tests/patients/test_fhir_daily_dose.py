@@ -11,7 +11,7 @@ from patients.cds.fhir_values import FhirError
 from patients.intake.services import intake_evaluate
 from recommendations.intake_input import DOSE_ERROR, RecordIntakeData
 from tests import fhir_records as fhir
-from tests.patients.test_fhir_mapping import MAPPING, medication_of, read
+from tests.patients.fhir_mapping_helpers import MAPPING, medication_of, read
 
 # --- The daily dose ------------------------------------------------------------------------
 

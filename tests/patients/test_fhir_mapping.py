@@ -4,14 +4,14 @@ import json
 
 import pytest
 
-from patients.cds.fhir_mapping import record_drafts, record_read
-from patients.cds.fhir_tables import MAPPING_FILE, condition_rule, medication_rule
+from patients.cds.fhir_mapping import record_drafts
+from patients.cds.fhir_tables import condition_rule, medication_rule
 from patients.cds.fhir_values import FUTURE_BIRTH_DATE_ERROR, FhirError
 from recommendations.rules.drugs import DRUGS_FILE, drug_table
 from recommendations.rules.intake import PainSite
 from tests import fhir_records as fhir
+from tests.patients.fhir_mapping_helpers import MAPPING, read
 
-MAPPING = json.loads(MAPPING_FILE.read_text(encoding="utf-8"))
 RED_FLAG_CODES = {
     row["code"]
     for row in json.loads((DRUGS_FILE.parent / "red_flags.json").read_text(encoding="utf-8"))
@@ -19,25 +19,6 @@ RED_FLAG_CODES = {
 # Not marketed in Denmark and without a Danish record code to map from (CONTENT.md lists them
 # for the US CDC table): they can be entered on the intake form, not read from a record.
 DRUGS_WITHOUT_ATC = {"hydrocodone", "oxymorphone"}
-
-
-def read(body) -> object:
-    return record_read(prefetch=body["prefetch"], patient_id=fhir.PATIENT_ID, today=fhir.today())
-
-
-def medication_of(*dosages, atc="N02AA05", contained=None, kind="statement"):
-    if kind == "statement":
-        resource = fhir.medication_statement(atc, "Lægemiddel", *dosages)
-        body = fhir.hook_request(fhir.patient(50), statements=[resource])
-    else:
-        resource = fhir.medication_request(atc, "Lægemiddel", *dosages)
-        body = fhir.hook_request(fhir.patient(50), requests=[resource])
-    if contained:
-        resource["contained"] = [contained]
-        resource["medicationReference"] = {"reference": f"#{contained['id']}"}
-        del resource["medicationCodeableConcept"]
-    (med,) = read(body).medications
-    return med
 
 
 # --- The tables ----------------------------------------------------------------------------

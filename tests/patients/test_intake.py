@@ -8,15 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from recommendations.intake_input import AGE_ERROR, DOSE_ERROR, PAIN_SITE_ERROR
+from tests.patients.intake_helpers import URL, post
 
 pytestmark = pytest.mark.usefixtures("content")
-
-URL = "/intake/"
-
-
-def post(client, data, htmx=False):
-    headers = {"HX-Request": "true"} if htmx else {}
-    return client.post(URL, data, headers=headers)
 
 
 def test_the_empty_form_has_every_section_and_no_name_or_cpr_field(client):

@@ -5,24 +5,9 @@ import re
 import pytest
 
 from recommendations.intake_input import AGE_ERROR
-from tests.patients.test_intake import URL, post
+from tests.patients.intake_helpers import CAUDA, OPIOID_PATIENT, URL, post
 
 pytestmark = pytest.mark.usefixtures("content")
-
-
-CAUDA = "cauda_equina_saddle_anaesthesia"
-OPIOID_PATIENT = {
-    "age": "60",
-    "pain_site": "generalised",
-    "pain_duration_weeks": "200",
-    "med-0-drug": "oxycodone",
-    "med-0-dose": "40",
-    "med-1-drug": "morphine",
-    "med-1-dose": "50",
-    "medication_rows": "2",
-    "opioid_treatment_months": "24",
-    "red_flags": [CAUDA],
-}
 
 
 @pytest.mark.parametrize("htmx", [False, True])

@@ -4,8 +4,7 @@ from html import escape
 
 import pytest
 
-from tests.patients.test_intake import URL, post
-from tests.patients.test_intake_form_edits import OPIOID_PATIENT
+from tests.patients.intake_helpers import OPIOID_PATIENT, URL, post
 
 pytestmark = pytest.mark.usefixtures("content")
 

@@ -30,7 +30,7 @@ from recommendations.intake_input import (
     UNIT_ERROR,
     UNKNOWN_FIELD_ERROR,
 )
-from tests.patients.test_opioids_api import MME_API, OXYCODONE_60, TAPER_API, post_json
+from tests.patients.opioid_helpers import MME_API, OXYCODONE_60, TAPER_API, post_json
 
 # --- POST /api/v1/opioids/taper-plan/ ---------------------------------------------------------
 

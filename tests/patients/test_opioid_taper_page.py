@@ -16,7 +16,7 @@ from patients.opioids.plan_types import (
 from recommendations.intake_input import (
     DOSE_ERROR,
 )
-from tests.patients.test_opioids_api import MME_PAGE, OXYCODONE_60, TAPER_PAGE
+from tests.patients.opioid_helpers import MME_PAGE, OXYCODONE_60, TAPER_PAGE
 
 # --- The taper page --------------------------------------------------------------------------
 

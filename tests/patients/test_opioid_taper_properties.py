@@ -17,7 +17,7 @@ from patients.opioids.plan_types import (
 )
 from patients.opioids.views import taper_chart
 from recommendations.rules.drugs import drug_table, opioid_codes
-from tests.patients.test_opioids import doses, errors_of, plan
+from tests.patients.opioid_helpers import doses, errors_of, plan
 
 # --- Properties: a plan is never wrong --------------------------------------------------------
 

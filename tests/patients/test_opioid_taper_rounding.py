@@ -25,7 +25,7 @@ from patients.opioids.plan_types import (
     Pause,
 )
 from recommendations.rules.drugs import drug_table, opioid_codes
-from tests.patients.test_opioids import MONDAY, doses, errors_of, plan
+from tests.patients.opioid_helpers import MONDAY, doses, errors_of, plan
 
 # --- Rounding to practical doses --------------------------------------------------------------
 

@@ -4,7 +4,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from patients.opioids.calculations import taper_plan_build
 from patients.opioids.mme import mme_table
 from patients.opioids.plan_types import (
     BUPRENORPHINE_MME_NOTE,
@@ -14,33 +13,10 @@ from patients.opioids.plan_types import (
     PACE_NOTE,
     PLAN_SUGGESTION_NOTE,
     US_THRESHOLDS_NOTE,
-    TaperPlanError,
 )
 from recommendations.rules import Medication
 from recommendations.rules.drugs import MME_NOT_FOR_SWITCHING, drug_table
-
-MONDAY = date(2026, 1, 5)
-
-
-def plan(**kwargs):
-    defaults = {
-        "drug": "oxycodone",
-        "daily_dose": 60,
-        "treatment_months": 24,
-        "start_date": MONDAY,
-    }
-    return taper_plan_build(**defaults | kwargs)
-
-
-def doses(taper):
-    return [step.daily_dose for step in taper.steps]
-
-
-def errors_of(**kwargs) -> dict[str, list[str]]:
-    with pytest.raises(TaperPlanError) as caught:
-        plan(**kwargs)
-    return caught.value.errors
-
+from tests.patients.opioid_helpers import MONDAY, doses, plan
 
 # --- MME -------------------------------------------------------------------------------------
 

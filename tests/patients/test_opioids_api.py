@@ -13,18 +13,7 @@ from recommendations.intake_input import (
     UNKNOWN_FIELD_ERROR,
 )
 from recommendations.rules.drugs import MME_NOT_FOR_SWITCHING
-
-MME_API = "/api/v1/opioids/mme/"
-TAPER_API = "/api/v1/opioids/taper-plan/"
-MME_PAGE = "/opioids/mme/"
-TAPER_PAGE = "/opioids/taper-plan/"
-
-OXYCODONE_60 = {"drug": "oxycodone", "daily_dose": 60, "unit": "mg", "treatment_months": 24}
-
-
-def post_json(client, url, data):
-    return client.post(url, data, content_type="application/json")
-
+from tests.patients.opioid_helpers import MME_API, MME_PAGE, post_json
 
 # --- POST /api/v1/opioids/mme/ ---------------------------------------------------------------
 

@@ -14,13 +14,11 @@ from patients.opioids.services import taper_plan_from_data
 from patients.opioids.taper_calendar import WEEKDAYS_NOTE, next_working_day
 from patients.opioids.taper_combined import DUPLICATE_DRUG_ERROR, ORDER_NOTE
 from patients.opioids.taper_shapes import PROPORTIONAL_NO_STEPS_ERROR
+from tests.patients.opioid_helpers import MME_PAGE, TAPER_API, TAPER_PAGE
 
 SUNDAY = date(2026, 12, 6)  # the day this was written: every old date in the handout a Sunday
 MONDAY = date(2026, 12, 7)
 FRIDAY = date(2026, 12, 11)
-TAPER_API = "/api/v1/opioids/taper-plan/"
-MME_PAGE = "/opioids/mme/"
-TAPER_PAGE = "/opioids/taper-plan/"
 TWO_OPIOIDS = [
     {"drug": "oxycodone", "daily_dose": 20, "unit": "mg"},
     {"drug": "fentanyl_patch", "daily_dose": 25, "unit": "mcg/h"},

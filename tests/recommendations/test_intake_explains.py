@@ -10,7 +10,7 @@ from recommendations.rules.evaluate import APPLIES_TO_ALL
 from recommendations.rules.fact_registry import fact_values
 from recommendations.rules.facts import facts_derive
 from recommendations.rules.journal import JOURNAL_NOTE_MAX, journal_note
-from tests.recommendations.test_rules import CONTENT, evaluation_of, guideline, intake, med
+from tests.recommendations.rules_helpers import CONTENT, evaluation_of, guideline, intake, med
 
 FIFTY_GENERALISED = {"age": 50, "pain_site": "generalised", "pain_duration_weeks": 20}
 TODAY = date(2026, 12, 7)

@@ -10,143 +10,22 @@ from pathlib import Path
 
 import pytest
 
-from recommendations.content import FIXTURES_DIR, guidelines_content_load, red_flags_content_load
-from recommendations.content_hearings import hearings_content_load
-from recommendations.intake_input import (
-    IntakeSerializer,
-    intake_build,
-)
-from recommendations.rules import (
-    GuidelineRule,
-    RecommendationRule,
-    RedFlagRule,
-    RulesContent,
-    evaluate,
-)
-from recommendations.rules.drugs import drug_table
 from recommendations.selectors import rules_content
+from tests.recommendations.rules_helpers import (
+    GUIDELINES,
+    RED_FLAG_CODES,
+    alert_pairs,
+    applying,
+    evaluation_of,
+    guideline,
+    in_scope,
+    intake,
+    med,
+)
 
 VIGNETTES_FILE = Path(__file__).resolve().parents[1] / "data" / "vignettes.json"
 SHARED_VIGNETTES_FILE = Path("/work/shared/vignettes.json")
 VIGNETTES = json.loads(VIGNETTES_FILE.read_text(encoding="utf-8"))["cases"]
-
-GUIDELINES = ["child-msk-pain", "generalised-pain", "acute-low-back-pain", "opioid-tapering"]
-LEVEL_RANK = {"critical": 0, "warning": 1, "info": 2}
-# CONTENT.md, "Red flags": these five are urgent referrals, every other flag is a warning.
-CRITICAL_RED_FLAGS = {
-    "cauda_equina_bladder",
-    "cauda_equina_anal_incontinence",
-    "cauda_equina_saddle_anaesthesia",
-    "progressive_neurological_deficit",
-    "decreasing_pain_increasing_paralysis",
-}
-
-
-def content_from_files() -> RulesContent:
-    """Return the rules snapshot built from fixtures/, mapped as selectors.rules_content does."""
-    guidelines = []
-    loaded = guidelines_content_load()
-    # A recommendation seeded with its hearing draft (CBT) is at version 2: draft, then published.
-    drafted = {
-        (hearing.guideline, slug)
-        for hearing in hearings_content_load(FIXTURES_DIR, loaded)
-        for slug in hearing.revisions
-    }
-    for guideline in loaded:
-        slug = guideline.fields["slug"]
-        recommendations = [
-            RecommendationRule(
-                slug=rec["slug"],
-                title=rec["title"],
-                strength=rec["strength"],
-                direction=rec["direction"],
-                certainty=rec["certainty"] or None,
-                rationale=rec["rationale"],
-                version=2 if (slug, rec["slug"]) in drafted else 1,
-                url=f"/guidelines/{slug}/{rec['slug']}/",
-                applies_when=rec["applies_when"],
-                drugs=tuple(rec["drugs"]),
-                exception=rec["extra"].get("exception"),
-                provenance=rec["provenance"],
-            )
-            for rec in sorted(guideline.recommendations, key=lambda rec: rec["order"])
-        ]
-        guidelines.append(
-            GuidelineRule(
-                slug=slug,
-                title=guideline.fields["title"],
-                short_title=guideline.fields["short_title"],
-                url=f"/guidelines/{slug}/",
-                scope=guideline.fields["scope"],
-                recommendations=recommendations,
-                source_short=guideline.fields["source_short"],
-            )
-        )
-    flags = sorted(red_flags_content_load(), key=lambda flag: flag["order"])
-    red_flags = {
-        flag["code"]: RedFlagRule(flag["code"], flag["label"], flag["level"]) for flag in flags
-    }
-    return RulesContent(guidelines=guidelines, red_flags=red_flags)
-
-
-CONTENT = content_from_files()
-RED_FLAG_CODES = list(CONTENT.red_flags)
-RECOMMENDATION_DRUGS = {
-    f"{g.slug}/{r.slug}": set(r.drugs) for g in CONTENT.guidelines for r in g.recommendations
-}
-
-
-def validated(data: dict) -> dict:
-    """Return the serializer's validated data for `data`, failing the test if it is refused."""
-    serializer = IntakeSerializer(data=data, red_flag_codes=RED_FLAG_CODES)
-    assert serializer.is_valid(), serializer.errors
-    return serializer.validated_data
-
-
-def evaluation_of(data: dict, content: RulesContent = CONTENT):
-    """Return the evaluation of raw intake data, validated as the API validates it."""
-    return evaluate(intake_build(validated(data)), content)
-
-
-def intake(**fields) -> dict:
-    """Return an intake: a 45-year-old with a year of generalised pain, changed by `fields`."""
-    return {"age": 45, "pain_site": "generalised", "pain_duration_weeks": 52, **fields}
-
-
-def med(drug: str, dose: float | None) -> dict:
-    return {"drug": drug, "daily_dose": dose, "unit": drug_table()[drug].unit}
-
-
-def in_scope(evaluation) -> set[str]:
-    return {g.slug for g in evaluation.guidelines if g.in_scope}
-
-
-def guideline(evaluation, slug: str):
-    (found,) = [g for g in evaluation.guidelines if g.slug == slug]
-    return found
-
-
-def applying(evaluation) -> list[str]:
-    return [f"{r.guideline}/{r.slug}" for g in evaluation.guidelines for r in g.recommendations]
-
-
-def applied(evaluation, key: str):
-    (found,) = [
-        r
-        for g in evaluation.guidelines
-        for r in g.recommendations
-        if f"{r.guideline}/{r.slug}" == key
-    ]
-    return found
-
-
-def alert_pairs(evaluation) -> list[tuple[str, str]]:
-    return [(a.code, a.level) for a in evaluation.alerts]
-
-
-def alerts_with(evaluation, code: str):
-    return [a for a in evaluation.alerts if a.code == code]
-
 
 # --- The shared vignettes -------------------------------------------------------------------
 

@@ -5,11 +5,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from recommendations.rules.drugs import drug_table
-from tests.recommendations.test_rules import (
+from tests.recommendations.rules_helpers import (
     CONTENT,
     CRITICAL_RED_FLAGS,
     GUIDELINES,
     LEVEL_RANK,
+    LOW_BACK,
     RECOMMENDATION_DRUGS,
     RED_FLAG_CODES,
     alerts_with,
@@ -18,7 +19,6 @@ from tests.recommendations.test_rules import (
     intake,
     med,
 )
-from tests.recommendations.test_rules_conditions import LOW_BACK
 
 # --- STarT Back -----------------------------------------------------------------------------
 

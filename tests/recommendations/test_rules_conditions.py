@@ -3,7 +3,8 @@
 import pytest
 
 from recommendations.rules.drugs import drug_table, name_in_sentence
-from tests.recommendations.test_rules import (
+from tests.recommendations.rules_helpers import (
+    LOW_BACK,
     RECOMMENDATION_DRUGS,
     alerts_with,
     applied,
@@ -17,7 +18,6 @@ from tests.recommendations.test_rules import (
 # --- Each recommendation's condition --------------------------------------------------------
 
 CHILD = {"age": 12, "pain_site": "other_msk", "pain_duration_weeks": 20}
-LOW_BACK = {"age": 30, "pain_site": "low_back", "pain_duration_weeks": 3}
 TAPERING = intake(medications=[med("morphine", 30)], opioid_treatment_months=12)
 
 

@@ -13,7 +13,7 @@ from recommendations.rules import (
     evaluate,
 )
 from recommendations.rules.drugs import drug_table
-from tests.recommendations.test_rules import (
+from tests.recommendations.rules_helpers import (
     CONTENT,
     RED_FLAG_CODES,
     alerts_with,
