@@ -8,17 +8,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def package_of(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+
+
+def module_of(node: ast.ImportFrom, package: str) -> str:
+    """Return the absolute name of the module a `from ... import` reads (relative ones resolved)."""
+    if not node.level:
+        return node.module or ""
+    base = package.split(".")[: len(package.split(".")) - node.level + 1]
+    return ".".join([*base, node.module or ""]).strip(".")
+
+
 def imported_modules(path: Path) -> set[str]:
     """Return the absolute names of the modules a file imports (relative ones resolved)."""
-    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
     names = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            base = package.split(".")[: len(package.split(".")) - node.level + 1]
-            module = ".".join([*base, node.module or ""] if node.level else [node.module or ""])
-            names.add(module.strip("."))
+            names.add(module_of(node, package_of(path)))
     return names
 
 
@@ -84,3 +93,35 @@ def test_no_patients_module_imports_another_modules_private_name():
         if alias.name.startswith("_") and alias.name != "_"
     }
     assert private == set()
+
+
+def imported_names(path: Path) -> set[str]:
+    """Return what a file imports as dotted names: its modules, and `module.name` for each name
+    taken from a module (so `from tests.patients import test_intake` counts as that module)."""
+    names = imported_modules(path)
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            module = module_of(node, package_of(path))
+            names.update(f"{module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def enclosing_test_module(name: str) -> str | None:
+    """Return the test module (pytest's `test_*.py`) a dotted name is or is inside, if any."""
+    parts = name.split(".")
+    starts = [i for i, part in enumerate(parts) if part.startswith("test_")]
+    return ".".join(parts[: starts[0] + 1]) if starts else None
+
+
+def test_no_test_module_imports_another_test_module():
+    # What two test modules share lives in a helper module named for what it holds (pytest
+    # collects only test_*.py), so a test module can be renamed, split or removed on its own.
+    modules = sorted((ROOT / "tests").rglob("test_*.py"))
+    assert ROOT / "tests" / "test_architecture.py" in modules  # the rule finds the test modules
+    imports = {
+        str(path.relative_to(ROOT)): sorted(
+            {enclosing_test_module(n) for n in imported_names(path)} - {None}
+        )
+        for path in modules
+    }
+    assert {path: names for path, names in imports.items() if names} == {}
