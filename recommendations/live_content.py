@@ -75,18 +75,6 @@ def live_content_update(
     return obj
 
 
-def guideline_update(
-    *, guideline: Guideline, user: AbstractBaseUser, data: dict[str, Any], change_reason: str
-) -> Guideline:
-    """Save an editor's change to a guideline's texts (live at once: guidelines have no drafts)."""
-    return live_content_update(
-        obj=guideline,
-        user=user,
-        data={key: data[key] for key in GUIDELINE_TEXT_FIELDS},
-        change_reason=change_reason,
-    )
-
-
 SEARCH_SYNONYM_FIELDS = ("term", "target", "kind", "atc_code", "source", "source_checked")
 
 

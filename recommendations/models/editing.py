@@ -44,8 +44,10 @@ class RecommendationDraft(RecommendationText):
 
     @property
     def label(self) -> str:
-        """Return the draft's strength in words, as the published recommendation's `label`."""
-        return strength_label(self.strength, self.direction, self.certainty)
+        """Return the draft's strength in words, as the published recommendation's `label`
+        (with the source's own grade, as that has it: provenance describes the recommendation)."""
+        grade = self.recommendation.provenance.get("grade", "")
+        return strength_label(self.strength, self.direction, self.certainty, grade)
 
 
 class AuditEvent(models.Model):

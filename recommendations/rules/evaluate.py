@@ -200,8 +200,11 @@ def _scope_facts(guideline: GuidelineRule, facts: Mapping[str, Any]) -> list[str
     ]
 
 
-def _graded(guideline: GuidelineRule, rec: RecommendationRule, *, grade: str) -> dict[str, Any]:
-    """Return the GradedRecommendation fields of `rec`; `grade` is a non-NKR source's own."""
+def _graded(guideline: GuidelineRule, rec: RecommendationRule) -> dict[str, Any]:
+    """Return the GradedRecommendation fields of `rec`, the same whether it applies or not."""
+    # A non-NKR source's own grade (CDC's category) is part of the label: without it the label
+    # would credit the text to "ekspertråd".
+    grade = rec.provenance.get("grade", "")
     return {
         "guideline": guideline.slug,
         "slug": rec.slug,
@@ -225,7 +228,7 @@ def _applied(
         why = "; ".join(condition_reasons(rec.exception["when"], facts))
         notes.append(f"{EXCEPTION_LABEL} ({why}): {rec.exception['text']}")
     return AppliedRecommendation(
-        **_graded(guideline, rec, grade=rec.provenance.get("grade", "")),
+        **_graded(guideline, rec),
         certainty=rec.certainty,
         rationale=rec.rationale,
         version=rec.version,
@@ -243,7 +246,7 @@ def _not_shown(
     guideline: GuidelineRule, rec: RecommendationRule, facts: Mapping[str, Any]
 ) -> NotShownRecommendation:
     return NotShownRecommendation(
-        **_graded(guideline, rec, grade=""),
+        **_graded(guideline, rec),
         shown_when=condition_shown_when(rec.applies_when, facts),
     )
 

@@ -219,3 +219,44 @@ def test_our_own_sentence_on_psychosocial_support_reads_as_danish():
     assert "programmer for selvhåndtering af smerter" in support.title
     assert "smerte selvbehandlingsprogrammer" not in support.title
     assert "smerte selvbehandlingsprogrammer" in support.rationale
+
+
+def test_a_recommendation_not_shown_carries_the_same_grade_label_as_when_it_applies():
+    # A source's own grade (CDC's "kategori B, evidenstype 4") is part of the label, whether
+    # the recommendation applies to this patient or is listed under "Ikke vist".
+    from dataclasses import replace
+
+    opioid_patient = intake(medications=[med("oxycodone", 40)], opioid_treatment_months=24)
+    graded = {
+        (g.slug, r.slug)
+        for g in CONTENT.guidelines
+        for r in g.recommendations
+        if r.provenance.get("grade")
+    }
+    assert graded, "the content has a recommendation graded by its own source"
+    never = {"fact": "age", "op": "gt", "value": 200}
+    hidden = replace(
+        CONTENT,
+        guidelines=[
+            replace(
+                g,
+                recommendations=[
+                    replace(r, applies_when=never) if (g.slug, r.slug) in graded else r
+                    for r in g.recommendations
+                ],
+            )
+            for g in CONTENT.guidelines
+        ],
+    )
+
+    shown = {
+        (r.guideline, r.slug): r.label
+        for g in evaluation_of(opioid_patient).guidelines
+        for r in g.recommendations
+    }
+    not_shown = {
+        (r.guideline, r.slug): r.label
+        for g in evaluation_of(opioid_patient, hidden).guidelines
+        for r in g.not_shown
+    }
+    assert {key: not_shown.get(key) for key in graded} == {key: shown[key] for key in graded}

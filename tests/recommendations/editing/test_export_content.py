@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from recommendations.live_content import guideline_update
+from recommendations.live_content import live_content_update
 from recommendations.models import Guideline, HearingResponse, Recommendation
 from recommendations.seeding import content_seed
 from recommendations.services import (
@@ -62,8 +62,8 @@ def test_edited_content_exported_and_loaded_into_an_empty_database_answers_the_s
     )
     recommendation_publish(recommendation=cbt, user=alice, change_reason="Ny evidens (test).")
     guideline = Guideline.objects.get(slug="acute-low-back-pain")
-    guideline_update(
-        guideline=guideline,
+    live_content_update(
+        obj=guideline,
         user=alice,
         data={
             **{key: getattr(guideline, key) for key in ("title", "short_title", "population")},

@@ -160,11 +160,11 @@ def test_the_openapi_schema_documents_the_history_endpoint(client, content):
 
 
 def _guideline_change(guideline, user, reason: str, **changes):
-    from recommendations.live_content import GUIDELINE_TEXT_FIELDS, guideline_update
+    from recommendations.live_content import GUIDELINE_TEXT_FIELDS, live_content_update
 
     data = {key: getattr(guideline, key) for key in GUIDELINE_TEXT_FIELDS}
-    return guideline_update(
-        guideline=guideline, user=user, data={**data, **changes}, change_reason=reason
+    return live_content_update(
+        obj=guideline, user=user, data={**data, **changes}, change_reason=reason
     )
 
 

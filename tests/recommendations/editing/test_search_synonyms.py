@@ -12,7 +12,7 @@ from recommendations.admin_forms import SYNONYM_ATC_REQUIRED_ERROR
 from recommendations.content import ContentError, search_synonyms_content_load
 from recommendations.live_content import (
     GUIDELINE_TEXT_FIELDS,
-    guideline_update,
+    live_content_update,
     search_synonym_save,
 )
 from recommendations.models import Guideline, Recommendation, SearchSynonym
@@ -135,7 +135,7 @@ def test_a_changed_guideline_title_is_searched_at_once(alice):
     guideline = Guideline.objects.get(slug="opioid-tapering")
     data = {key: getattr(guideline, key) for key in GUIDELINE_TEXT_FIELDS}
     data["title"] = f"{guideline.title} (seponering)"
-    guideline_update(guideline=guideline, user=alice, data=data, change_reason="Prøve.")
+    live_content_update(obj=guideline, user=alice, data=data, change_reason="Prøve.")
     found = keys("seponering")
     assert found and all(key.startswith("opioid-tapering/") for key in found[:6])
 

@@ -235,3 +235,13 @@ def test_seeding_again_adds_no_version_to_the_cbt_recommendation(cbt):
     assert cbt.version == 2
     assert [v.version for v in recommendation_versions(recommendation=cbt)] == [2, 1]
     assert Recommendation.history.filter(id=cbt.pk).count() == 2
+
+
+def test_a_drafts_label_carries_the_sources_own_grade_as_the_published_one_does(content, alice):
+    rec = Recommendation.objects.get(
+        guideline__slug="opioid-tapering", slug="no-abrupt-discontinuation"
+    )
+    draft(rec, alice, title=rec.title + " (kladde)")
+
+    assert "CDC kategori B" in rec.label
+    assert rec.draft.label == rec.label
