@@ -4,8 +4,10 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from tests.patients.evaluate_api_helpers import LOW_BACK, URL, medication, post
+from tests.recommendations.rules_helpers import valid_intakes
 
 pytestmark = pytest.mark.usefixtures("content")
 
@@ -205,3 +207,18 @@ def test_the_reused_answer_writer_writes_what_a_new_serializer_writes(rf, settin
         assert written == EvaluationSerializer(evaluation, context={"request": request}).data
         urls = [rec["url"] for result in written["guidelines"] for rec in result["recommendations"]]
         assert all(url.startswith(f"http://{host}/") for url in urls)
+
+
+# rf builds requests and keeps nothing between examples.
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=valid_intakes)
+def test_for_any_intake_the_answer_writer_writes_what_a_new_serializer_writes(rf, data):
+    from patients.intake.api import EvaluationSerializer, evaluation_representation
+    from patients.intake.services import intake_evaluate
+
+    evaluation = intake_evaluate(data=data)
+    request = rf.post(URL)
+    written = evaluation_representation(evaluation, request)
+    assert written == EvaluationSerializer(evaluation, context={"request": request}).data

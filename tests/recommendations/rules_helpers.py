@@ -1,6 +1,8 @@
 """The rules content built from fixtures/ and small ways to evaluate an intake against it, shared
 by the evaluator's tests. No database."""
 
+from hypothesis import strategies as st
+
 from recommendations.content import FIXTURES_DIR, guidelines_content_load, red_flags_content_load
 from recommendations.content_hearings import hearings_content_load
 from recommendations.intake_input import IntakeSerializer, intake_build
@@ -130,3 +132,59 @@ def alert_pairs(evaluation) -> list[tuple[str, str]]:
 
 def alerts_with(evaluation, code: str):
     return [a for a in evaluation.alerts if a.code == code]
+
+
+# --- Any valid intake (hypothesis) ---------------------------------------------------------
+
+DRUGS = drug_table()
+
+
+@st.composite
+def medications(draw):
+    codes = draw(st.lists(st.sampled_from(sorted(DRUGS)), max_size=5))
+    return [
+        {
+            "drug": code,
+            "daily_dose": draw(
+                st.one_of(
+                    st.integers(min_value=1, max_value=100_000),
+                    st.floats(min_value=0.001, max_value=100_000, allow_nan=False),
+                )
+            ),
+            "unit": DRUGS[code].unit,
+        }
+        for code in codes
+    ]
+
+
+def numbers(maximum: int):
+    return st.one_of(
+        st.integers(min_value=0, max_value=maximum),
+        st.floats(min_value=0, max_value=maximum, allow_nan=False, allow_infinity=False),
+    )
+
+
+valid_intakes = st.fixed_dictionaries(
+    {
+        "age": st.integers(min_value=0, max_value=120),
+        "pain_site": st.sampled_from(["low_back", "generalised", "other_msk"]),
+        "pain_duration_weeks": numbers(2600),
+    },
+    optional={
+        "neuropathic_pain": st.booleans(),
+        "radicular_signs": st.booleans(),
+        "red_flags": st.lists(st.sampled_from(RED_FLAG_CODES), unique=True, max_size=4),
+        "complex_problems": st.booleans(),
+        "activity_limitation": st.booleans(),
+        "work_status": st.sampled_from(
+            [None, "working", "sick_leave", "unemployed", "student", "retired", "other"]
+        ),
+        "trains_independently": st.sampled_from([True, False, None]),
+        "nonpharmacological_insufficient": st.booleans(),
+        "sleep_problems": st.booleans(),
+        "somatic_disease_flare": st.booleans(),
+        "medications": medications(),
+        "opioid_treatment_months": st.one_of(st.none(), numbers(1200)),
+        "startback": st.one_of(st.none(), st.lists(st.integers(0, 1), min_size=9, max_size=9)),
+    },
+)

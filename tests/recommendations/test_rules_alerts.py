@@ -2,9 +2,7 @@
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from recommendations.rules.drugs import drug_table
 from tests.recommendations.rules_helpers import (
     CONTENT,
     CRITICAL_RED_FLAGS,
@@ -18,6 +16,7 @@ from tests.recommendations.rules_helpers import (
     evaluation_of,
     intake,
     med,
+    valid_intakes,
 )
 
 # --- STarT Back -----------------------------------------------------------------------------
@@ -114,59 +113,6 @@ def test_no_alerts_for_a_patient_without_flags_or_medication():
 
 
 # --- Properties over any valid intake -------------------------------------------------------
-
-DRUGS = drug_table()
-
-
-@st.composite
-def medications(draw):
-    codes = draw(st.lists(st.sampled_from(sorted(DRUGS)), max_size=5))
-    return [
-        {
-            "drug": code,
-            "daily_dose": draw(
-                st.one_of(
-                    st.integers(min_value=1, max_value=100_000),
-                    st.floats(min_value=0.001, max_value=100_000, allow_nan=False),
-                )
-            ),
-            "unit": DRUGS[code].unit,
-        }
-        for code in codes
-    ]
-
-
-def numbers(maximum: int):
-    return st.one_of(
-        st.integers(min_value=0, max_value=maximum),
-        st.floats(min_value=0, max_value=maximum, allow_nan=False, allow_infinity=False),
-    )
-
-
-valid_intakes = st.fixed_dictionaries(
-    {
-        "age": st.integers(min_value=0, max_value=120),
-        "pain_site": st.sampled_from(["low_back", "generalised", "other_msk"]),
-        "pain_duration_weeks": numbers(2600),
-    },
-    optional={
-        "neuropathic_pain": st.booleans(),
-        "radicular_signs": st.booleans(),
-        "red_flags": st.lists(st.sampled_from(RED_FLAG_CODES), unique=True, max_size=4),
-        "complex_problems": st.booleans(),
-        "activity_limitation": st.booleans(),
-        "work_status": st.sampled_from(
-            [None, "working", "sick_leave", "unemployed", "student", "retired", "other"]
-        ),
-        "trains_independently": st.sampled_from([True, False, None]),
-        "nonpharmacological_insufficient": st.booleans(),
-        "sleep_problems": st.booleans(),
-        "somatic_disease_flare": st.booleans(),
-        "medications": medications(),
-        "opioid_treatment_months": st.one_of(st.none(), numbers(1200)),
-        "startback": st.one_of(st.none(), st.lists(st.integers(0, 1), min_size=9, max_size=9)),
-    },
-)
 
 
 @settings(max_examples=200, deadline=None)
