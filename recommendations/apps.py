@@ -14,12 +14,16 @@ class RecommendationsConfig(AppConfig):
             user_logged_out,
             user_login_failed,
         )
+        from simple_history.signals import post_create_historical_record
 
         from . import audit, checks  # noqa: F401  (checks registers the deploy checks)
+        from .content_version import content_changed
 
         user_logged_in.connect(audit.on_login, dispatch_uid="nkr-audit-login")
         user_logged_out.connect(audit.on_logout, dispatch_uid="nkr-audit-logout")
         user_login_failed.connect(audit.on_login_failed, dispatch_uid="nkr-audit-login-failed")
+        # Every process that can change published content, servers and commands alike.
+        post_create_historical_record.connect(content_changed, dispatch_uid="nkr-content-changed")
 
 
 class NkrAdminConfig(admin_apps.AdminConfig):

@@ -1,6 +1,6 @@
 """Published content pages and read-API answers: cached, and revalidated with ETag/Last-Modified.
 
-An answer is cached under the published content's version (selectors.content_version, read
+An answer is cached under the published content's version (content_version.py, read
 from the database on every request), so a publish on any server changes the key everywhere
 at once and no server can serve the text it replaced. The cache is the shared one (Redis or
 the database table, nkr/settings.py). A repeat with a matching If-None-Match (or
@@ -34,7 +34,7 @@ from django.utils.http import http_date
 from django.utils.translation import get_language
 from rest_framework.renderers import JSONRenderer
 
-from recommendations.selectors import ContentVersion, content_version
+from recommendations.content_version import ContentVersion, content_version
 
 from .metrics import cache_get, cache_set
 

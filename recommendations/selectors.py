@@ -1,25 +1,13 @@
 """Reads of guideline content. Views and the API call these; none of them query on their own."""
 
-import hashlib
-import weakref
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from functools import cache
-
-from django.db import connection
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
-from django.utils.dateparse import parse_datetime
-from django.utils.timezone import is_aware, make_aware
 
+from .content_version import content_version
 from .models import (
     Guideline,
-    HearingResponse,
-    HearingResponseLink,
-    HearingRound,
     Recommendation,
     RedFlag,
-    SearchSynonym,
     StartBackItem,
 )
 from .rules import RulesContent
@@ -141,94 +129,6 @@ def red_flag_list() -> QuerySet[RedFlag]:
 def startback_items() -> QuerySet[StartBackItem]:
     """Return the nine STarT Back questions in order."""
     return StartBackItem.objects.all()
-
-
-# Every model whose text a reader sees on a page or in the read API. Each keeps a history
-# record of every save and delete (django-simple-history), so its newest record says when and
-# whether the published content changed. Drafts are not among them: readers never see one.
-PUBLISHED_MODELS = (
-    Guideline,
-    Recommendation,
-    RedFlag,
-    StartBackItem,
-    HearingRound,
-    HearingResponse,
-    HearingResponseLink,
-    SearchSynonym,  # search answers in the read API depend on them
-)
-
-
-@dataclass(frozen=True)
-class ContentVersion:
-    """The published content's version: `token` changes with every change, anywhere."""
-
-    token: str
-    changed_at: datetime | None  # the newest change (Last-Modified)
-
-
-def content_version() -> ContentVersion:
-    """Return the published content's version, read from the database (one indexed query,
-    prepared once per connection on PostgreSQL).
-
-    Shared by every server, so caches keyed by it show a publish everywhere at once. The
-    newest history id and date of each model: ids catch every save and delete, and the dates
-    tell a database restored from a backup from the one it replaced.
-    """
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            _version_query_prepare(cursor)
-            cursor.execute("EXECUTE nkr_content_version")
-        else:
-            cursor.execute(_version_query())
-        rows = sorted(cursor.fetchall())
-    dates = [_as_datetime(date) for _, _, date in rows]
-    token = hashlib.sha256(repr([(n, pk, str(date)) for n, pk, date in rows]).encode())
-    token = token.hexdigest()[:32]
-    return ContentVersion(token=token, changed_at=max(dates, default=None))
-
-
-@cache
-def _version_query() -> str:
-    # Each model's newest history record, by its primary key: an index probe each, and
-    # cheaper to plan than MAX() over two columns (this query runs on every cached answer).
-    # SQL from strings (ruff S608, bandit B608) is safe here: the table names come from model
-    # metadata, quoted, never from input, and there are no values to bind.
-    return " UNION ALL ".join(
-        f"SELECT * FROM (SELECT {index} AS n, history_id, history_date FROM {table} "  # noqa: S608 # nosec B608
-        f"ORDER BY history_id DESC LIMIT 1) AS newest_{index}"
-        for index, table in enumerate(_history_tables())
-    )
-
-
-# The database connections (sessions) that hold the version query prepared. Planning its eight
-# parts cost PostgreSQL several times what running them does, on every cached answer; a
-# prepared statement is planned once per session and, unlike the session's data, outlives a
-# rolled-back transaction. A new connection is a new object, so it prepares its own.
-_PREPARED_IN: "weakref.WeakSet" = weakref.WeakSet()
-
-
-def _version_query_prepare(cursor) -> None:
-    session = connection.connection
-    if session not in _PREPARED_IN:
-        cursor.execute(f"PREPARE nkr_content_version AS {_version_query()}")
-        _PREPARED_IN.add(session)
-
-
-@cache
-def _history_tables() -> list[str]:
-    # Once per process: `Model.history` builds a new manager class on every access, which
-    # cost more than the query on every cached page.
-    return [
-        connection.ops.quote_name(model.history.model._meta.db_table) for model in PUBLISHED_MODELS
-    ]
-
-
-def _as_datetime(value: datetime | str) -> datetime:
-    # SQLite hands raw SQL its timestamps as text (UTC).
-    if isinstance(value, datetime):
-        return value
-    parsed = parse_datetime(value)
-    return parsed if is_aware(parsed) else make_aware(parsed, UTC)
 
 
 # The rules snapshot per process, with the content version it was built from. Evaluating an

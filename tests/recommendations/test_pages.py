@@ -239,7 +239,7 @@ def test_list_lines_of_a_seed_text_are_shown_as_a_list_with_their_own_markers(cl
 
 
 def test_live_search_is_one_query(client):
-    from recommendations.selectors import content_version
+    from recommendations.content_version import content_version
 
     version = content_version()  # on PostgreSQL, prepared once per connection
     # Beside it, the content version its answer is cached under (a repeat reads that alone).

@@ -184,10 +184,74 @@ def test_the_version_is_read_the_same_after_a_rolled_back_transaction(content):
     # statement outlives the transaction that prepared it.
     from django.db import transaction
 
-    from recommendations.selectors import content_version
+    from recommendations.content_version import content_version
 
     with pytest.raises(RuntimeError), transaction.atomic():
         before = content_version()
         raise RuntimeError
 
     assert content_version() == before
+
+
+# --- With Redis (every server's cache): the version is kept there ----------------------------
+
+
+@pytest.fixture
+def redis_cache(redis_url, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "nkr",
+        }
+    }
+    from recommendations.published_cache import LOCAL_ANSWERS
+
+    LOCAL_ANSWERS.clear()
+    yield
+    LOCAL_ANSWERS.clear()
+
+
+def test_with_redis_a_cached_answer_costs_no_database_query(
+    content, redis_cache, django_assert_num_queries
+):
+    Client().get(PAGE)
+    Client().get(API)
+
+    with django_assert_num_queries(0):
+        page, api = Client().get(PAGE), Client().get(API)
+
+    assert (page.status_code, api.status_code) == (200, 200)
+
+
+def test_with_redis_a_publish_is_shown_at_once_before_and_after_it_commits(
+    client, cbt, alice, redis_cache, django_capture_on_commit_callbacks
+):
+    page = client.get(PAGE)
+
+    with django_capture_on_commit_callbacks(execute=True) as committed:
+        draft_save(cbt, alice, title="Udgivet med Redis.")
+        recommendation_publish(recommendation=cbt, user=alice, change_reason="Ny evidens.")
+        during = client.get(PAGE, headers={"If-None-Match": page["ETag"]})
+    after = client.get(PAGE, headers={"If-None-Match": during["ETag"]})
+
+    assert committed, "the version is put again when the change commits"
+    assert during.status_code == 200 and "Udgivet med Redis." in during.content.decode()
+    assert after.status_code == 200, "an answer built before the commit is not reused after"
+    assert "Udgivet med Redis." in after.content.decode()
+
+
+def test_with_redis_a_lost_version_is_read_from_the_database_again(
+    content, redis_cache, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    from recommendations.content_version import CACHE_KEY, content_version, content_version_read
+
+    first = content_version()
+    cache.delete(CACHE_KEY)
+
+    with django_assert_num_queries(1):
+        again = content_version()
+
+    assert again == first == content_version_read()
