@@ -80,15 +80,18 @@ def test_no_page_imports_an_api_module():
     assert {path: modules for path, modules in imports.items() if modules} == {}
 
 
-def test_no_patients_module_imports_another_modules_private_name():
+OUR_PACKAGES = ("nkr", "recommendations", "patients", "tests")
+
+
+def test_no_module_imports_another_modules_private_name():
     # A name another module uses is part of its module's interface, and says so by its name.
     private = {
         f"{path.relative_to(ROOT)}: {node.module}.{alias.name}"
-        for folder in (ROOT / "patients", ROOT / "tests" / "patients")
-        for path in folder.rglob("*.py")
+        for package in OUR_PACKAGES
+        for path in (ROOT / package).rglob("*.py")
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
         if isinstance(node, ast.ImportFrom)
-        and (node.level or (node.module or "").startswith("patients"))
+        and (node.level or (node.module or "").startswith(OUR_PACKAGES))
         for alias in node.names
         if alias.name.startswith("_") and alias.name != "_"
     }

@@ -10,6 +10,8 @@ from django.contrib.auth.models import User
 from recommendations.models import Recommendation
 from recommendations.permissions import editors_group_sync
 
+from .helpers import user_create
+
 
 @pytest.fixture
 def editors_group(db):
@@ -17,27 +19,23 @@ def editors_group(db):
     return editors_group_sync()
 
 
-def _user(username: str, **fields) -> User:
-    return User.objects.create_user(username=username, password="correct horse 42", **fields)
-
-
 @pytest.fixture
 def alice(editors_group):
-    user = _user("alice", is_staff=True)
+    user = user_create("alice", is_staff=True)
     user.groups.add(editors_group)
     return user
 
 
 @pytest.fixture
 def erik(editors_group):
-    user = _user("erik", is_staff=True)
+    user = user_create("erik", is_staff=True)
     user.groups.add(editors_group)
     return user
 
 
 @pytest.fixture
 def bob(db):
-    return _user("bob")
+    return user_create("bob")
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 import re
 
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from recommendations.models import Recommendation, RecommendationDraft
@@ -27,3 +28,8 @@ def save(client, rec: Recommendation, form: dict, *, publish: bool = False, **ch
     button = {"_publish": "1"} if publish else {"_continue": "1"}
     assert set(changes) <= {*RecommendationDraft.FIELDS, "change_reason"}
     return client.post(change_url(rec), {**form, **changes, **button})
+
+
+def user_create(username: str, **fields) -> User:
+    """Create a user with the editorial tests' password."""
+    return User.objects.create_user(username=username, password="correct horse 42", **fields)

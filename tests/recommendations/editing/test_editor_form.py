@@ -147,12 +147,12 @@ def test_bad_input_in_the_preview_names_the_field_in_danish(alice_client, cbt, c
 def test_the_unsaved_preview_needs_the_csrf_token_and_the_right_to_edit(alice, bob_client, cbt):
     from django.test import Client
 
-    from tests.recommendations.editing.conftest import _user
+    from tests.recommendations.editing.helpers import user_create
 
     csrf_checked = Client(enforce_csrf_checks=True)
     csrf_checked.force_login(alice)
     assert csrf_checked.post(preview_url(cbt), _form_values(cbt)).status_code == 403
     assert bob_client.post(preview_url(cbt), _form_values(cbt)).status_code == 302  # not staff
     staff_only = Client()
-    staff_only.force_login(_user("sven", is_staff=True))  # staff, not an editor
+    staff_only.force_login(user_create("sven", is_staff=True))  # staff, not an editor
     assert staff_only.post(preview_url(cbt), _form_values(cbt)).status_code == 403
