@@ -1,10 +1,10 @@
 """Published content pages and read-API answers: cached, and revalidated with ETag/Last-Modified.
 
-An answer is cached under the published content's version (content_version.py, read
-from the database on every request), so a publish on any server changes the key everywhere
-at once and no server can serve the text it replaced. The cache is the shared one (Redis or
-the database table, nkr/settings.py). A repeat with a matching If-None-Match (or
-If-Modified-Since) gets a 304 without the page being built.
+An answer is cached under the published content's version (content_version.py, read on every
+request: from Redis where it is kept there, else from the database), so a publish on any server
+changes the key everywhere at once and no server can serve the text it replaced. The cache is
+the shared one (Redis or the database table, nkr/settings.py). A repeat with a matching
+If-None-Match (or If-Modified-Since) gets a 304 without the page being built.
 
 Only published content passes through here: drafts live in their own model and are not part of
 any answer, and nothing about a patient is read by these views. A page is cached only for an
@@ -17,7 +17,7 @@ the next) is never stored.
 
 Each process keeps the answers it served last in memory too (`LocalAnswers`), in front of the
 shared cache: the key holds the content version, so a copy can never outlive its text, and a
-repeat costs the version's query alone, with no round trip to Redis.
+repeat costs reading the version alone.
 """
 
 import hashlib
