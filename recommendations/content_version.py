@@ -25,30 +25,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.timezone import is_aware, make_aware
 
-from .models import (
-    Guideline,
-    HearingResponse,
-    HearingResponseLink,
-    HearingRound,
-    Recommendation,
-    RedFlag,
-    SearchSynonym,
-    StartBackItem,
-)
-
-# Every model whose text a reader sees on a page or in the read API. Each keeps a history
-# record of every save and delete (django-simple-history), so its newest record says when and
-# whether the published content changed. Drafts are not among them: readers never see one.
-PUBLISHED_MODELS = (
-    Guideline,
-    Recommendation,
-    RedFlag,
-    StartBackItem,
-    HearingRound,
-    HearingResponse,
-    HearingResponseLink,
-    SearchSynonym,  # search answers in the read API depend on them
-)
+from .models import PUBLISHED_MODELS
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,21 @@ from .hearings import HearingResponse, HearingResponseLink, HearingRound
 from .search import SearchSynonym, SearchTerm
 from .throttling import ThrottleCount
 
+# Every model whose text a reader sees on a page or in the read API (content_version.py reads
+# their history). Drafts are not among them: readers never see one.
+PUBLISHED_MODELS = (
+    Guideline,
+    Recommendation,
+    RedFlag,
+    StartBackItem,
+    HearingRound,
+    HearingResponse,
+    HearingResponseLink,
+    SearchSynonym,  # search answers in the read API depend on them
+)
+
 __all__ = [
+    "PUBLISHED_MODELS",
     "SEARCH_INDEX_FIELDS",
     "SEEDED_MARK",
     "AuditAction",
