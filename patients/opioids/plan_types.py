@@ -233,11 +233,21 @@ class TaperStep:
         )
 
 
-class PlanDates:
-    """The dates every taper plan has: its steps' and its follow-ups'."""
+@dataclass(frozen=True)
+class PlanSchedule:
+    """What every taper plan has, for one opioid or several: its pace, steps, dates and notes."""
 
-    steps: tuple
+    start_date: date
+    treatment_months: float
+    reduction_percent: float
+    interval_weeks: int
+    interval_is_default: bool
+    rounded: bool
+    shape: str
+    pauses: tuple[Pause, ...]
+    steps: tuple  # TaperStep or CombinedStep
     follow_ups: tuple[date, ...]
+    notes: tuple[str, ...]
 
     @property
     def end_date(self) -> date:
@@ -249,25 +259,14 @@ class PlanDates:
 
 
 @dataclass(frozen=True)
-class TaperPlan(PlanDates):
+class TaperPlan(PlanSchedule):
     drug: str
     drug_name: str
     unit: str
     factor: float | None
-    start_date: date
     start_dose: float
     target_daily_dose: float
-    treatment_months: float
-    reduction_percent: float
     reduction_per_step: float
-    interval_weeks: int
-    interval_is_default: bool
-    rounded: bool
-    shape: str
-    pauses: tuple[Pause, ...]
-    steps: tuple[TaperStep, ...]
-    follow_ups: tuple[date, ...]
-    notes: tuple[str, ...]
 
 
 def number_display(value: float | Decimal | None) -> str:

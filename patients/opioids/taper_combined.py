@@ -21,7 +21,7 @@ from patients.opioids.plan_types import (
     MAX_STEPS,
     TOO_MANY_STEPS_ERROR,
     Pause,
-    PlanDates,
+    PlanSchedule,
     TaperPlan,
     TaperPlanError,
     decimal_of,
@@ -69,19 +69,8 @@ class CombinedStep:
 
 
 @dataclass(frozen=True)
-class CombinedTaperPlan(PlanDates):
+class CombinedTaperPlan(PlanSchedule):
     plans: tuple[TaperPlan, ...]  # each drug's own plan, in taper order
-    shape: str
-    start_date: date
-    treatment_months: float
-    reduction_percent: float
-    interval_weeks: int
-    interval_is_default: bool
-    rounded: bool
-    pauses: tuple[Pause, ...]
-    steps: tuple[CombinedStep, ...]
-    follow_ups: tuple[date, ...]
-    notes: tuple[str, ...]
 
 
 def taper_plan_combined_build(
