@@ -5,6 +5,7 @@ from django.http import Http404
 
 from .content_version import content_version
 from .models import (
+    RECOMMENDATION_HEADING_FIELDS,
     Guideline,
     Recommendation,
     RedFlag,
@@ -85,13 +86,7 @@ def recommendation_list(
 
 # What the search results page shows and the search reads (search.py), nothing more.
 SEARCH_RESULT_FIELDS = (
-    "guideline",
-    "slug",
-    "order",
-    "title",
-    "strength",
-    "direction",
-    "certainty",
+    *RECOMMENDATION_HEADING_FIELDS,
     "provenance",  # shown beside each result, and the label reads its source's own grade
     "verified",
     "search_aliases",

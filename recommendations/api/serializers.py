@@ -5,7 +5,14 @@ from rest_framework import serializers
 
 from recommendations.content import guideline_slugs_in_fixtures
 
-from ..models import Direction, Guideline, Recommendation, RedFlag, Strength
+from ..models import (
+    RECOMMENDATION_HEADING_FIELDS,
+    Direction,
+    Guideline,
+    Recommendation,
+    RedFlag,
+    Strength,
+)
 from ..provenance import StrengthBasis, TextKind, provenance_api
 
 
@@ -40,13 +47,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Recommendation
         fields = [
-            "guideline",
-            "slug",
-            "order",
-            "title",
-            "strength",
-            "direction",
-            "certainty",
+            *RECOMMENDATION_HEADING_FIELDS,
             "label",
             "symbol",
             "rationale",

@@ -25,6 +25,7 @@ from .choices import (
     VersionOrigin,
 )
 from .content import (
+    RECOMMENDATION_HEADING_FIELDS,
     SEARCH_INDEX_FIELDS,
     Guideline,
     Recommendation,
@@ -52,6 +53,7 @@ PUBLISHED_MODELS = (
 
 __all__ = [
     "PUBLISHED_MODELS",
+    "RECOMMENDATION_HEADING_FIELDS",
     "SEARCH_INDEX_FIELDS",
     "SEEDED_MARK",
     "AuditAction",

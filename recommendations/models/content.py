@@ -21,6 +21,18 @@ SEARCH_INDEX_FIELDS = (
     "search_vector",
 )
 
+# What names and grades a recommendation wherever one is listed: the read API's first fields,
+# and what a search result reads (selectors.SEARCH_RESULT_FIELDS).
+RECOMMENDATION_HEADING_FIELDS = (
+    "guideline",
+    "slug",
+    "order",
+    "title",
+    "strength",
+    "direction",
+    "certainty",
+)
+
 
 class Guideline(Timestamped):
     # The guideline's own texts as readers see them on its page, in reading order: the
