@@ -16,21 +16,12 @@ from patients.opioids.plan_types import (
     CENT,
     DAILY_DOSE_ERROR,
     INTERVAL_ERROR,
-    INTERVAL_WEEKS_LONG_USE,
     INTERVAL_WEEKS_MAX,
     INTERVAL_WEEKS_MIN,
-    INTERVAL_WEEKS_SHORT_USE,
-    LONG_USE_MONTHS,
-    MAX_INTERVALS,
     MAX_STEPS,
     NOT_OPIOID_ERROR,
     PATCH_DOSE_ERROR,
     PATCH_DOSE_MAX,
-    PAUSE_DUPLICATE_ERROR,
-    PAUSE_EXTRA_ERROR,
-    PAUSE_EXTRA_MAX,
-    PAUSE_EXTRA_MIN,
-    PAUSE_STEP_ERROR,
     REDUCTION_ERROR,
     REDUCTION_PERCENT_DEFAULT,
     REDUCTION_PERCENT_MAX,
@@ -38,7 +29,6 @@ from patients.opioids.plan_types import (
     TARGET_ABOVE_ERROR,
     TARGET_DAILY_DOSE_DEFAULT,
     TARGET_ERROR,
-    TOO_MANY_INTERVALS_ERROR,
     TOO_MANY_STEPS_ERROR,
     TREATMENT_MONTHS_ERROR,
     UNKNOWN_DRUG_ERROR,
@@ -60,7 +50,7 @@ from patients.opioids.taper_rounding import (
 from recommendations.rules.drugs import Drug, drug_table
 from recommendations.rules.intake import DoseUnit
 
-from .taper_calendar import plan_dates, weekend_notes
+from .taper_calendar import step_dates, weekend_notes
 from .taper_shapes import (
     PROPORTIONAL_FLOOR_NOTE,
     PROPORTIONAL_NO_STEPS_ERROR,
@@ -70,13 +60,6 @@ from .taper_shapes import (
 )
 
 # --- Taper planner ---------------------------------------------------------------------------
-
-
-def interval_default(*, treatment_months: float) -> int:
-    """Return the default weeks between steps: 4 after a year or more of use, else 1."""
-    if treatment_months >= LONG_USE_MONTHS:
-        return INTERVAL_WEEKS_LONG_USE
-    return INTERVAL_WEEKS_SHORT_USE
 
 
 def _finite(value) -> bool:
@@ -131,35 +114,6 @@ def _inputs_check(
         ]
     if errors:
         raise TaperPlanError(errors)
-
-
-def pauses_check(pauses: Sequence[Pause], *, steps: int) -> dict[int, int]:
-    errors: dict[str, list[str]] = {}
-    extra: dict[int, int] = {}
-    for index, pause in enumerate(pauses):
-        where = f"pauses[{index}]"
-        if not (isinstance(pause.after_step, int) and 1 <= pause.after_step < steps):
-            errors[f"{where}.after_step"] = [
-                PAUSE_STEP_ERROR.format(step=pause.after_step, last=steps)
-            ]
-        elif pause.after_step in extra:
-            errors[f"{where}.after_step"] = [PAUSE_DUPLICATE_ERROR.format(step=pause.after_step)]
-        if not (
-            isinstance(pause.extra_intervals, int)
-            and PAUSE_EXTRA_MIN <= pause.extra_intervals <= PAUSE_EXTRA_MAX
-        ):
-            errors[f"{where}.extra_intervals"] = [PAUSE_EXTRA_ERROR]
-        elif f"{where}.after_step" not in errors:
-            extra[pause.after_step] = pause.extra_intervals
-    if errors:
-        raise TaperPlanError(errors)
-    paused = sum(extra.values())
-    if steps + paused > MAX_INTERVALS:
-        message = TOO_MANY_INTERVALS_ERROR.format(
-            intervals=steps + paused, steps=steps, extra=paused, max=MAX_INTERVALS
-        )
-        raise TaperPlanError({"pauses": [message]})
-    return extra
 
 
 def _reductions(*, start: Decimal, target: Decimal, cut: Decimal) -> int:
@@ -217,7 +171,6 @@ def taper_plan_build(
         interval_weeks=interval_weeks,
         target_daily_dose=target_daily_dose,
     )
-    interval = interval_weeks or interval_default(treatment_months=treatment_months)
     steps_data = dose_steps_table().get(drug) if round_doses else None
     practical = dose_steps_table().get(drug)
     if shape == TaperShape.PROPORTIONAL and practical is None:
@@ -240,17 +193,17 @@ def taper_plan_build(
             practical=practical,
             step_offset=step_offset,
         )
-        extra = pauses_check(pauses, steps=len(doses))
+        when = step_dates(
+            start_date,
+            count=len(doses),
+            weekdays_only=weekdays_only,
+            interval_weeks=interval_weeks,
+            treatment_months=treatment_months,
+            pauses=pauses,
+        )
         factor = None if info.mme_factor is None else decimal_of(info.mme_factor)
         steps = []
-        first_day, dates, follow_ups = plan_dates(
-            start_date,
-            weekdays_only=weekdays_only,
-            interval=interval,
-            count=len(doses),
-            extra=extra,
-        )
-        for number, (dose, day) in enumerate(zip(doses, dates, strict=True), start=1):
+        for number, (dose, day) in enumerate(zip(doses, when.dates, strict=True), start=1):
             mme = None if factor is None else (dose * factor).quantize(CENT, ROUND_HALF_UP)
             patches = patch_doses.patches(dose) if patch_doses else ()
             steps.append(
@@ -262,7 +215,7 @@ def taper_plan_build(
                     patches=tuple(float(p) for p in patches),
                     patch_labels=tuple(steps_data.label(p) for p in patches),
                     unchanged=number > 1 and dose == doses[number - 2],
-                    pause_intervals=extra.get(number, 0),
+                    pause_intervals=when.extra.get(number, 0),
                 )
             )
         per_step = float(cut.quantize(CENT, ROUND_HALF_UP))
@@ -270,7 +223,7 @@ def taper_plan_build(
             info,
             treatment_months=treatment_months,
             reduction_percent=reduction_percent,
-            interval=interval,
+            interval=when.interval_weeks,
             round_doses=round_doses,
             steps_data=steps_data,
         )
@@ -282,25 +235,21 @@ def taper_plan_build(
             notes = (notes[0], *costs, *notes[1:])
         notes = (notes[0], *shape_notes, *notes[1:])
         if weekdays_only:
-            notes += weekend_notes(chosen=start_date, start=first_day)
-    return TaperPlan(
+            notes += weekend_notes(chosen=start_date, start=when.start_date)
+    return TaperPlan.dated(
+        when,
         drug=drug,
         drug_name=info.name,
         unit=info.unit,
         factor=info.mme_factor,
-        start_date=first_day,
         start_dose=float(start),
         target_daily_dose=float(target),
         treatment_months=treatment_months,
         reduction_percent=reduction_percent,
         reduction_per_step=per_step,
-        interval_weeks=interval,
-        interval_is_default=interval_weeks is None,
         rounded=rounder is not None,
         shape=str(shape),
-        pauses=tuple(Pause(step, n) for step, n in sorted(extra.items())),
         steps=tuple(steps),
-        follow_ups=follow_ups,
         notes=notes,
     )
 

@@ -234,6 +234,22 @@ class TaperStep:
 
 
 @dataclass(frozen=True)
+class StepDates:
+    """When a plan's steps fall (taper_calendar.step_dates): interval, pauses and dates."""
+
+    interval_weeks: int
+    interval_is_default: bool
+    extra: dict[int, int]  # step number -> extra intervals its dose is held
+    start_date: date  # the first step's, a working day when the plan keeps to them
+    dates: list[date]  # each step's
+    follow_ups: tuple[date, ...]
+
+    @property
+    def pauses(self) -> tuple[Pause, ...]:
+        return tuple(Pause(step, n) for step, n in sorted(self.extra.items()))
+
+
+@dataclass(frozen=True)
 class PlanSchedule:
     """What every taper plan has, for one opioid or several: its pace, steps, dates and notes."""
 
@@ -256,6 +272,18 @@ class PlanSchedule:
     def next_follow_up(self, *, today: date) -> date | None:
         """Return the first follow-up on or after `today` (a plan may start in the past)."""
         return next((day for day in self.follow_ups if day >= today), None)
+
+    @classmethod
+    def dated(cls, when: StepDates, **fields):
+        """Return the plan with the start, interval, pauses and follow-ups of `when`."""
+        return cls(
+            start_date=when.start_date,
+            interval_weeks=when.interval_weeks,
+            interval_is_default=when.interval_is_default,
+            pauses=when.pauses,
+            follow_ups=when.follow_ups,
+            **fields,
+        )
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,30 @@
 """Dates a clinician and patient can follow: taper steps and follow-ups on working days. Pure.
 
+step_dates is where every plan, for one opioid or several, gets its interval, pauses and dates.
+
 Only Saturdays and Sundays are treated as days off; Danish public holidays are not known here
 (docs/opioids.md, "Dates").
 """
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
-from .plan_types import DATE_OVERFLOW_ERROR, TaperPlanError
+from .plan_types import (
+    DATE_OVERFLOW_ERROR,
+    INTERVAL_WEEKS_LONG_USE,
+    INTERVAL_WEEKS_SHORT_USE,
+    LONG_USE_MONTHS,
+    MAX_INTERVALS,
+    PAUSE_DUPLICATE_ERROR,
+    PAUSE_EXTRA_ERROR,
+    PAUSE_EXTRA_MAX,
+    PAUSE_EXTRA_MIN,
+    PAUSE_STEP_ERROR,
+    TOO_MANY_INTERVALS_ERROR,
+    Pause,
+    StepDates,
+    TaperPlanError,
+)
 
 _SATURDAY = 5
 
@@ -38,6 +56,70 @@ def working_day_on_or_after(day: date) -> date:
     while is_weekend(day):
         day += timedelta(days=1)
     return day
+
+
+def interval_default(*, treatment_months: float) -> int:
+    """Return the default weeks between steps: 4 after a year or more of use, else 1."""
+    if treatment_months >= LONG_USE_MONTHS:
+        return INTERVAL_WEEKS_LONG_USE
+    return INTERVAL_WEEKS_SHORT_USE
+
+
+def pauses_check(pauses: Sequence[Pause], *, steps: int) -> dict[int, int]:
+    errors: dict[str, list[str]] = {}
+    extra: dict[int, int] = {}
+    for index, pause in enumerate(pauses):
+        where = f"pauses[{index}]"
+        if not (isinstance(pause.after_step, int) and 1 <= pause.after_step < steps):
+            errors[f"{where}.after_step"] = [
+                PAUSE_STEP_ERROR.format(step=pause.after_step, last=steps)
+            ]
+        elif pause.after_step in extra:
+            errors[f"{where}.after_step"] = [PAUSE_DUPLICATE_ERROR.format(step=pause.after_step)]
+        if not (
+            isinstance(pause.extra_intervals, int)
+            and PAUSE_EXTRA_MIN <= pause.extra_intervals <= PAUSE_EXTRA_MAX
+        ):
+            errors[f"{where}.extra_intervals"] = [PAUSE_EXTRA_ERROR]
+        elif f"{where}.after_step" not in errors:
+            extra[pause.after_step] = pause.extra_intervals
+    if errors:
+        raise TaperPlanError(errors)
+    paused = sum(extra.values())
+    if steps + paused > MAX_INTERVALS:
+        message = TOO_MANY_INTERVALS_ERROR.format(
+            intervals=steps + paused, steps=steps, extra=paused, max=MAX_INTERVALS
+        )
+        raise TaperPlanError({"pauses": [message]})
+    return extra
+
+
+def step_dates(
+    chosen: date,
+    *,
+    count: int,
+    weekdays_only: bool,
+    interval_weeks: int | None,
+    treatment_months: float,
+    pauses: Sequence[Pause],
+) -> StepDates:
+    """Return when a plan's `count` steps fall; raise TaperPlanError for pauses that do not fit.
+
+    The interval is `interval_weeks`, or the default for `treatment_months` when None.
+    """
+    extra = pauses_check(pauses, steps=count)
+    interval = interval_weeks or interval_default(treatment_months=treatment_months)
+    first_day, dates, follow_ups = plan_dates(
+        chosen, weekdays_only=weekdays_only, interval=interval, count=count, extra=extra
+    )
+    return StepDates(
+        interval_weeks=interval,
+        interval_is_default=interval_weeks is None,
+        extra=extra,
+        start_date=first_day,
+        dates=dates,
+        follow_ups=follow_ups,
+    )
 
 
 def plan_dates(

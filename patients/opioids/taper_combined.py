@@ -11,11 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from patients.opioids.calculations import (
-    interval_default,
-    pauses_check,
-    taper_plan_build,
-)
+from patients.opioids.calculations import taper_plan_build
 from patients.opioids.plan_types import (
     CENT,
     MAX_STEPS,
@@ -28,7 +24,7 @@ from patients.opioids.plan_types import (
 )
 from recommendations.rules.drugs import MME_NOT_FOR_SWITCHING, drug_table
 
-from .taper_calendar import plan_dates
+from .taper_calendar import step_dates
 from .taper_shapes import TaperShape
 
 ORDER_NOTE = (
@@ -118,10 +114,13 @@ def taper_plan_combined_build(
         message = TOO_MANY_STEPS_ERROR.format(steps=offset + 1, max=MAX_STEPS)
         raise TaperPlanError({"reduction_percent": [message]})
     rows = _dose_rows(plans)
-    extra = pauses_check(pauses, steps=len(rows))
-    interval = interval_weeks or interval_default(treatment_months=treatment_months)
-    first_day, dates, follow_ups = plan_dates(
-        start_date, weekdays_only=weekdays_only, interval=interval, count=len(rows), extra=extra
+    when = step_dates(
+        start_date,
+        count=len(rows),
+        weekdays_only=weekdays_only,
+        interval_weeks=interval_weeks,
+        treatment_months=treatment_months,
+        pauses=pauses,
     )
     steps = tuple(
         CombinedStep(
@@ -131,24 +130,20 @@ def taper_plan_combined_build(
             daily_mme=_total_mme(doses),
             tapering=tapering,
             unchanged=unchanged,
-            pause_intervals=extra.get(number, 0),
+            pause_intervals=when.extra.get(number, 0),
         )
         for number, (day, (doses, tapering, unchanged)) in enumerate(
-            zip(dates, rows, strict=True), start=1
+            zip(when.dates, rows, strict=True), start=1
         )
     )
-    return CombinedTaperPlan(
+    return CombinedTaperPlan.dated(
+        when,
         plans=tuple(plans),
         shape=str(shape),
-        start_date=first_day,
         treatment_months=treatment_months,
         reduction_percent=reduction_percent,
-        interval_weeks=interval,
-        interval_is_default=interval_weeks is None,
         rounded=any(plan.rounded for plan in plans),
-        pauses=tuple(Pause(step, n) for step, n in sorted(extra.items())),
         steps=steps,
-        follow_ups=follow_ups,
         notes=_combined_notes(plans),
     )
 
