@@ -1,7 +1,7 @@
 """POST /api/v1/evaluate/: an intake in, the applying recommendations out (API.md)."""
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -135,17 +135,32 @@ def evaluation_representation(evaluation, request: Request) -> dict:
 
 
 def _serializer_writer(serializer: serializers.Serializer) -> Callable[[object], dict]:
-    """Return what Serializer.to_representation does for `serializer`, with its fields bound."""
-    steps = [(f.field_name, f.source_attrs, _field_writer(f)) for f in serializer._readable_fields]
+    """Return what Serializer.to_representation does for `serializer`, with its fields bound.
+
+    Each value is read as DRF's get_attribute reads it; the answer's values are dataclasses'
+    attributes and dicts' keys, so that lookup is needed only for a dotted source or a
+    callable value (which it calls).
+    """
+    steps = [
+        (f.field_name, f.source_attrs, _single(f.source_attrs), _field_writer(f))
+        for f in serializer._readable_fields
+    ]
 
     def write(instance) -> dict:
+        lookup = instance.__getitem__ if isinstance(instance, Mapping) else instance.__getattribute__
         answer = {}
-        for name, source_attrs, write_field in steps:
-            value = get_attribute(instance, source_attrs)
+        for name, source_attrs, attr, write_field in steps:
+            value = get_attribute(instance, source_attrs) if attr is None else lookup(attr)
+            if attr is not None and callable(value):
+                value = get_attribute(instance, source_attrs)
             answer[name] = None if value is None else write_field(value)  # as DRF skips None
         return answer
 
     return write
+
+
+def _single(source_attrs: list[str]) -> str | None:
+    return source_attrs[0] if len(source_attrs) == 1 else None
 
 
 def _field_writer(field: serializers.Field) -> Callable[[object], object]:

@@ -5,7 +5,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from recommendations.intake_input import IntakeSerializer, RecordIntakeData, intake_build
+from recommendations.intake_input import RecordIntakeData, intake_build, intake_validate
 from recommendations.metrics import EVALUATIONS
 from recommendations.rules import Alert, Evaluation, evaluate, red_flag_alerts
 from recommendations.rules.journal import journal_note
@@ -19,13 +19,12 @@ def intake_evaluate(*, data: object, today: date | None = None) -> Evaluation:
     (None); from the form and the API a dose is required.
     """
     content = rules_content()
-    serializer = IntakeSerializer(
-        data=data,
+    validated = intake_validate(
+        data,
         red_flag_codes=list(content.red_flags),
         dose_unknown_allowed=isinstance(data, RecordIntakeData),
     )
-    serializer.is_valid(raise_exception=True)
-    evaluation = evaluate(intake_build(serializer.validated_data), content)
+    evaluation = evaluate(intake_build(validated), content)
     EVALUATIONS.inc()
     note = journal_note(
         evaluation, today=today or timezone.localdate(), red_flags=content.red_flags

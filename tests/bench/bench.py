@@ -59,6 +59,10 @@ ENDPOINTS = [
     ("search-new", "GET", "/search/?q=opioider+{n}", None),
     ("evaluate", "POST", "/api/v1/evaluate/", json.dumps(INTAKE)),
 ]
+# BENCH_ENDPOINTS=healthz,evaluate drives only those (healthz always runs: the yardstick).
+_CHOSEN = {"healthz", *filter(None, os.getenv("BENCH_ENDPOINTS", "").split(","))}
+if len(_CHOSEN) > 1:
+    ENDPOINTS = [endpoint for endpoint in ENDPOINTS if endpoint[0] in _CHOSEN]
 # p95 at most this many times /healthz's at 8 clients (issue 16; search: issue 14).
 TARGETS = {
     "home": 1.5,
