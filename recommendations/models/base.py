@@ -69,6 +69,19 @@ def history_author_set(obj: models.Model, *, user, reason: str | None) -> None:
     obj._change_reason = reason
 
 
+class Seeded(models.Model):
+    """Content seed_content writes (seeding.py).
+
+    `seeded_fingerprint` is the hash of what the seed last wrote: a row whose content no longer
+    matches it was changed by an editor, and the seed must not overwrite that.
+    """
+
+    seeded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class Timestamped(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import provenance
 from ..grading import strength_css, strength_symbol
-from .base import Timestamped, history_records
+from .base import Seeded, Timestamped, history_records
 from .choices import Certainty, Direction, RedFlagCategory, RedFlagLevel, Strength
 
 # Derived from the content and the search synonyms by search_index.search_index_refresh, never
@@ -34,7 +34,7 @@ RECOMMENDATION_HEADING_FIELDS = (
 )
 
 
-class Guideline(Timestamped):
+class Guideline(Seeded, Timestamped):
     # The guideline's own texts as readers see them on its page, in reading order: the
     # fixtures' keys and the "what changed" page read this list. An editor changes the first
     # ones (services.GUIDELINE_TEXT_FIELDS); seed_content may change any.
@@ -70,7 +70,6 @@ class Guideline(Timestamped):
     trace = models.TextField(_("sporbarhed"), blank=True)
     # Scope criteria: [{"condition": ..., "met": "...", "unmet": "..."}], evaluated by the rules.
     scope = models.JSONField(_("afgrænsning"), default=list)
-    seeded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     history = history_records()
 
     class Meta:
@@ -120,7 +119,7 @@ class RecommendationText(Timestamped):
         abstract = True
 
 
-class Recommendation(provenance.GradedText, RecommendationText):
+class Recommendation(provenance.GradedText, Seeded, RecommendationText):
     guideline = models.ForeignKey(
         Guideline,
         on_delete=models.PROTECT,
@@ -142,9 +141,6 @@ class Recommendation(provenance.GradedText, RecommendationText):
     verified = models.JSONField(_("kontrolleret"), null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(_("version"), default=1)
     published_at = models.DateTimeField(_("udgivet"), null=True, blank=True)
-    # Hash of the content as seed_content last wrote it: a different hash now means an editor
-    # changed it, and the seed must not overwrite that.
-    seeded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     # The search index (docs/architecture.md, "Search"): the guideline's titles, the drugs'
     # names and the synonyms whose target the text names (weight B), synonyms found only in
     # the rationale (weight D), everything case-folded for substring and typo matching, the
@@ -197,7 +193,7 @@ class Recommendation(provenance.GradedText, RecommendationText):
         return provenance.is_pico_background(self.provenance)
 
 
-class RedFlag(Timestamped):
+class RedFlag(Seeded, Timestamped):
     code = models.SlugField(unique=True)
     order = models.PositiveSmallIntegerField()
     label = models.CharField(_("tekst"), max_length=300)
@@ -205,7 +201,6 @@ class RedFlag(Timestamped):
     level = models.CharField(_("niveau"), max_length=10, choices=RedFlagLevel.choices)
     source = models.TextField(_("kilde"))
     source_ref = models.CharField(max_length=200, blank=True)
-    seeded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     history = history_records()
 
     class Meta:
@@ -222,14 +217,13 @@ class RedFlag(Timestamped):
         return [str(RedFlagCategory(code).label) for code in self.categories]
 
 
-class StartBackItem(models.Model):
+class StartBackItem(Seeded):
     """One STarT Back question; wording is data so an editor can enter STarT-dk."""
 
     number = models.PositiveSmallIntegerField(unique=True)
     text_en = models.TextField()
     text_da = models.TextField(blank=True)
     source = models.TextField()
-    seeded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     history = history_records()
 
     class Meta:

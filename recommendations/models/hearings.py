@@ -5,12 +5,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .base import Timestamped, history_records
+from .base import Seeded, Timestamped, history_records
 from .choices import Disposition, HearingStatus
 from .content import Guideline, Recommendation
 
 
-class HearingRound(Timestamped):
+class HearingRound(Seeded, Timestamped):
     guideline = models.ForeignKey(
         Guideline,
         on_delete=models.PROTECT,
@@ -25,7 +25,6 @@ class HearingRound(Timestamped):
         _("status"), max_length=10, choices=HearingStatus.choices, default=HearingStatus.OPEN
     )
     source = models.TextField(_("kilde"), blank=True)
-    seeded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     history = history_records()
 
     class Meta:
@@ -49,7 +48,7 @@ class HearingRound(Timestamped):
         return reverse("recommendations:hearing", args=[self.guideline.slug, self.slug])
 
 
-class HearingResponse(Timestamped):
+class HearingResponse(Seeded, Timestamped):
     hearing_round = models.ForeignKey(
         HearingRound,
         on_delete=models.PROTECT,
@@ -81,7 +80,6 @@ class HearingResponse(Timestamped):
     reply = models.TextField(_("arbejdsgruppens svar"), blank=True)
     disposition_source = models.TextField(_("kilde til stillingtagen"), blank=True)
     source_ref = models.CharField(_("kildehenvisning"), max_length=200, blank=True)
-    seeded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     history = history_records()
 
     class Meta:

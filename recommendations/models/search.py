@@ -4,11 +4,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .base import Timestamped, history_records
+from .base import Seeded, Timestamped, history_records
 from .choices import SynonymKind
 
 
-class SearchSynonym(Timestamped):
+class SearchSynonym(Seeded, Timestamped):
     """A word a GP types (a trade name, a lay or English word) and the content's own word.
 
     Search finds a recommendation whose text names `target` when the query says `term`.
@@ -26,7 +26,6 @@ class SearchSynonym(Timestamped):
         default=False,
         help_text=_("Sæt kun flueben, når opslaget er kontrolleret i den nævnte kilde"),
     )
-    seeded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     history = history_records()
 
     class Meta:
