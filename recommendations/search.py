@@ -203,17 +203,19 @@ def _rows_simple(queryset: QuerySet[Recommendation], words: list[str]) -> Rows:
 def _guideline_names(words: list[str], hits: list[Hit], guidelines: list[Guideline]):
     """Return the guidelines a word of the query names (its title, or a condition synonym)."""
     named: dict[str, set[int]] = {}
+    titles = {g.pk: casefold(g.title) for g in guidelines}
     for word in words:
         stem = _stem(word)
         for guideline in guidelines:
             if stem in casefold(f"{guideline.title} {guideline.short_title}"):
                 named.setdefault(word, set()).add(guideline.pk)
         for hit in hits:
-            title = casefold(hit.recommendation.guideline.title)
+            title = titles[hit.recommendation.guideline_id]
             for term, alias in hit.recommendation.search_aliases.items():
                 # "fibromyalgi" (a condition) or "back pain" (English for the title's word).
-                names_it = alias["kind"] == SynonymKind.CONDITION or _stem(alias["target"]) in title
-                if names_it and word in term.split():
+                if word in term.split() and (
+                    alias["kind"] == SynonymKind.CONDITION or _stem(alias["target"]) in title
+                ):
                     named.setdefault(word, set()).add(hit.recommendation.guideline_id)
     # A word in every guideline's title ("smerter") names none of them in particular; of the
     # rest, the guidelines named by the most words ("back pain": "back" and "pain") are meant.
