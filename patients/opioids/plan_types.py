@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Self
 
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
@@ -274,7 +275,7 @@ class PlanSchedule:
         return next((day for day in self.follow_ups if day >= today), None)
 
     @classmethod
-    def dated(cls, when: StepDates, **fields):
+    def dated(cls, when: StepDates, **fields) -> Self:
         """Return the plan with the start, interval, pauses and follow-ups of `when`."""
         return cls(
             start_date=when.start_date,
