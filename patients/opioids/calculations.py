@@ -26,7 +26,6 @@ from patients.opioids.plan_types import (
     REDUCTION_PERCENT_DEFAULT,
     REDUCTION_PERCENT_MAX,
     REDUCTION_PERCENT_MIN,
-    TARGET_ABOVE_ERROR,
     TARGET_DAILY_DOSE_DEFAULT,
     TARGET_ERROR,
     TOO_MANY_STEPS_ERROR,
@@ -39,6 +38,7 @@ from patients.opioids.plan_types import (
     TaperStep,
     decimal_of,
     number_display,
+    target_above_error,
 )
 from patients.opioids.taper_rounding import (
     dose_rounder,
@@ -104,14 +104,10 @@ def _inputs_check(
         errors["interval_weeks"] = [INTERVAL_ERROR]
     if not (_finite(target_daily_dose) and target_daily_dose >= 0):
         errors["target_daily_dose"] = [TARGET_ERROR]
-    elif "daily_dose" not in errors and target_daily_dose >= daily_dose:
-        errors["target_daily_dose"] = [
-            TARGET_ABOVE_ERROR.format(
-                target=number_display(target_daily_dose),
-                dose=number_display(daily_dose),
-                unit=drug.unit,
-            )
-        ]
+    elif "daily_dose" not in errors:
+        above = target_above_error(target=target_daily_dose, dose=daily_dose, unit=drug.unit)
+        if above:
+            errors["target_daily_dose"] = [above]
     if errors:
         raise TaperPlanError(errors)
 

@@ -22,10 +22,9 @@ from patients.opioids.plan_types import (
     REDUCTION_PERCENT_DEFAULT,
     REDUCTION_PERCENT_MAX,
     REDUCTION_PERCENT_MIN,
-    TARGET_ABOVE_ERROR,
     TARGET_DAILY_DOSE_DEFAULT,
     TARGET_ERROR,
-    number_display,
+    target_above_error,
 )
 from recommendations.intake_input import (
     DOSE_ERROR,
@@ -288,12 +287,8 @@ class TaperPlanInputSerializer(_StrictSerializer):
         drug_code, unit = data.get("drug"), data.get("unit")
         drug = drug_table().get(drug_code) if isinstance(drug_code, str) else None
         unit = drug.unit if drug else unit if isinstance(unit, str) else ""
-        if target < dose:
-            return {}
-        message = TARGET_ABOVE_ERROR.format(
-            target=number_display(target), dose=number_display(dose), unit=unit
-        )
-        return {"target_daily_dose": [message]}
+        above = target_above_error(target=target, dose=dose, unit=unit)
+        return {"target_daily_dose": [above]} if above else {}
 
     def validate(self, data):
         if data.get("start_date") is None:

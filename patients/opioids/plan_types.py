@@ -304,6 +304,15 @@ def number_display(value: float | Decimal | None) -> str:
     return danish_number(round(float(value), 2))
 
 
+def target_above_error(*, target: float, dose: float, unit: str) -> str | None:
+    """Return the error for a target dose not below the starting dose, None when it is below."""
+    if target < dose:
+        return None
+    return TARGET_ABOVE_ERROR.format(
+        target=number_display(target), dose=number_display(dose), unit=unit
+    )
+
+
 def decimal_of(value: float | int) -> Decimal:
     # str() gives the shortest repr of a float, so 0.1 becomes Decimal("0.1"), not 0.1000000000...
     return Decimal(str(value))
