@@ -107,29 +107,39 @@ def _has_word_similar_to(word: str) -> RawSQL:
     """Return "the row's text holds a word of the content that `word` may be a typo of"."""
     # The similar words are found once per query (an uncorrelated ARRAY subquery over the
     # vocabulary, a few thousand short words); each row's text is then searched for them as
-    # substrings. pg_trgm's `%` operator could use the trigram index, but at this size the
-    # planner scans, and the operator's own threshold check only doubled the work.
+    # substrings. pg_trgm's `%` operator (similarity at least pg_trgm.similarity_threshold,
+    # 0.3 unless someone sets it, below TRIGRAM_MIN_SIMILARITY) lets the GiST index of
+    # migration 0012 find the candidates; similarity() then applies our own threshold.
     # Table and column names come from model metadata, quoted; the word is a bound parameter.
     quote = connection.ops.quote_name
     text = f"{quote(Recommendation._meta.db_table)}.{quote('search_text')}"
     sql = (
         f"{text} LIKE ANY (ARRAY(SELECT '%%' || t.word || '%%' "  # noqa: S608 # nosec B608
         f"FROM {quote(SearchTerm._meta.db_table)} t "
-        "WHERE similarity(t.word, %s) >= %s))"
+        "WHERE t.word %% %s AND similarity(t.word, %s) >= %s))"
     )
-    params = (word, TRIGRAM_MIN_SIMILARITY)
+    params = (word, word, TRIGRAM_MIN_SIMILARITY)
     return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611 # nosec B611
+
+
+# Words read nearest first from the GiST index before the threshold and the alphabetical
+# tie-break are applied: more than are offered, so a tie at the last place is broken by word.
+_NEAREST_READ = 16
 
 
 def _nearest_words(word: str) -> RawSQL:
     """Return the content's words most like `word`, best first (computed once per query)."""
+    # `ORDER BY word <-> q LIMIT n` (distance = 1 - similarity) is a nearest-neighbour scan of
+    # the GiST index; filtering on similarity first would make the planner scan every word.
     quote = connection.ops.quote_name
     sql = (
-        f"ARRAY(SELECT t.word FROM {quote(SearchTerm._meta.db_table)} t "  # noqa: S608 # nosec B608
-        "WHERE similarity(t.word, %s) >= %s "
-        "ORDER BY similarity(t.word, %s) DESC, t.word LIMIT 4)"
+        "ARRAY(SELECT n.word FROM ("  # noqa: S608 # nosec B608
+        f"SELECT t.word FROM {quote(SearchTerm._meta.db_table)} t "
+        "ORDER BY t.word <-> %s LIMIT %s) n "
+        "WHERE similarity(n.word, %s) >= %s "
+        "ORDER BY similarity(n.word, %s) DESC, n.word LIMIT 4)"
     )
-    params = (word, SUGGESTION_MIN_SIMILARITY, word)
+    params = (word, _NEAREST_READ, word, SUGGESTION_MIN_SIMILARITY, word)
     return RawSQL(sql, params, output_field=ArrayField(CharField()))  # noqa: S611 # nosec B611
 
 

@@ -208,3 +208,19 @@ def test_every_example_offered_after_an_empty_search_finds_recommendations():
 
     for example in SEARCH_EXAMPLES:
         assert selectors.recommendation_list(q=example), example
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes are PostgreSQL's")
+@pytest.mark.parametrize(("query", "lookups"), [("tramadl", 2), ("opioider xylofon", 4)])
+def test_the_vocabulary_lookups_for_typos_use_the_trigram_index(query, lookups):
+    # Two lookups per word (typo candidates, nearest words). A scan instead computes
+    # similarity() with every word of the content, four times for two words:
+    # most of a new search's time before migration 0012 (docs/operations.md, "Benchmarks").
+    with CaptureQueriesContext(connection) as queries:
+        selectors.recommendation_search(q=query)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE recommendations_searchterm")
+        cursor.execute("EXPLAIN " + queries[0]["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Seq Scan on recommendations_searchterm" not in plan, plan
+    assert plan.count("Index Scan using recommendations_searchterm_word_trgm_gist") == lookups, plan
