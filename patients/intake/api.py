@@ -147,7 +147,8 @@ def _serializer_writer(serializer: serializers.Serializer) -> Callable[[object],
     ]
 
     def write(instance) -> dict:
-        lookup = instance.__getitem__ if isinstance(instance, Mapping) else instance.__getattribute__
+        mapping = isinstance(instance, Mapping)
+        lookup = instance.__getitem__ if mapping else instance.__getattribute__
         answer = {}
         for name, source_attrs, attr, write_field in steps:
             value = get_attribute(instance, source_attrs) if attr is None else lookup(attr)
