@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from rest_framework.renderers import JSONRenderer
 
 from patients.api_endpoint import PatientAnswerRenderer
-from tests.patients.evaluate_api_helpers import URL, post
+from tests.patients.evaluate_api_helpers import post
 from tests.patients.opioid_helpers import MME_API, TAPER_API, post_json
 from tests.recommendations.rules_helpers import valid_intakes
 

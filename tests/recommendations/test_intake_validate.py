@@ -10,7 +10,6 @@ from rest_framework.exceptions import ValidationError
 
 from recommendations.intake_input import IntakeSerializer, RecordIntakeData, intake_validate
 from tests.fuzz.examples import EXAMPLES
-
 from tests.recommendations.rules_helpers import RED_FLAG_CODES, valid_intakes
 
 JUNK = st.one_of(
