@@ -5,7 +5,7 @@ calls beyond the rate within it are refused (429, Retry-After: until the window 
 count is one atomic step, so concurrent calls can never be let through together past the
 limit (issue 15: reading and then writing the count let 194-213 of 120 through):
 
-- "redis" (REDIS_URL is set): INCR with expiry, in one MULTI, shared by every server;
+- "redis" (REDIS_URL is set): INCR with expiry, in one Lua script, shared by every server;
 - "database": one row per address and window, incremented by a single UPDATE under its row
   lock, shared by every server using the database;
 - "memory": one process only (the test suite's default; never a server's).
@@ -27,32 +27,37 @@ from ..models import ThrottleCount
 KEY_PREFIX = "nkr:throttle:"
 
 
+# Open the window if none is open, count the call, and say how long the window has left: one
+# script, so one step for Redis (atomic) and one reply. A MULTI of the three commands did the
+# same with five replies to read: 0.16 ms of every API call against about 0.09 for this.
+_HIT_SCRIPT = """
+redis.call('SET', KEYS[1], 0, 'EX', ARGV[1], 'NX')
+return {redis.call('INCR', KEYS[1]), redis.call('PTTL', KEYS[1])}
+"""
+
+
 def _redis_hit(key: str, seconds: int) -> tuple[int, float]:
-    pipe = _redis_client().pipeline(transaction=True)
-    pipe.set(key, 0, ex=seconds, nx=True)
-    pipe.incr(key)
-    pipe.pttl(key)
-    _, count, ttl_ms = pipe.execute()
+    count, ttl_ms = _redis_hit_script()(keys=[key], args=[seconds])
     return count, max(ttl_ms, 0) / 1000
 
 
-_redis_clients: dict[str, object] = {}
-_redis_clients_lock = threading.Lock()
+_redis_scripts: dict[str, object] = {}
+_redis_scripts_lock = threading.Lock()
 
 
-def _redis_client():
-    # One connection pool per process and URL (connections, not shared state). Made under a
-    # lock: a second client made at the same moment would close its pool's sockets when
-    # dropped, under the calls already using them.
+def _redis_hit_script():
+    # One client, with its connection pool, per process and URL (connections, not shared
+    # state). Made under a lock: a second client made at the same moment would close its pool's
+    # sockets when dropped, under the calls already using them. The script runs by EVALSHA,
+    # loaded into a Redis that does not know it yet.
     import redis
 
     url = settings.REDIS_URL
-    with _redis_clients_lock:
-        if url not in _redis_clients:
-            _redis_clients[url] = redis.Redis.from_url(
-                url, socket_timeout=2, socket_connect_timeout=2
-            )
-        return _redis_clients[url]
+    with _redis_scripts_lock:
+        if url not in _redis_scripts:
+            client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+            _redis_scripts[url] = client.register_script(_HIT_SCRIPT)
+        return _redis_scripts[url]
 
 
 def _database_hit(key: str, seconds: int) -> tuple[int, float]:

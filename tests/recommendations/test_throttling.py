@@ -176,6 +176,19 @@ def test_concurrent_clients_get_at_most_the_limit_counted_in_redis(api_rate, set
     assert_the_limit_holds(concurrent_statuses(MME_API, MME_BODY))
 
 
+def test_a_redis_that_lost_the_counting_script_still_counts(client, api_rate, settings, redis_url):
+    # A restarted Redis knows no scripts: the count loads it again (EVALSHA, then EVAL).
+    import redis
+
+    settings.THROTTLE_STORE = "redis"
+    settings.REDIS_URL = redis_url
+    api_rate("2/min")
+    assert evaluate(client).status_code == 200
+    redis.Redis.from_url(redis_url).script_flush()
+    assert evaluate(client).status_code == 200
+    assert evaluate(client).status_code == 429
+
+
 def test_an_unreachable_redis_is_a_503_not_a_500(client, api_rate, settings):
     settings.THROTTLE_STORE = "redis"
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
