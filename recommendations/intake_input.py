@@ -317,13 +317,13 @@ def intake_validate(
     Raise ValidationError with every problem, field by field, as is_valid(raise_exception=True)
     does.
     """
-    bound = _BOUND.__dict__
-    serializer = bound.get(dose_unknown_allowed)
+    if not hasattr(_BOUND, "by_kind"):
+        _BOUND.by_kind = {}  # dose_unknown_allowed: its serializer
+    serializer = _BOUND.by_kind.get(dose_unknown_allowed)
     if serializer is None:
-        serializer = bound[dose_unknown_allowed] = IntakeSerializer(
-            dose_unknown_allowed=dose_unknown_allowed
-        )
-    serializer.red_flag_codes = red_flag_codes
+        serializer = IntakeSerializer(dose_unknown_allowed=dose_unknown_allowed)
+        _BOUND.by_kind[dose_unknown_allowed] = serializer
+    serializer.red_flag_codes = red_flag_codes  # read by validate_red_flags, per call
     return serializer.run_validation(data)
 
 
