@@ -21,18 +21,7 @@ JUNK = st.one_of(
     st.just({"drug": "oxycodone"}),
     st.just([{"drug": "tramadol", "daily_dose": None, "unit": "mg"}]),
 )
-FIELDS = [
-    "age",
-    "pain_site",
-    "pain_duration_weeks",
-    "red_flags",
-    "work_status",
-    "trains_independently",
-    "medications",
-    "opioid_treatment_months",
-    "startback",
-    "no_such_field",
-]
+FIELDS = [*IntakeSerializer().fields, "no_such_field"]
 
 
 @st.composite
