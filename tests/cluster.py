@@ -47,15 +47,21 @@ def production_env(database_url: str, redis_url: str, **overrides: str) -> dict[
     }
 
 
-def collect_static(env: dict[str, str]) -> None:
-    # Production serves hashed static files from the collected manifest.
+def manage(env: dict[str, str], *command: str) -> None:
+    """Run a manage.py command as a server with `env` would see it."""
     subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        [sys.executable, "manage.py", *command],
         cwd=ROOT,
         env=env,
         check=True,
         timeout=120,
+        stdout=subprocess.DEVNULL,
     )
+
+
+def collect_static(env: dict[str, str]) -> None:
+    # Production serves hashed static files from the collected manifest.
+    manage(env, "collectstatic", "--no-input", "-v0")
 
 
 class Server:
@@ -86,27 +92,30 @@ class Server:
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
+        self.url = ""  # known once gunicorn says where it listens
         try:
-            self.url = self._wait_listening()
+            self.wait_healthy(START_TIMEOUT)
         except BaseException:
             self.stop()
             raise
 
-    def _wait_listening(self) -> str:
-        deadline = time.monotonic() + START_TIMEOUT
+    def wait_healthy(self, timeout: float) -> None:
+        """Wait until the server answers /healthz with 200; raise RuntimeError after `timeout`."""
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"{self.name} exited:\n{self.log()}")
-            found = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", self.log())
-            if found:
-                url = found.group(1)
+            if not self.url:
+                found = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", self.log())
+                self.url = found.group(1) if found else ""
+            if self.url:
                 try:
-                    if requests.get(url + "/healthz", timeout=5).status_code == 200:
-                        return url
+                    if requests.get(self.url + "/healthz", timeout=5).status_code == 200:
+                        return
                 except requests.RequestException:
-                    pass  # still starting
+                    pass  # still starting, or its database not back yet
             time.sleep(0.2)
-        raise RuntimeError(f"{self.name} did not answer /healthz:\n{self.log()}")
+        raise RuntimeError(f"{self.name} did not answer /healthz within {timeout} s:\n{self.log()}")
 
     @property
     def address(self) -> str:

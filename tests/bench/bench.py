@@ -12,7 +12,6 @@ import itertools
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -152,7 +151,7 @@ def evaluator_microseconds() -> float:
 def main() -> None:
     """Two gunicorn servers behind HAProxy (tests/cluster.py), PostgreSQL and Redis."""
     global PORT
-    from tests.cluster import Balancer, Server, collect_static, production_env
+    from tests.cluster import Balancer, Server, collect_static, manage, production_env
 
     redis_url = os.getenv("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
     env = production_env(
@@ -162,15 +161,8 @@ def main() -> None:
         API_THROTTLE_RATE="100000000/min",
     )
     os.environ.update(env)
-    python = sys.executable
     for command in (["migrate", "--no-input", "-v0"], ["createcachetable"], ["seed_content"]):
-        subprocess.run(
-            [python, "manage.py", *command],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        manage(env, *command)
     collect_static(env)
     workers = int(os.getenv("WEB_CONCURRENCY", str(os.cpu_count() or 1)))
     log_dir = Path(tempfile.mkdtemp(prefix="nkr-bench-"))

@@ -1,7 +1,7 @@
 """The database goes away under a running gunicorn, and comes back.
 
-gunicorn (one worker, production settings but for the test's database) reaches PostgreSQL only
-through a TCP forwarder on loopback (tests/tcp_proxy.py), so the test can stop, hang and
+gunicorn (tests/cluster.py: one worker, production settings, no Redis, so its caches and rate
+limit are in the database too) reaches PostgreSQL only through a TCP forwarder on loopback (tests/tcp_proxy.py), so the test can stop, hang and
 restart "the database" without touching the real server: pages must answer with the Danish
 503 page, the API with its 503 error shape, /healthz with 503, never a 500 or a traceback, and
 the same worker must serve normally again once the database is back.
@@ -9,21 +9,17 @@ the same worker must serve normally again once the database is back.
 PostgreSQL only: SQLite is a file, it cannot become unreachable. CI runs the suite on both.
 """
 
-import os
-import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 import requests
-from django.conf import settings
 from django.db import connection
 
 from recommendations.middleware import RETRY_AFTER_SECONDS, UNAVAILABLE_ERROR
 from recommendations.seeding import content_seed
+from tests.cluster import Server, collect_static, manage, production_env
 from tests.tcp_proxy import TcpProxy
 
 pytestmark = [
@@ -35,8 +31,6 @@ pytestmark = [
     ),
 ]
 
-BASE_DIR = Path(settings.BASE_DIR)
-START_TIMEOUT = 30  # seconds for gunicorn to answer /healthz
 RECOVERY_TIMEOUT = 20  # seconds for the app to serve again once the database is back
 REQUEST_TIMEOUT = 20  # seconds for any one request: none may hang
 CONNECT_TIMEOUT = 5  # nkr/settings.py: the default connect_timeout for PostgreSQL is below it
@@ -47,99 +41,61 @@ API_GETS = ["/api/v1/guidelines/", "/api/v1/recommendations/?guideline=acute-low
 INTAKE = {"age": 45, "pain_site": "low_back", "pain_duration_weeks": 2}
 
 
-class Server:
-    """gunicorn serving the test database through `proxy`."""
+class OutageServer:
+    """One gunicorn (tests/cluster.py) in production settings, reaching the test database only
+    through `proxy`, which the test cuts, hangs and restores."""
 
-    def __init__(self, proxy: TcpProxy, log_path: Path):
+    def __init__(self, proxy: TcpProxy, log_dir: Path):
         db = connection.settings_dict
         credentials = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
+        database_url = f"postgres://{credentials}@127.0.0.1:{proxy.port}/{db['NAME']}"
+        # No Redis: the caches and the rate limit are in the database, which goes away too.
+        env = production_env(database_url, "", CONN_MAX_AGE="60", NUM_PROXIES="0")
+        manage(env, "createcachetable")  # the test settings' cache is in memory
         self.proxy = proxy
-        self.log_path = log_path
-        self.url = ""  # known once gunicorn says where it listens
-        env = os.environ | {
-            "DATABASE_URL": f"postgres://{credentials}@127.0.0.1:{proxy.port}/{db['NAME']}",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "DEBUG": "0",
-            "CONN_MAX_AGE": "60",
-            "LOG_LEVEL": "WARNING",
-        }
-        self._log = log_path.open("wb")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "nkr.wsgi",
-                "--bind",
-                "127.0.0.1:0",  # a free port, chosen by the system: no race for it
-                "--workers",
-                "1",
-                "--timeout",
-                "60",
-                "--graceful-timeout",
-                "5",
-                # gunicorn 27's control socket is one path per user: not for a test's server.
-                "--no-control-socket",
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
+        self.gunicorn = Server("gunicorn", env, log_dir, workers=1)
 
     def get(self, path: str) -> requests.Response:
-        return requests.get(self.url + path, timeout=REQUEST_TIMEOUT)
+        return requests.get(self.gunicorn.url + path, timeout=REQUEST_TIMEOUT)
 
     def evaluate(self) -> requests.Response:
-        return requests.post(self.url + "/api/v1/evaluate/", json=INTAKE, timeout=REQUEST_TIMEOUT)
+        return requests.post(
+            self.gunicorn.url + "/api/v1/evaluate/", json=INTAKE, timeout=REQUEST_TIMEOUT
+        )
 
     def wait_healthy(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"gunicorn exited ({self.process.returncode}):\n{self.log()}")
-            if not self.url:
-                listening = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", self.log())
-                self.url = listening.group(1) if listening else ""
-                time.sleep(0.1)
-                continue
-            try:
-                if self.get("/healthz").status_code == 200:
-                    return
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.2)
-        pytest.fail(f"/healthz did not answer 200 within {timeout} s:\n{self.log()}")
+        try:
+            self.gunicorn.wait_healthy(timeout)
+        except RuntimeError as error:
+            pytest.fail(str(error))
 
     def log(self) -> str:
-        self._log.flush()
-        return self.log_path.read_text(errors="replace")
+        return self.gunicorn.log()
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
-        self._log.close()
+        self.gunicorn.stop()
+
+
+@pytest.fixture(scope="module")
+def static_files():
+    # Production settings serve hashed static files from the collected manifest.
+    collect_static(production_env("postgres://unused", ""))
 
 
 @pytest.fixture
-def server(transactional_db, tmp_path):
+def server(static_files, transactional_db, tmp_path):
     content_seed()
     db = connection.settings_dict
     with TcpProxy((db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432))) as proxy:
-        server = Server(proxy, tmp_path / "gunicorn.log")
+        server = OutageServer(proxy, tmp_path)
         try:
-            server.wait_healthy(START_TIMEOUT)
             yield server
         finally:
             # Before pytest-django empties the tables: no connection of ours may be left.
             server.stop()
 
 
-def assert_serves_normally(server: Server) -> None:
+def assert_serves_normally(server: OutageServer) -> None:
     for path in PAGES + API_GETS + ["/healthz"]:
         assert server.get(path).status_code == 200, path
     response = server.evaluate()
@@ -166,7 +122,7 @@ def assert_unavailable_json(response: requests.Response) -> None:
     assert response.json() == {"errors": {"detail": [UNAVAILABLE_ERROR]}}
 
 
-def assert_no_restart_and_no_traceback(server: Server) -> None:
+def assert_no_restart_and_no_traceback(server: OutageServer) -> None:
     log = server.log()
     assert log.count("Booting worker") == 1, log
     assert "WORKER TIMEOUT" not in log and "Traceback" not in log, log
@@ -207,7 +163,7 @@ def test_a_hung_database_gives_a_503_within_the_connect_timeout(server):
     assert_no_restart_and_no_traceback(server)
 
 
-def assert_unavailable_within(server: Server, request, check) -> None:
+def assert_unavailable_within(server: OutageServer, request, check) -> None:
     started = time.monotonic()
     check(request())
     assert time.monotonic() - started < HUNG_ANSWER_WITHIN
