@@ -16,8 +16,8 @@ class PatientAnswerRenderer(JSONRenderer):
     0.01 ms, a tenth of an evaluation's time).
 
     These answers are rendered anew for every call (patient data is never cached). orjson
-    writes compact UTF-8 as DRF's default settings do; date and time values go to DRF's own
-    encoder (orjson would write them in its own format), and anything orjson refuses (a
+    writes compact UTF-8 as DRF's default settings do; date and time values and dataclasses go
+    to DRF's own encoder (orjson would write them its own way), and anything orjson refuses (a
     non-string key, an integer past 64 bits) or an indented answer is left to DRF. Two known
     differences, neither in these answers: a float below 1e-4 is written without an exponent
     (the same number), and a NaN would be written as null where DRF refuses it.
@@ -30,7 +30,7 @@ class PatientAnswerRenderer(JSONRenderer):
             body = orjson.dumps(
                 data,
                 default=self.encoder_class().default,
-                option=orjson.OPT_PASSTHROUGH_DATETIME,
+                option=orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS,
             )
         except orjson.JSONEncodeError:
             return super().render(data, accepted_media_type, renderer_context)

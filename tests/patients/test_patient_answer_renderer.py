@@ -1,5 +1,6 @@
 """The patient-data API's answers are written by orjson: the bytes DRF's renderer writes."""
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -58,6 +59,19 @@ def test_values_orjson_would_write_its_own_way_are_written_as_drf_writes_them():
     assert PatientAnswerRenderer().render(data) == JSONRenderer().render(data)
 
 
+@dataclass
+class NotAnAnswer:
+    dose: float
+
+
 @pytest.mark.parametrize("data", [{"big": 2**70}, {1: "a key that is not a string"}])
 def test_what_orjson_refuses_drf_writes(data):
     assert PatientAnswerRenderer().render(data) == JSONRenderer().render(data)
+
+
+def test_what_drf_refuses_is_refused_as_drf_refuses_it():
+    # A dataclass reaching the renderer is a bug: DRF's encoder refuses it, and so does this.
+    with pytest.raises(TypeError):
+        JSONRenderer().render({"plan": NotAnAnswer(12.5)})
+    with pytest.raises(TypeError):
+        PatientAnswerRenderer().render({"plan": NotAnAnswer(12.5)})
