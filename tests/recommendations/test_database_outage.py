@@ -1,10 +1,11 @@
 """The database goes away under a running gunicorn, and comes back.
 
 gunicorn (tests/cluster.py: one worker, production settings, no Redis, so its caches and rate
-limit are in the database too) reaches PostgreSQL only through a TCP forwarder on loopback (tests/tcp_proxy.py), so the test can stop, hang and
-restart "the database" without touching the real server: pages must answer with the Danish
-503 page, the API with its 503 error shape, /healthz with 503, never a 500 or a traceback, and
-the same worker must serve normally again once the database is back.
+limit are in the database too) reaches PostgreSQL only through a TCP forwarder on loopback
+(tests/tcp_proxy.py), so the test can stop, hang and restart "the database" without touching
+the real server: pages must answer with the Danish 503 page, the API with its 503 error shape,
+/healthz with 503, never a 500 or a traceback, and the same worker must serve normally again
+once the database is back.
 
 PostgreSQL only: SQLite is a file, it cannot become unreachable. CI runs the suite on both.
 """
