@@ -23,6 +23,7 @@ repeat costs reading the version alone.
 import hashlib
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
@@ -118,15 +119,29 @@ def _page_etag(request: HttpRequest, key: str) -> str:
     return f'"{key}-{hashlib.sha256(secret.encode()).hexdigest()[:12]}"'
 
 
+def last_modified_at(version: ContentVersion, now: float) -> int | None:
+    """Return the Last-Modified (whole seconds) to send for `version` at `now`, or None.
+
+    None while the second of the newest change is not over: a second change within it would
+    have the same date, and a client that asks only If-Modified-Since (no ETag) would be told
+    the page it holds is current. Once that second is over, any later change is dated later.
+    """
+    if version.changed_at is None:
+        return None
+    seconds = int(version.changed_at.timestamp())
+    return seconds if now >= seconds + 1 else None
+
+
 def _validators(response: HttpResponse, etag: str, version: ContentVersion) -> HttpResponse:
     response["ETag"] = etag
-    if version.changed_at is not None:
-        response["Last-Modified"] = http_date(version.changed_at.timestamp())
+    last_modified = last_modified_at(version, time.time())
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
     return response
 
 
 def _not_modified(request: HttpRequest, etag: str, version: ContentVersion) -> HttpResponse | None:
-    last_modified = int(version.changed_at.timestamp()) if version.changed_at else None
+    last_modified = last_modified_at(version, time.time())
     return get_conditional_response(request, etag=etag, last_modified=last_modified)
 
 

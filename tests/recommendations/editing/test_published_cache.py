@@ -3,10 +3,16 @@ ETag/Last-Modified, a publish shown at once, and never a draft or a signed-in us
 """
 
 import re
+import time
+from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
 from django.test import Client
+from django.utils.http import http_date
 
+from recommendations.content_version import ContentVersion, content_version
+from recommendations.published_cache import last_modified_at
 from recommendations.services import (
     recommendation_draft_save,
     recommendation_edit_token,
@@ -41,8 +47,16 @@ def draft_save(rec, user, **changes):
     )
 
 
+def newest_change_second_over() -> None:
+    """Wait (at most a second) until the second of the newest change is over: only then is a
+    Last-Modified sent (published_cache.last_modified_at)."""
+    changed = content_version().changed_at.timestamp()
+    time.sleep(max(0.0, int(changed) + 1 - time.time()))
+
+
 @pytest.mark.parametrize("url", CACHED)
 def test_a_repeat_is_a_304_by_etag_or_last_modified(client, content, url):
+    newest_change_second_over()
     first = client.get(url)
 
     by_etag = client.get(url, headers={"If-None-Match": first["ETag"]})
@@ -86,6 +100,38 @@ def test_a_publish_is_shown_at_once_and_a_draft_never(client, cbt, alice):
     assert "Kladdens nye tekst." in published_page.content.decode()
     assert "Kladdens nye tekst." in published_api.content.decode()
     assert published_api["ETag"] != api["ETag"]
+
+
+def test_last_modified_is_sent_once_the_second_of_the_newest_change_is_over():
+    changed = datetime(2026, 12, 6, 7, 0, 0, 250000, tzinfo=UTC)
+    version = ContentVersion(token="t", changed_at=changed)
+    second = int(changed.timestamp())
+
+    assert last_modified_at(version, now=changed.timestamp()) is None
+    assert last_modified_at(version, now=second + 0.999) is None
+    assert last_modified_at(version, now=second + 1) == second
+    assert last_modified_at(ContentVersion(token="t", changed_at=None), now=second) is None
+
+
+def test_a_page_read_in_the_second_of_a_publish_cannot_be_revalidated_by_date(
+    client, cbt, alice, monkeypatch
+):
+    # A second publish within that second would carry the same date: a client asking only
+    # If-Modified-Since must get the page again, not a 304 for the text it replaced.
+    draft_save(cbt, alice, title="Kladdens nye tekst.")
+    recommendation_publish(recommendation=cbt, user=alice, change_reason="Ny evidens.")
+    second = int(content_version().changed_at.timestamp())
+    clock = SimpleNamespace(time=lambda: second + 0.5)
+    monkeypatch.setattr("recommendations.published_cache.time", clock)
+
+    for url in (PAGE, API):
+        page = client.get(url)
+        by_date = client.get(url, headers={"If-Modified-Since": http_date(second)})
+        assert page.status_code == 200 and "Last-Modified" not in page
+        assert by_date.status_code == 200
+
+    clock.time = lambda: second + 1
+    assert client.get(PAGE)["Last-Modified"] == http_date(second)
 
 
 def test_pages_are_private_and_read_api_answers_public_but_always_revalidated(client, content):
