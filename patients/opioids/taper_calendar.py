@@ -58,14 +58,14 @@ def working_day_on_or_after(day: date) -> date:
     return day
 
 
-def interval_default(*, treatment_months: float) -> int:
+def _interval_default(*, treatment_months: float) -> int:
     """Return the default weeks between steps: 4 after a year or more of use, else 1."""
     if treatment_months >= LONG_USE_MONTHS:
         return INTERVAL_WEEKS_LONG_USE
     return INTERVAL_WEEKS_SHORT_USE
 
 
-def pauses_check(pauses: Sequence[Pause], *, steps: int) -> dict[int, int]:
+def _pauses_check(pauses: Sequence[Pause], *, steps: int) -> dict[int, int]:
     errors: dict[str, list[str]] = {}
     extra: dict[int, int] = {}
     for index, pause in enumerate(pauses):
@@ -107,9 +107,9 @@ def step_dates(
 
     The interval is `interval_weeks`, or the default for `treatment_months` when None.
     """
-    extra = pauses_check(pauses, steps=count)
-    interval = interval_weeks or interval_default(treatment_months=treatment_months)
-    first_day, dates, follow_ups = plan_dates(
+    extra = _pauses_check(pauses, steps=count)
+    interval = interval_weeks or _interval_default(treatment_months=treatment_months)
+    first_day, dates, follow_ups = _plan_dates(
         chosen, weekdays_only=weekdays_only, interval=interval, count=count, extra=extra
     )
     return StepDates(
@@ -122,7 +122,7 @@ def step_dates(
     )
 
 
-def plan_dates(
+def _plan_dates(
     chosen: date, *, weekdays_only: bool, interval: int, count: int, extra: dict[int, int]
 ) -> tuple[date, list[date], tuple[date, ...]]:
     """Return a plan's first day, each of its `count` steps' dates and the follow-ups.
