@@ -12,6 +12,7 @@ import pytest
 
 from patients.opioids.calculations import taper_plan_build
 from patients.opioids.mme import mme_table
+from patients.opioids.plan_types import TaperSettings
 from recommendations.rules.alerts import alert_kinds
 from recommendations.rules.intake import Medication
 from tests.reader_text import forbidden_instructions
@@ -74,7 +75,6 @@ def test_no_taper_note_instructs_a_taper_or_a_stop(months):
     plan = taper_plan_build(
         drug="morphine",
         daily_dose=150,
-        treatment_months=months,
-        start_date=date(2026, 1, 5),
+        settings=TaperSettings(treatment_months=months, start_date=date(2026, 1, 5)),
     )
     assert forbidden_instructions(" ".join(plan.notes)) == []

@@ -7,8 +7,6 @@ are exact (60, 54, 48 ... not 47.99999).
 """
 
 import math
-from collections.abc import Sequence
-from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, localcontext
 
 from patients.opioids.dose_steps import dose_steps_source, dose_steps_table
@@ -23,7 +21,6 @@ from patients.opioids.plan_types import (
     PATCH_DOSE_ERROR,
     PATCH_DOSE_MAX,
     REDUCTION_ERROR,
-    REDUCTION_PERCENT_DEFAULT,
     REDUCTION_PERCENT_MAX,
     REDUCTION_PERCENT_MIN,
     TARGET_DAILY_DOSE_DEFAULT,
@@ -32,9 +29,9 @@ from patients.opioids.plan_types import (
     TREATMENT_MONTHS_ERROR,
     UNKNOWN_DRUG_ERROR,
     DoseSteps,
-    Pause,
     TaperPlan,
     TaperPlanError,
+    TaperSettings,
     TaperStep,
     decimal_of,
     number_display,
@@ -76,32 +73,14 @@ def _taper_drug(code: str) -> Drug:
 
 
 def _inputs_check(
-    *,
-    drug: Drug,
-    daily_dose: float,
-    treatment_months: float,
-    reduction_percent: float,
-    interval_weeks: int | None,
-    target_daily_dose: float,
+    *, drug: Drug, daily_dose: float, target_daily_dose: float, settings: TaperSettings
 ) -> None:
     errors: dict[str, list[str]] = {}
     if not (_finite(daily_dose) and daily_dose > 0):
         errors["daily_dose"] = [DAILY_DOSE_ERROR]
     elif drug.unit == DoseUnit.MCG_PER_HOUR and daily_dose > PATCH_DOSE_MAX:
         errors["daily_dose"] = [PATCH_DOSE_ERROR]
-    if not (_finite(treatment_months) and treatment_months >= 0):
-        errors["treatment_months"] = [TREATMENT_MONTHS_ERROR]
-    if not (
-        _finite(reduction_percent)
-        and REDUCTION_PERCENT_MIN <= reduction_percent <= REDUCTION_PERCENT_MAX
-    ):
-        errors["reduction_percent"] = [REDUCTION_ERROR]
-    if interval_weeks is not None and not (
-        isinstance(interval_weeks, int)
-        and not isinstance(interval_weeks, bool)
-        and INTERVAL_WEEKS_MIN <= interval_weeks <= INTERVAL_WEEKS_MAX
-    ):
-        errors["interval_weeks"] = [INTERVAL_ERROR]
+    errors |= _settings_errors(settings)
     if not (_finite(target_daily_dose) and target_daily_dose >= 0):
         errors["target_daily_dose"] = [TARGET_ERROR]
     elif "daily_dose" not in errors:
@@ -110,6 +89,24 @@ def _inputs_check(
             errors["target_daily_dose"] = [above]
     if errors:
         raise TaperPlanError(errors)
+
+
+def _settings_errors(settings: TaperSettings) -> dict[str, list[str]]:
+    """Return the errors in the months, reduction and interval; step_dates checks the pauses."""
+    errors: dict[str, list[str]] = {}
+    months, percent = settings.treatment_months, settings.reduction_percent
+    if not (_finite(months) and months >= 0):
+        errors["treatment_months"] = [TREATMENT_MONTHS_ERROR]
+    if not (_finite(percent) and REDUCTION_PERCENT_MIN <= percent <= REDUCTION_PERCENT_MAX):
+        errors["reduction_percent"] = [REDUCTION_ERROR]
+    weeks = settings.interval_weeks
+    if weeks is not None and not (
+        isinstance(weeks, int)
+        and not isinstance(weeks, bool)
+        and INTERVAL_WEEKS_MIN <= weeks <= INTERVAL_WEEKS_MAX
+    ):
+        errors["interval_weeks"] = [INTERVAL_ERROR]
+    return errors
 
 
 def _reductions(*, start: Decimal, target: Decimal, cut: Decimal) -> int:
@@ -139,64 +136,45 @@ def taper_plan_build(
     *,
     drug: str,
     daily_dose: float,
-    treatment_months: float,
-    start_date: date,
-    reduction_percent: float = REDUCTION_PERCENT_DEFAULT,
-    interval_weeks: int | None = None,
+    settings: TaperSettings,
     target_daily_dose: float = TARGET_DAILY_DOSE_DEFAULT,
-    round_doses: bool = False,
-    pauses: Sequence[Pause] = (),
-    shape: str = TaperShape.LINEAR,
-    weekdays_only: bool = True,
     step_offset: int = 0,
 ) -> TaperPlan:
     """Return a taper plan: steps, follow-ups and notes; raise TaperPlanError naming fields.
 
-    Linear: each step cuts `reduction_percent` of the starting dose; proportional: of the dose
-    before (taper_shapes.py). Never below the target; the first step is today's dose on
-    `start_date` (the Monday after it when `weekdays_only` and it is a weekend day), the last
-    the target; dates advance by the interval, plus any pauses. `step_offset` numbers the steps
-    in the notes when the plan is part of a plan for several opioids.
+    Linear: each step cuts `settings.reduction_percent` of the starting dose; proportional: of
+    the dose before (taper_shapes.py). Never below the target; the first step is today's dose
+    on `settings.start_date` (the Monday after it when `settings.weekdays_only` and it is a
+    weekend day), the last the target; dates advance by the interval, plus any pauses.
+    `step_offset` numbers the steps in the notes when the plan is part of a plan for several
+    opioids.
     """
     info = _taper_drug(drug)
     _inputs_check(
-        drug=info,
-        daily_dose=daily_dose,
-        treatment_months=treatment_months,
-        reduction_percent=reduction_percent,
-        interval_weeks=interval_weeks,
-        target_daily_dose=target_daily_dose,
+        drug=info, daily_dose=daily_dose, target_daily_dose=target_daily_dose, settings=settings
     )
-    steps_data = dose_steps_table().get(drug) if round_doses else None
+    steps_data = dose_steps_table().get(drug) if settings.round_doses else None
     practical = dose_steps_table().get(drug)
-    if shape == TaperShape.PROPORTIONAL and practical is None:
+    if settings.shape == TaperShape.PROPORTIONAL and practical is None:
         raise TaperPlanError(
             {"shape": [PROPORTIONAL_NO_STEPS_ERROR.format(name=info.name.lower())]}
         )
     with localcontext() as ctx:
         ctx.prec = 50
         start, target = decimal_of(daily_dose), decimal_of(target_daily_dose)
-        cut = start * decimal_of(reduction_percent) / 100
+        cut = start * decimal_of(settings.reduction_percent) / 100
         rounder, patch_doses = dose_rounder(steps_data, start=start)
         doses, cuts, shape_notes = _shaped_doses(
-            shape,
             info,
+            settings,
             start=start,
             target=target,
             cut=cut,
-            reduction_percent=reduction_percent,
             rounder=rounder,
             practical=practical,
             step_offset=step_offset,
         )
-        when = step_dates(
-            start_date,
-            count=len(doses),
-            weekdays_only=weekdays_only,
-            interval_weeks=interval_weeks,
-            treatment_months=treatment_months,
-            pauses=pauses,
-        )
+        when = step_dates(settings, count=len(doses))
         factor = None if info.mme_factor is None else decimal_of(info.mme_factor)
         steps = []
         for number, (dose, day) in enumerate(zip(doses, when.dates, strict=True), start=1):
@@ -217,10 +195,10 @@ def taper_plan_build(
         per_step = float(cut.quantize(CENT, ROUND_HALF_UP))
         notes = taper_notes(
             info,
-            treatment_months=treatment_months,
-            reduction_percent=reduction_percent,
+            treatment_months=settings.treatment_months,
+            reduction_percent=settings.reduction_percent,
             interval=when.interval_weeks,
-            round_doses=round_doses,
+            round_doses=settings.round_doses,
             steps_data=steps_data,
         )
         if rounder is not None:
@@ -230,8 +208,8 @@ def taper_plan_build(
             )
             notes = (notes[0], *costs, *notes[1:])
         notes = (notes[0], *shape_notes, *notes[1:])
-        if weekdays_only:
-            notes += weekend_notes(chosen=start_date, start=when.start_date)
+        if settings.weekdays_only:
+            notes += weekend_notes(chosen=settings.start_date, start=when.start_date)
     return TaperPlan.dated(
         when,
         drug=drug,
@@ -240,11 +218,11 @@ def taper_plan_build(
         factor=info.mme_factor,
         start_dose=float(start),
         target_daily_dose=float(target),
-        treatment_months=treatment_months,
-        reduction_percent=reduction_percent,
+        treatment_months=settings.treatment_months,
+        reduction_percent=settings.reduction_percent,
         reduction_per_step=per_step,
         rounded=rounder is not None,
-        shape=str(shape),
+        shape=str(settings.shape),
         steps=tuple(steps),
         notes=notes,
     )
@@ -256,19 +234,19 @@ def _too_many_steps(count: int) -> TaperPlanError:
 
 
 def _shaped_doses(
-    shape: str,
     drug: Drug,
+    settings: TaperSettings,
     *,
     start: Decimal,
     target: Decimal,
     cut: Decimal,
-    reduction_percent: float,
     rounder,
     practical: DoseSteps | None,
     step_offset: int,
 ) -> tuple[list[Decimal], list[Decimal], tuple[str, ...]]:
-    """Return (doses, each step's chosen cut, notes on the shape) for either shape."""
-    if shape == TaperShape.PROPORTIONAL:
+    """Return (doses, each step's chosen cut, notes on the shape) for the settings' shape."""
+    reduction_percent = settings.reduction_percent
+    if settings.shape == TaperShape.PROPORTIONAL:
         doses, cuts, floor_from = proportional_doses(
             start=start,
             target=target,

@@ -1,5 +1,6 @@
 """The opioid tools' limits and Danish wording, and the shapes of their results."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -11,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from recommendations.numbers import danish_number
 from recommendations.rules.alerts import AlertKind
+
+from .taper_shapes import TaperShape
 
 DOSE_STEPS_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "dose_steps.json"
 
@@ -210,6 +213,24 @@ class Pause:
 
     after_step: int
     extra_intervals: int
+
+
+@dataclass(frozen=True)
+class TaperSettings:
+    """What a taper plan is asked for, the same for every opioid in it (API.md "Opioid tools").
+
+    Not checked here: the planner checks them where it uses them (calculations.py,
+    taper_calendar.step_dates) and names the field of each one it refuses.
+    """
+
+    start_date: date  # the first step's, before a weekend start moves to the Monday after
+    treatment_months: float
+    reduction_percent: float = REDUCTION_PERCENT_DEFAULT
+    interval_weeks: int | None = None  # None: the default for `treatment_months`
+    round_doses: bool = False
+    pauses: Sequence[Pause] = ()
+    shape: str = TaperShape.LINEAR
+    weekdays_only: bool = True
 
 
 @dataclass(frozen=True)

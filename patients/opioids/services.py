@@ -9,7 +9,7 @@ from rest_framework.exceptions import ValidationError
 
 from patients.opioids.calculations import taper_plan_build
 from patients.opioids.mme import mme_table
-from patients.opioids.plan_types import MmeTable, Pause, TaperPlan, TaperPlanError
+from patients.opioids.plan_types import MmeTable, Pause, TaperPlan, TaperPlanError, TaperSettings
 from recommendations.rules import Medication
 
 from .input import MmeInputSerializer, TaperPlanInputSerializer
@@ -29,25 +29,30 @@ def taper_plan_from_data(*, data: object, today: date) -> TaperPlan | CombinedTa
     serializer = TaperPlanInputSerializer(data=data, today=today)
     serializer.is_valid(raise_exception=True)
     values = serializer.validated_data
-    common = {
-        "treatment_months": values["treatment_months"],
-        "start_date": values["start_date"],
-        "reduction_percent": values["reduction_percent"],
-        "interval_weeks": values["interval_weeks"],
-        "round_doses": values["round_doses"],
-        "pauses": [Pause(**pause) for pause in values["pauses"]],
-        "shape": values["shape"],
-        "weekdays_only": values["weekdays_only"],
-    }
+    settings = _taper_settings(values)
     try:
         if "medications" in values:
             drugs = [TaperDrug(m["drug"], m["daily_dose"]) for m in values["medications"]]
-            return taper_plan_combined_build(medications=drugs, **common)
+            return taper_plan_combined_build(medications=drugs, settings=settings)
         return taper_plan_build(
             drug=values["drug"],
             daily_dose=values["daily_dose"],
             target_daily_dose=values["target_daily_dose"],
-            **common,
+            settings=settings,
         )
     except TaperPlanError as error:
         raise ValidationError(error.errors) from None
+
+
+def _taper_settings(values: dict) -> TaperSettings:
+    """Return the plan-wide settings of validated taper-plan data (one drug or several)."""
+    return TaperSettings(
+        start_date=values["start_date"],
+        treatment_months=values["treatment_months"],
+        reduction_percent=values["reduction_percent"],
+        interval_weeks=values["interval_weeks"],
+        round_doses=values["round_doses"],
+        pauses=tuple(Pause(**pause) for pause in values["pauses"]),
+        shape=values["shape"],
+        weekdays_only=values["weekdays_only"],
+    )

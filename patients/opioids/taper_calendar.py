@@ -24,6 +24,7 @@ from .plan_types import (
     Pause,
     StepDates,
     TaperPlanError,
+    TaperSettings,
 )
 
 _SATURDAY = 5
@@ -94,27 +95,27 @@ def _pauses_check(pauses: Sequence[Pause], *, steps: int) -> dict[int, int]:
     return extra
 
 
-def step_dates(
-    chosen: date,
-    *,
-    count: int,
-    weekdays_only: bool,
-    interval_weeks: int | None,
-    treatment_months: float,
-    pauses: Sequence[Pause],
-) -> StepDates:
+def step_dates(settings: TaperSettings, *, count: int) -> StepDates:
     """Return when a plan's `count` steps fall; raise TaperPlanError for pauses that do not fit.
 
-    The interval is `interval_weeks`, or the default for `treatment_months` when None.
+    The interval is the settings' `interval_weeks`, or the default for their
+    `treatment_months` when None; the first step is on their `start_date`, or the Monday
+    after it when they keep to weekdays and it is a weekend day.
     """
-    extra = _pauses_check(pauses, steps=count)
-    interval = interval_weeks or _interval_default(treatment_months=treatment_months)
+    extra = _pauses_check(settings.pauses, steps=count)
+    interval = settings.interval_weeks or _interval_default(
+        treatment_months=settings.treatment_months
+    )
     first_day, dates, follow_ups = _plan_dates(
-        chosen, weekdays_only=weekdays_only, interval=interval, count=count, extra=extra
+        settings.start_date,
+        weekdays_only=settings.weekdays_only,
+        interval=interval,
+        count=count,
+        extra=extra,
     )
     return StepDates(
         interval_weeks=interval,
-        interval_is_default=interval_weeks is None,
+        interval_is_default=settings.interval_weeks is None,
         extra=extra,
         start_date=first_day,
         dates=dates,

@@ -7,7 +7,7 @@ sums the MME.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -16,16 +16,15 @@ from patients.opioids.plan_types import (
     CENT,
     MAX_STEPS,
     TOO_MANY_STEPS_ERROR,
-    Pause,
     PlanSchedule,
     TaperPlan,
     TaperPlanError,
+    TaperSettings,
     decimal_of,
 )
 from recommendations.rules.drugs import MME_NOT_FOR_SWITCHING, drug_table
 
 from .taper_calendar import step_dates
-from .taper_shapes import TaperShape
 
 ORDER_NOTE = (
     "Ét opioid ad gangen, i den angivne rækkefølge: {order}. De andre holdes uændrede, mens et "
@@ -70,58 +69,16 @@ class CombinedTaperPlan(PlanSchedule):
 
 
 def taper_plan_combined_build(
-    *,
-    medications: Sequence[TaperDrug],
-    treatment_months: float,
-    start_date: date,
-    reduction_percent: float,
-    interval_weeks: int | None = None,
-    round_doses: bool = False,
-    pauses: Sequence[Pause] = (),
-    shape: str = TaperShape.LINEAR,
-    weekdays_only: bool = True,
+    *, medications: Sequence[TaperDrug], settings: TaperSettings
 ) -> CombinedTaperPlan:
     """Return one plan tapering each opioid in turn; raise TaperPlanError naming fields."""
     _duplicates_check(medications)
-    plans, errors, offset = [], {}, 0
-    for index, med in enumerate(medications):
-        try:
-            plan = taper_plan_build(
-                drug=med.drug,
-                daily_dose=med.daily_dose,
-                target_daily_dose=med.target_daily_dose,
-                treatment_months=treatment_months,
-                start_date=start_date,
-                reduction_percent=reduction_percent,
-                interval_weeks=interval_weeks,
-                round_doses=round_doses,
-                shape=shape,
-                weekdays_only=weekdays_only,
-                step_offset=offset,
-            )
-        except TaperPlanError as error:
-            for name, messages in error.errors.items():
-                key = f"medications[{index}].{name}" if name in _ROW_FIELDS else name
-                errors.setdefault(key, []).extend(
-                    m for m in messages if m not in errors.get(key, [])
-                )
-            continue
-        plans.append(plan)
-        offset += len(plan.steps) - 1
-    if errors:
-        raise TaperPlanError(errors)
-    if offset + 1 > MAX_STEPS:
-        message = TOO_MANY_STEPS_ERROR.format(steps=offset + 1, max=MAX_STEPS)
-        raise TaperPlanError({"reduction_percent": [message]})
+    plans = _drug_plans(medications, settings)
     rows = _dose_rows(plans)
-    when = step_dates(
-        start_date,
-        count=len(rows),
-        weekdays_only=weekdays_only,
-        interval_weeks=interval_weeks,
-        treatment_months=treatment_months,
-        pauses=pauses,
-    )
+    if len(rows) > MAX_STEPS:
+        message = TOO_MANY_STEPS_ERROR.format(steps=len(rows), max=MAX_STEPS)
+        raise TaperPlanError({"reduction_percent": [message]})
+    when = step_dates(settings, count=len(rows))
     steps = tuple(
         CombinedStep(
             step=number,
@@ -139,13 +96,44 @@ def taper_plan_combined_build(
     return CombinedTaperPlan.dated(
         when,
         plans=tuple(plans),
-        shape=str(shape),
-        treatment_months=treatment_months,
-        reduction_percent=reduction_percent,
+        shape=str(settings.shape),
+        treatment_months=settings.treatment_months,
+        reduction_percent=settings.reduction_percent,
         rounded=any(plan.rounded for plan in plans),
         steps=steps,
         notes=_combined_notes(plans),
     )
+
+
+def _drug_plans(medications: Sequence[TaperDrug], settings: TaperSettings) -> list[TaperPlan]:
+    """Return each drug's own plan, its steps numbered on from the drug's before.
+
+    Raise TaperPlanError with every drug's errors, a row's under its place in `medications`.
+    """
+    # The pauses are the combined plan's, between its steps: no drug's own plan has any.
+    own_settings = replace(settings, pauses=())
+    plans, errors, offset = [], {}, 0
+    for index, med in enumerate(medications):
+        try:
+            plan = taper_plan_build(
+                drug=med.drug,
+                daily_dose=med.daily_dose,
+                target_daily_dose=med.target_daily_dose,
+                settings=own_settings,
+                step_offset=offset,
+            )
+        except TaperPlanError as error:
+            for name, messages in error.errors.items():
+                key = f"medications[{index}].{name}" if name in _ROW_FIELDS else name
+                errors.setdefault(key, []).extend(
+                    m for m in messages if m not in errors.get(key, [])
+                )
+            continue
+        plans.append(plan)
+        offset += len(plan.steps) - 1
+    if errors:
+        raise TaperPlanError(errors)
+    return plans
 
 
 def _duplicates_check(medications: Sequence[TaperDrug]) -> None:

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from patients.opioids.calculations import taper_plan_build
-from patients.opioids.plan_types import TaperPlanError
+from patients.opioids.plan_types import TaperPlanError, TaperSettings
 
 MME_API = "/api/v1/opioids/mme/"
 TAPER_API = "/api/v1/opioids/taper-plan/"
@@ -31,7 +31,18 @@ def plan(**kwargs):
         "treatment_months": 24,
         "start_date": MONDAY,
     }
-    return taper_plan_build(**defaults | kwargs)
+    return taper_plan_of(**defaults | kwargs)
+
+
+# What taper_plan_build takes for the drug itself; every other keyword is a TaperSettings field.
+DRUG_KEYWORDS = frozenset({"drug", "daily_dose", "target_daily_dose", "step_offset"})
+
+
+def taper_plan_of(**kwargs):
+    """Build a taper plan from flat keywords: the drug's own, the rest as its TaperSettings."""
+    drug = {name: value for name, value in kwargs.items() if name in DRUG_KEYWORDS}
+    settings = {name: value for name, value in kwargs.items() if name not in DRUG_KEYWORDS}
+    return taper_plan_build(**drug, settings=TaperSettings(**settings))
 
 
 def doses(taper):

@@ -8,7 +8,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from patients.opioids.calculations import taper_plan_build
 from patients.opioids.plan_types import (
     MAX_STEPS,
     PATCH_DOSE_MAX,
@@ -17,7 +16,7 @@ from patients.opioids.plan_types import (
 )
 from patients.opioids.views import taper_chart
 from recommendations.rules.drugs import drug_table, opioid_codes
-from tests.patients.opioid_helpers import doses, errors_of, plan
+from tests.patients.opioid_helpers import doses, errors_of, plan, taper_plan_of
 
 # --- Properties: a plan is never wrong --------------------------------------------------------
 
@@ -68,7 +67,7 @@ def taper_inputs(draw):
 
 def _build_or_refuse(inputs):
     try:
-        return taper_plan_build(**inputs)
+        return taper_plan_of(**inputs)
     except TaperPlanError as error:
         # The only refusals for valid input: too many steps, a pause after the last step, or
         # pauses that make the plan too long.

@@ -7,14 +7,13 @@ from html import unescape
 import pytest
 from rest_framework.exceptions import ValidationError
 
-from patients.opioids.calculations import taper_plan_build
 from patients.opioids.input import DRUG_OR_MEDICATIONS_ERROR
 from patients.opioids.plan_types import NOT_OPIOID_ERROR
 from patients.opioids.services import taper_plan_from_data
 from patients.opioids.taper_calendar import WEEKDAYS_NOTE, next_working_day
 from patients.opioids.taper_combined import DUPLICATE_DRUG_ERROR, ORDER_NOTE
 from patients.opioids.taper_shapes import PROPORTIONAL_NO_STEPS_ERROR
-from tests.patients.opioid_helpers import MME_PAGE, TAPER_API, TAPER_PAGE
+from tests.patients.opioid_helpers import MME_PAGE, TAPER_API, TAPER_PAGE, taper_plan_of
 
 SUNDAY = date(2026, 12, 6)  # the day this was written: every old date in the handout a Sunday
 MONDAY = date(2026, 12, 7)
@@ -27,7 +26,7 @@ TWO_OPIOIDS = [
 
 def plan(**kwargs):
     values = {"drug": "oxycodone", "daily_dose": 60, "treatment_months": 24, "start_date": MONDAY}
-    return taper_plan_build(**values | kwargs)
+    return taper_plan_of(**values | kwargs)
 
 
 def doses(taper):
