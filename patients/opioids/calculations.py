@@ -193,14 +193,7 @@ def taper_plan_build(
                 )
             )
         per_step = float(cut.quantize(CENT, ROUND_HALF_UP))
-        notes = taper_notes(
-            info,
-            treatment_months=settings.treatment_months,
-            reduction_percent=settings.reduction_percent,
-            interval=when.interval_weeks,
-            round_doses=settings.round_doses,
-            steps_data=steps_data,
-        )
+        notes = taper_notes(info, settings, interval=when.interval_weeks, steps_data=steps_data)
         if rounder is not None:
             # Right after "a suggestion to adjust": what rounding costs is what to check first.
             costs = rounding_cost_notes(
@@ -212,17 +205,15 @@ def taper_plan_build(
             notes += weekend_notes(chosen=settings.start_date, start=when.start_date)
     return TaperPlan.dated(
         when,
+        settings,
         drug=drug,
         drug_name=info.name,
         unit=info.unit,
         factor=info.mme_factor,
         start_dose=float(start),
         target_daily_dose=float(target),
-        treatment_months=settings.treatment_months,
-        reduction_percent=settings.reduction_percent,
         reduction_per_step=per_step,
         rounded=rounder is not None,
-        shape=str(settings.shape),
         steps=tuple(steps),
         notes=notes,
     )

@@ -296,9 +296,16 @@ class PlanSchedule:
         return next((day for day in self.follow_ups if day >= today), None)
 
     @classmethod
-    def dated(cls, when: StepDates, **fields) -> Self:
-        """Return the plan with the start, interval, pauses and follow-ups of `when`."""
+    def dated(cls, when: StepDates, settings: TaperSettings, **fields) -> Self:
+        """Return the plan with the settings asked for and the dates they came to.
+
+        From `settings`: treatment months, reduction and shape; from `when`: the start,
+        interval, pauses and follow-ups.
+        """
         return cls(
+            treatment_months=settings.treatment_months,
+            reduction_percent=settings.reduction_percent,
+            shape=str(settings.shape),
             start_date=when.start_date,
             interval_weeks=when.interval_weeks,
             interval_is_default=when.interval_is_default,

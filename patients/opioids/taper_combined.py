@@ -95,10 +95,8 @@ def taper_plan_combined_build(
     )
     return CombinedTaperPlan.dated(
         when,
+        settings,
         plans=tuple(plans),
-        shape=str(settings.shape),
-        treatment_months=settings.treatment_months,
-        reduction_percent=settings.reduction_percent,
         rounded=any(plan.rounded for plan in plans),
         steps=steps,
         notes=_combined_notes(plans),

@@ -22,6 +22,7 @@ from patients.opioids.plan_types import (
     ROUNDING_PATCH_NOTE,
     DoseStepKind,
     DoseSteps,
+    TaperSettings,
     decimal_of,
     number_display,
 )
@@ -130,22 +131,17 @@ def dose_rounder(steps_data: DoseSteps | None, *, start: Decimal):
 
 
 def taper_notes(
-    drug: Drug,
-    *,
-    treatment_months: float,
-    reduction_percent: float,
-    interval: int,
-    round_doses: bool,
-    steps_data: DoseSteps | None,
+    drug: Drug, settings: TaperSettings, *, interval: int, steps_data: DoseSteps | None
 ) -> tuple[str, ...]:
+    """Return a plan's notes on what it is, its pace (at `interval` weeks), rounding and MME."""
     notes = [PLAN_SUGGESTION_NOTE, PACE_NOTE]
-    rate = reduction_percent / interval
-    long_use = treatment_months >= LONG_USE_MONTHS
+    rate = settings.reduction_percent / interval
+    long_use = settings.treatment_months >= LONG_USE_MONTHS
     if long_use and rate > PACE_LONG_USE_PERCENT_PER_WEEK:
         notes.append(PACE_FASTER_LONG_USE_NOTE.format(rate=number_display(rate)))
     elif not long_use and rate > PACE_SHORT_USE_PERCENT_PER_WEEK:
         notes.append(PACE_FASTER_SHORT_USE_NOTE.format(rate=number_display(rate)))
-    if round_doses:
+    if settings.round_doses:
         notes.append(_rounding_note(drug, steps_data))
     if drug.mme_factor is None:
         notes.append(BUPRENORPHINE_TAPER_NOTE.format(name=drug.name))
