@@ -82,6 +82,14 @@ class Hit:
         return sum(1 for level in self.levels if level == EXACT)
 
 
+@dataclass(frozen=True)
+class PopulationMention:
+    """A paragraph of a guideline's population, in the source's words, naming the query."""
+
+    guideline: Guideline
+    paragraph: str
+
+
 @dataclass
 class SearchOutcome:
     """What a search found and what to tell the GP about it."""
@@ -93,6 +101,8 @@ class SearchOutcome:
     explanations: list[str] = field(default_factory=list)  # "panodil: handelsnavn for ..."
     absences: list[str] = field(default_factory=list)  # "Ingen af anbefalingerne i ..."
     nearest_terms: list[str] = field(default_factory=list)  # when nothing was found
+    # When nothing was found: populations that name the words (often as not covered).
+    population_mentions: list[PopulationMention] = field(default_factory=list)
     all_guidelines: list[Guideline] = field(default_factory=list)
 
 
@@ -290,6 +300,28 @@ def _named_words(words: list[str], hits: list[Hit], corrected: list[str]) -> lis
     return named
 
 
+def _mentions(text: str, word: str) -> bool:
+    # At a word's start, or (five letters or more) as part of a compound: "prolaps" is named by
+    # "diskusprolaps", as search finds compounds in recommendations.
+    if len(word) >= 5:
+        return word in text
+    return re.search(rf"(?<!\w){re.escape(word)}", text) is not None
+
+
+def _population_mentions(words: list[str], guidelines: list[Guideline]) -> list[PopulationMention]:
+    """Return the population paragraphs that name every word, in guideline order.
+
+    A word no recommendation names may still be in a population, most often among those a
+    guideline does not cover ("diskusprolaps", "graviditet"): the empty answer then says so.
+    """
+    return [
+        PopulationMention(guideline, paragraph)
+        for guideline in guidelines
+        for paragraph in re.split(r"\n\s*\n", guideline.population.strip())
+        if all(_mentions(casefold(paragraph), word) for word in words)
+    ]
+
+
 def search(queryset: QuerySet[Recommendation], q: str) -> SearchOutcome:
     """Return what the Danish query finds among `queryset`, best first, with what to say."""
     outcome = SearchOutcome(q=q)
@@ -333,4 +365,5 @@ def search(queryset: QuerySet[Recommendation], q: str) -> SearchOutcome:
     outcome.absences = _absences(_named_words(words, hits, corrected), hits, guidelines)
     if not found:
         outcome.nearest_terms = sorted({term for near in nearest for term in near})
+        outcome.population_mentions = _population_mentions(words, guidelines)
     return outcome

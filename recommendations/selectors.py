@@ -97,6 +97,8 @@ SEARCH_RESULT_FIELDS = (
     "guideline__title",
     "guideline__short_title",
     "guideline__population_summary",
+    "guideline__population",  # quoted when only a population names the query (search.py)
+    "guideline__population_source",
 )
 
 

@@ -144,7 +144,9 @@ def test_a_search_is_one_query_however_many_words_it_has(query):
     assert len(queries) == 1, [q["sql"] for q in queries]
 
 
-@pytest.mark.parametrize("query", ["panodil", "tramadl", "fibromyalgi", "xylofonkoncert"])
+@pytest.mark.parametrize(
+    "query", ["panodil", "tramadl", "fibromyalgi", "xylofonkoncert", "diskusprolaps"]
+)
 def test_the_whole_outcome_of_a_search_is_one_query(query):
     # Synonyms, corrections, guideline hits and suggestions come from the same rows.
     with CaptureQueriesContext(connection) as queries:
@@ -224,3 +226,36 @@ def test_the_vocabulary_lookups_for_typos_use_the_trigram_index(query, lookups):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Seq Scan on recommendations_searchterm" not in plan, plan
     assert plan.count("Index Scan using recommendations_searchterm_word_trgm_gist") == lookups, plan
+
+
+# Found trying the search as a GP would (2026-12-06): "diskusprolaps", "graviditet" and
+# "osteoporose" found nothing and said nothing, though the low back pain guideline's population
+# names each of them as not covered (seeds/003). An empty answer there reads as "no advice";
+# the source's own paragraph says why, and where to look instead.
+@pytest.mark.parametrize("query", ["diskusprolaps", "graviditet", "osteoporose", "prolaps"])
+def test_a_word_only_a_population_names_shows_that_paragraph_in_the_source_words(query):
+    outcome = selectors.recommendation_search(q=query)
+    assert outcome.results == []
+    [mention] = outcome.population_mentions
+    assert mention.guideline.slug == "acute-low-back-pain"
+    assert mention.paragraph in mention.guideline.population  # the source's words, whole
+    assert query in mention.paragraph.casefold()
+    assert "omfattes ikke" in mention.paragraph or "ikke omfattet" in mention.paragraph
+
+
+def test_the_population_mention_needs_every_word_of_the_query():
+    assert selectors.recommendation_search(q="diskusprolaps xylofon").population_mentions == []
+
+
+@pytest.mark.parametrize("query", ["rygsmerter", "xylofonkoncert"])
+def test_a_search_that_finds_recommendations_or_nothing_anywhere_quotes_no_population(query):
+    assert selectors.recommendation_search(q=query).population_mentions == []
+
+
+def test_the_search_page_quotes_the_population_paragraph_with_its_source(client):
+    page = client.get("/search/", {"q": "diskusprolaps"}, HTTP_ACCEPT_LANGUAGE="da")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "NKR lumbalt rodtryk" in html
+    assert 'href="/guidelines/acute-low-back-pain/"' in html
+    assert "Sundhedsstyrelsen 2016" in html  # population_source: where the words come from
