@@ -38,6 +38,7 @@ MUST_FIND = [
     ("ondt i ryggen", [f"{ALBP}/stay-active"]),
     ("smertestillende børn", [f"{CHILD}/weak-analgesics"]),
     ("gigtpiller", [f"{ALBP}/nsaid"]),
+    ("gigtmedicin", [f"{ALBP}/nsaid"]),  # found trying the search as a GP (2026-12-06)
     ("nervesmerter", [f"{CHILD}/secondary-analgesics"]),
     ("motion", [f"{ALBP}/supervised-exercise", f"{GEN}/supervised-exercise"]),
     ("samtaleterapi", [f"{GEN}/cbt"]),
