@@ -96,6 +96,12 @@ def guideline_layout(slug: str) -> GuidelineLayout | None:
     return guideline_layouts().get(slug)
 
 
+def red_flags_table_guideline() -> str | None:
+    """Return the slug of the guideline whose page prints the red-flag table (seed 003)."""
+    layouts = guideline_layouts().items()
+    return next((slug for slug, layout in layouts if layout.red_flags_table), None)
+
+
 @dataclass(frozen=True)
 class SectionView:
     section: Section | None  # None: recommendations the source places in no section

@@ -308,6 +308,12 @@ def _mentions(text: str, word: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(word)}", text) is not None
 
 
+def names_every_word(text: str, words: list[str]) -> bool:
+    """Return whether `text` names each of the query's words (query_words), literally."""
+    folded = casefold(text)
+    return bool(words) and all(_mentions(folded, word) for word in words)
+
+
 def _population_mentions(words: list[str], guidelines: list[Guideline]) -> list[PopulationMention]:
     """Return the population paragraphs that name every word, in guideline order.
 
@@ -318,7 +324,7 @@ def _population_mentions(words: list[str], guidelines: list[Guideline]) -> list[
         PopulationMention(guideline, paragraph)
         for guideline in guidelines
         for paragraph in re.split(r"\n\s*\n", guideline.population.strip())
-        if all(_mentions(casefold(paragraph), word) for word in words)
+        if names_every_word(paragraph, words)
     ]
 
 

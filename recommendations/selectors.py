@@ -12,7 +12,7 @@ from .models import (
     StartBackItem,
 )
 from .rules import RulesContent
-from .search import SearchOutcome, search
+from .search import SearchOutcome, names_every_word, query_words, search
 
 
 def guideline_list() -> QuerySet[Guideline]:
@@ -121,6 +121,14 @@ def recommendation_search(
 def red_flag_list() -> QuerySet[RedFlag]:
     """Return the red-flag table in its source order."""
     return RedFlag.objects.all()
+
+
+def red_flag_search(*, q: str) -> list[RedFlag]:
+    """Return the red flags whose text names every word of the query, in the table's order."""
+    words = query_words(q)
+    if not words:
+        return []
+    return [flag for flag in red_flag_list() if names_every_word(flag.label, words)]
 
 
 def startback_items() -> QuerySet[StartBackItem]:

@@ -12,7 +12,11 @@ from recommendations import history_selectors
 from . import audit, selectors
 from .diff import COMPARED_FIELDS, versions_diff
 from .forms import VersionCompareForm
-from .guideline_sections import guideline_layout, sections_with_recommendations
+from .guideline_sections import (
+    guideline_layout,
+    red_flags_table_guideline,
+    sections_with_recommendations,
+)
 from .htmx import HtmxHttpRequest
 from .middleware import DATABASE_ERRORS, database_unavailable_response, wants_json
 from .published_cache import published_page
@@ -106,7 +110,13 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         }
     elif q:
         outcome = selectors.recommendation_search(q=q)
-        context.update(outcome=outcome, results=outcome.results)
+        red_flags = selectors.red_flag_search(q=q)
+        context.update(
+            outcome=outcome,
+            results=outcome.results,
+            red_flags=red_flags,
+            red_flags_table=red_flags_table_guideline() if red_flags else None,
+        )
     template = "recommendations/search.html"
     return render(request, f"{template}#results" if request.htmx else template, context)
 

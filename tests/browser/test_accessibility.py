@@ -167,6 +167,8 @@ PAGES = {
     "search results": _path("/search/?q=tr%C3%A6ning"),
     "search results, live on the home page": _search_live,
     "search with nothing found": _path("/search/?q=xyzzy"),
+    "search with red flags": _path("/search/?q=cauda+equina"),
+    "search quoting a population": _path("/search/?q=diskusprolaps"),
     "intake, empty": _path("/intake/"),
     "intake with results and a critical alert": _intake_with_results,
     "intake with recommendations and an opioid": _intake_with_recommendations,

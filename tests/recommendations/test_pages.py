@@ -238,19 +238,24 @@ def test_list_lines_of_a_seed_text_are_shown_as_a_list_with_their_own_markers(cl
     assert "- a." not in text
 
 
-def test_live_search_is_one_query(client):
+def test_live_search_is_one_query_and_one_read_of_the_red_flag_table(client):
     from recommendations.content_version import content_version
+    from recommendations.models import RedFlag
 
     version = content_version()  # on PostgreSQL, prepared once per connection
-    # Beside it, the content version its answer is cached under (a repeat reads that alone).
+    # Beside them, the content version its answer is cached under (a repeat reads that alone).
+    # The recommendations and all that is said of them are one query (test_search.py); the
+    # red flags that name the query (shown first) are the other, from their own small table.
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/search/", {"q": "panodil"}, headers={"HX-Request": "true"})
     with CaptureQueriesContext(connection) as version_queries:
         assert content_version() == version
     assert response.status_code == 200
     assert len(version_queries) == 1
-    assert [q["sql"] for q in queries].count(version_queries[0]["sql"]) == 1
-    assert len(queries) == 2
+    sql = [q["sql"] for q in queries]
+    assert sql.count(version_queries[0]["sql"]) == 1
+    assert len(sql) == 3, sql
+    assert sum(f'FROM "{RedFlag._meta.db_table}"' in q for q in sql) == 1, sql
 
 
 def test_the_search_page_says_mente_du_for_a_typo(client):

@@ -259,3 +259,41 @@ def test_the_search_page_quotes_the_population_paragraph_with_its_source(client)
     assert "NKR lumbalt rodtryk" in html
     assert 'href="/guidelines/acute-low-back-pain/"' in html
     assert "Sundhedsstyrelsen 2016" in html  # population_source: where the words come from
+
+
+# Found trying the search as a GP would (2026-12-06): "cauda equina", "vægttab" and "feber"
+# found no recommendation, and the red-flag table (seeds/003, Tabel 1) that names them was
+# not offered: a red flag must be one search away.
+@pytest.mark.parametrize(
+    ("query", "codes"),
+    [
+        (
+            "cauda equina",
+            {
+                "cauda_equina_bladder",
+                "cauda_equina_anal_incontinence",
+                "cauda_equina_saddle_anaesthesia",
+            },
+        ),
+        ("vægttab", {"unexplained_weight_loss"}),
+        ("Feber", {"fever"}),
+        ("saddel anæstesi", {"cauda_equina_saddle_anaesthesia"}),
+    ],
+)
+def test_a_search_finds_the_red_flags_that_name_every_word(query, codes):
+    assert {flag.code for flag in selectors.red_flag_search(q=query)} == codes
+
+
+@pytest.mark.parametrize("query", ["rygsmerter", "feber xylofon", "", "?"])
+def test_a_search_names_no_red_flag_that_lacks_a_word(query):
+    assert list(selectors.red_flag_search(q=query)) == []
+
+
+def test_the_search_page_shows_matching_red_flags_first_with_their_level_and_table(client):
+    page = client.get("/search/", {"q": "cauda equina"}, HTTP_ACCEPT_LANGUAGE="da")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Cauda equina syndrom - saddel anæstesi" in html
+    assert "Akut henvisning" in html  # the level, as the table on the guideline page says it
+    assert 'href="/guidelines/acute-low-back-pain/#roede-flag"' in html
+    assert html.index("saddel anæstesi") < html.index("anbefalinger matcher")
