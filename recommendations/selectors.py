@@ -123,12 +123,21 @@ def red_flag_list() -> QuerySet[RedFlag]:
     return RedFlag.objects.all()
 
 
+# Words that name the table itself: a query of only these ("røde flag", "red flags") asks for
+# the whole table; beside other words ("feber rødt flag") they narrow nothing.
+RED_FLAG_TABLE_WORDS = frozenset({"røde", "rødt", "flag", "red", "flags"})
+
+
 def red_flag_search(*, q: str) -> list[RedFlag]:
-    """Return the red flags whose text names every word of the query, in the table's order."""
+    """Return the red flags whose text names every word of the query, in the table's order;
+    the whole table for a query that names only the table."""
     words = query_words(q)
     if not words:
         return []
-    return [flag for flag in red_flag_list() if names_every_word(flag.label, words)]
+    specific = [word for word in words if word not in RED_FLAG_TABLE_WORDS]
+    if not specific:
+        return list(red_flag_list())
+    return [flag for flag in red_flag_list() if names_every_word(flag.label, specific)]
 
 
 def startback_items() -> QuerySet[StartBackItem]:

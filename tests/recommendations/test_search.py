@@ -284,6 +284,19 @@ def test_a_search_finds_the_red_flags_that_name_every_word(query, codes):
     assert {flag.code for flag in selectors.red_flag_search(q=query)} == codes
 
 
+@pytest.mark.parametrize("query", ["røde flag", "Rødt flag", "red flags"])
+def test_a_search_naming_only_the_red_flag_table_finds_the_whole_table(query):
+    from recommendations.models import RedFlag
+
+    found = [flag.code for flag in selectors.red_flag_search(q=query)]
+    assert found == list(RedFlag.objects.order_by("order").values_list("code", flat=True))
+    assert len(found) == 22  # seeds/003, Tabel 1
+
+
+def test_the_words_naming_the_table_do_not_narrow_a_red_flag_search():
+    assert [flag.code for flag in selectors.red_flag_search(q="feber rødt flag")] == ["fever"]
+
+
 @pytest.mark.parametrize("query", ["rygsmerter", "feber xylofon", "", "?"])
 def test_a_search_names_no_red_flag_that_lacks_a_word(query):
     assert list(selectors.red_flag_search(q=query)) == []
