@@ -51,6 +51,9 @@ MUST_FIND = [
     ("acupuncture", [f"{ALBP}/acupuncture"]),
     ("cbt", [f"{GEN}/cbt"]),
     ("acetaminophen", [f"{ALBP}/paracetamol"]),
+    # Found trying the search (2026-12-06): the English names of the two commonest opioids.
+    ("morphine", [f"{CHILD}/opioids", f"{ALBP}/opioids"]),
+    ("codeine", [f"{CHILD}/opioids"]),
     # Typos.
     ("tramadl", [f"{GEN}/tramadol"]),
     ("parcetamol", [f"{ALBP}/paracetamol"]),
