@@ -13,6 +13,7 @@ here, so the page and the API answer from the same single query.
 import difflib
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.fields import ArrayField
@@ -88,6 +89,21 @@ class PopulationMention:
 
     guideline: Guideline
     paragraph: str
+    # A word named through a synonym says so: "iskias: samme som nerverodspåvirkning".
+    explanations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Alias:
+    """A synonym of a query word: the content's own word for it, and what kind of word it is."""
+
+    term: str
+    target: str
+    kind: str
+
+    @property
+    def explanation(self) -> str:
+        return f"{self.term}: {_KIND_WORDS[self.kind]} {self.target}"
 
 
 @dataclass
@@ -101,8 +117,6 @@ class SearchOutcome:
     explanations: list[str] = field(default_factory=list)  # "panodil: handelsnavn for ..."
     absences: list[str] = field(default_factory=list)  # "Ingen af anbefalingerne i ..."
     nearest_terms: list[str] = field(default_factory=list)  # when nothing was found
-    # When nothing was found: populations that name the words (often as not covered).
-    population_mentions: list[PopulationMention] = field(default_factory=list)
     all_guidelines: list[Guideline] = field(default_factory=list)
 
 
@@ -314,18 +328,39 @@ def names_every_word(text: str, words: list[str]) -> bool:
     return bool(words) and all(_mentions(folded, word) for word in words)
 
 
-def _population_mentions(words: list[str], guidelines: list[Guideline]) -> list[PopulationMention]:
-    """Return the population paragraphs that name every word, in guideline order.
+def population_mentions(
+    words: list[str], guidelines: Iterable[Guideline], aliases: Iterable[Alias] = ()
+) -> list[PopulationMention]:
+    """Return the population paragraphs that name every word, or a synonym's target for it.
 
     A word no recommendation names may still be in a population, most often among those a
     guideline does not cover ("diskusprolaps", "graviditet"): the empty answer then says so.
     """
-    return [
-        PopulationMention(guideline, paragraph)
-        for guideline in guidelines
-        for paragraph in re.split(r"\n\s*\n", guideline.population.strip())
-        if names_every_word(paragraph, words)
-    ]
+    by_word: dict[str, list[Alias]] = {}
+    for alias in aliases:
+        by_word.setdefault(alias.term, []).append(alias)
+    mentions = []
+    for guideline in guidelines:
+        for paragraph in re.split(r"\n\s*\n", guideline.population.strip()):
+            used = _aliases_needed(casefold(paragraph), words, by_word)
+            if used is not None:
+                mentions.append(PopulationMention(guideline, paragraph, used))
+    return mentions
+
+
+def _aliases_needed(
+    text: str, words: list[str], by_word: dict[str, list[Alias]]
+) -> tuple[str, ...] | None:
+    """Return the synonyms' lines needed for `text` to name every word; None if it cannot."""
+    used = []
+    for word in words:
+        if _mentions(text, word):
+            continue
+        alias = next((a for a in by_word.get(word, ()) if _mentions(text, a.target)), None)
+        if alias is None:
+            return None
+        used.append(alias.explanation)
+    return tuple(used)
 
 
 def search(queryset: QuerySet[Recommendation], q: str) -> SearchOutcome:
@@ -371,5 +406,4 @@ def search(queryset: QuerySet[Recommendation], q: str) -> SearchOutcome:
     outcome.absences = _absences(_named_words(words, hits, corrected), hits, guidelines)
     if not found:
         outcome.nearest_terms = sorted({term for near in nearest for term in near})
-        outcome.population_mentions = _population_mentions(words, guidelines)
     return outcome

@@ -9,10 +9,19 @@ from .models import (
     Guideline,
     Recommendation,
     RedFlag,
+    SearchSynonym,
     StartBackItem,
 )
 from .rules import RulesContent
-from .search import SearchOutcome, names_every_word, query_words, search
+from .search import (
+    Alias,
+    PopulationMention,
+    SearchOutcome,
+    names_every_word,
+    population_mentions,
+    query_words,
+    search,
+)
 
 
 def guideline_list() -> QuerySet[Guideline]:
@@ -97,8 +106,6 @@ SEARCH_RESULT_FIELDS = (
     "guideline__title",
     "guideline__short_title",
     "guideline__population_summary",
-    "guideline__population",  # quoted when only a population names the query (search.py)
-    "guideline__population_source",
 )
 
 
@@ -138,6 +145,27 @@ def red_flag_search(*, q: str) -> list[RedFlag]:
     if not specific:
         return list(red_flag_list())
     return [flag for flag in red_flag_list() if names_every_word(flag.label, specific)]
+
+
+def population_search(*, q: str) -> list[PopulationMention]:
+    """Return the guidelines' population paragraphs that name every word of the query.
+
+    For an answer with no recommendation: the population may say why ("diskusprolaps" and,
+    through its synonym, "iskias": not covered by the low back pain guideline).
+    """
+    words = query_words(q)
+    if not words:
+        return []
+    guidelines = Guideline.objects.order_by("order").only(
+        "slug", "title", "short_title", "population", "population_source"
+    )
+    aliases = [
+        Alias(term, target, kind)
+        for term, target, kind in SearchSynonym.objects.filter(term__in=words).values_list(
+            "term", "target", "kind"
+        )
+    ]
+    return population_mentions(words, guidelines, aliases)
 
 
 def startback_items() -> QuerySet[StartBackItem]:

@@ -116,6 +116,8 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
             results=outcome.results,
             red_flags=red_flags,
             red_flags_table=red_flags_table_guideline() if red_flags else None,
+            # Only for an empty answer: why nothing was found, if a population says so.
+            population_mentions=[] if outcome.results else selectors.population_search(q=q),
         )
     template = "recommendations/search.html"
     return render(request, f"{template}#results" if request.htmx else template, context)
