@@ -13,7 +13,6 @@ here, so the page and the API answer from the same single query.
 import difflib
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.fields import ArrayField
@@ -35,6 +34,7 @@ from django.db.models.expressions import RawSQL
 from .models import Guideline, Recommendation, SearchTerm, SynonymKind
 from .rules.drugs import drug_table
 from .search_index import FUZZY_MIN_LENGTH, casefold
+from .search_mentions import Alias
 
 MAX_WORDS = 8  # a query is a few words; more only lengthens the SQL
 # A typo and the word meant share most of their trigrams ("tramadl"/"tramadol": 0.55,
@@ -81,29 +81,6 @@ class Hit:
     @property
     def exact(self) -> int:
         return sum(1 for level in self.levels if level == EXACT)
-
-
-@dataclass(frozen=True)
-class PopulationMention:
-    """A paragraph of a guideline's population, in the source's words, naming the query."""
-
-    guideline: Guideline
-    paragraph: str
-    # A word named through a synonym says so: "iskias: samme som nerverodspåvirkning".
-    explanations: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Alias:
-    """A synonym of a query word: the content's own word for it, and what kind of word it is."""
-
-    term: str
-    target: str
-    kind: str
-
-    @property
-    def explanation(self) -> str:
-        return f"{self.term}: {_KIND_WORDS[self.kind]} {self.target}"
 
 
 @dataclass
@@ -258,15 +235,6 @@ def _guideline_names(words: list[str], hits: list[Hit], guidelines: list[Guideli
     return [guideline for guideline in guidelines if most and votes[guideline.pk] == most]
 
 
-_KIND_WORDS = {
-    SynonymKind.TRADE_NAME: "handelsnavn for",
-    SynonymKind.DRUG_CLASS: "hører til",
-    SynonymKind.LAY: "hverdagsord for",
-    SynonymKind.ENGLISH: "engelsk for",
-    SynonymKind.CONDITION: "samme som",
-}
-
-
 def _explanations(words: list[str], found: list[Hit]) -> list[str]:
     lines: dict[str, str] = {}
     for hit in found:
@@ -274,7 +242,7 @@ def _explanations(words: list[str], found: list[Hit]) -> list[str]:
             if term in lines or not set(words) & set(term.split()):
                 continue
             atc = f" (ATC {alias['atc_code']})" if alias["atc_code"] else ""
-            lines[term] = f"{term}: {_KIND_WORDS[alias['kind']]} {alias['target']}{atc}"
+            lines[term] = Alias(term, alias["target"], alias["kind"]).explanation + atc
     return list(lines.values())
 
 
@@ -312,55 +280,6 @@ def _named_words(words: list[str], hits: list[Hit], corrected: list[str]) -> lis
         else:
             named.append(corrected[i])
     return named
-
-
-def _mentions(text: str, word: str) -> bool:
-    # At a word's start, or (five letters or more) as part of a compound: "prolaps" is named by
-    # "diskusprolaps", as search finds compounds in recommendations.
-    if len(word) >= 5:
-        return word in text
-    return re.search(rf"(?<!\w){re.escape(word)}", text) is not None
-
-
-def names_every_word(text: str, words: list[str]) -> bool:
-    """Return whether `text` names each of the query's words (query_words), literally."""
-    folded = casefold(text)
-    return bool(words) and all(_mentions(folded, word) for word in words)
-
-
-def population_mentions(
-    words: list[str], guidelines: Iterable[Guideline], aliases: Iterable[Alias] = ()
-) -> list[PopulationMention]:
-    """Return the population paragraphs that name every word, or a synonym's target for it.
-
-    A word no recommendation names may still be in a population, most often among those a
-    guideline does not cover ("diskusprolaps", "graviditet"): the empty answer then says so.
-    """
-    by_word: dict[str, list[Alias]] = {}
-    for alias in aliases:
-        by_word.setdefault(alias.term, []).append(alias)
-    mentions = []
-    for guideline in guidelines:
-        for paragraph in re.split(r"\n\s*\n", guideline.population.strip()):
-            used = _aliases_needed(casefold(paragraph), words, by_word)
-            if used is not None:
-                mentions.append(PopulationMention(guideline, paragraph, used))
-    return mentions
-
-
-def _aliases_needed(
-    text: str, words: list[str], by_word: dict[str, list[Alias]]
-) -> tuple[str, ...] | None:
-    """Return the synonyms' lines needed for `text` to name every word; None if it cannot."""
-    used = []
-    for word in words:
-        if _mentions(text, word):
-            continue
-        alias = next((a for a in by_word.get(word, ()) if _mentions(text, a.target)), None)
-        if alias is None:
-            return None
-        used.append(alias.explanation)
-    return tuple(used)
 
 
 def search(queryset: QuerySet[Recommendation], q: str) -> SearchOutcome:

@@ -13,15 +13,8 @@ from .models import (
     StartBackItem,
 )
 from .rules import RulesContent
-from .search import (
-    Alias,
-    PopulationMention,
-    SearchOutcome,
-    names_every_word,
-    population_mentions,
-    query_words,
-    search,
-)
+from .search import SearchOutcome, query_words, search
+from .search_mentions import Alias, PopulationMention, names_every_word, population_mentions
 
 
 def guideline_list() -> QuerySet[Guideline]:
