@@ -43,9 +43,24 @@ class Fact:
         return bool(self.rule)
 
 
-def _given(name: str) -> Callable[[Intake, Facts], Any]:
-    """Read the fact as the intake gives it."""
-    return lambda intake, facts: getattr(intake, name)
+def _given(name: str, type: str, label: str, **options: Any) -> Fact:
+    """A fact read from the intake as the clinician gave it, under the intake's own name."""
+    return Fact(name, type, label, lambda intake, facts: getattr(intake, name), **options)
+
+
+def _derived(
+    name: str,
+    type: str,
+    label: str,
+    *,
+    rule: str,
+    source: str,
+    read: Callable[[Intake, Facts], Any] | None = None,
+    **options: Any,
+) -> Fact:
+    """A fact facts.py computes: read from Facts under its own name unless `read` says how."""
+    read = read or (lambda intake, facts: getattr(facts, name))
+    return Fact(name, type, label, read, rule=rule, source=source, **options)
 
 
 def _opioid_codes() -> frozenset[str]:
@@ -53,103 +68,64 @@ def _opioid_codes() -> frozenset[str]:
 
 
 FACTS: tuple[Fact, ...] = (
-    Fact("age", NUMBER, "alder (år)", _given("age")),
-    Fact(
+    _given("age", NUMBER, "alder (år)"),
+    _derived(
         "age_group",
         CODE,
         "aldersgruppe",
-        lambda intake, facts: facts.age_group,
         codes=lambda: frozenset(AgeGroup.values),
         rule=f"child under {ADULT_AGE}, adult from {ADULT_AGE}",
         source="CONTENT.md populations",
     ),
-    Fact(
-        "pain_site",
-        CODE,
-        "smertelokalisation",
-        _given("pain_site"),
-        codes=lambda: frozenset(PainSite.values),
-    ),
-    Fact("pain_duration_weeks", NUMBER, "smertevarighed (uger)", _given("pain_duration_weeks")),
-    Fact(
+    _given("pain_site", CODE, "smertelokalisation", codes=lambda: frozenset(PainSite.values)),
+    _given("pain_duration_weeks", NUMBER, "smertevarighed (uger)"),
+    _derived(
         "chronic",
         BOOLEAN,
         "langvarige smerter (mindst 12 uger)",
-        lambda intake, facts: facts.chronic,
         rule=f"pain for {CHRONIC_WEEKS} weeks or more",
         source='seeds 000, 001 ("langvarige": 3 months)',
     ),
-    Fact("neuropathic_pain", BOOLEAN, "smerter af neurogen karakter", _given("neuropathic_pain")),
-    Fact(
-        "radicular_signs",
-        BOOLEAN,
-        "kliniske tegn på nerverodspåvirkning",
-        _given("radicular_signs"),
-    ),
-    Fact(
-        "complex_problems",
-        BOOLEAN,
-        "komplekse problemstillinger som følge af smerterne",
-        _given("complex_problems"),
-    ),
-    Fact(
-        "activity_limitation",
-        BOOLEAN,
-        "nedsat aktivitet og deltagelse i dagligdagen",
-        _given("activity_limitation"),
-    ),
-    Fact("sleep_problems", BOOLEAN, "søvnproblemer", _given("sleep_problems")),
-    Fact(
+    _given("neuropathic_pain", BOOLEAN, "smerter af neurogen karakter"),
+    _given("radicular_signs", BOOLEAN, "kliniske tegn på nerverodspåvirkning"),
+    _given("complex_problems", BOOLEAN, "komplekse problemstillinger som følge af smerterne"),
+    _given("activity_limitation", BOOLEAN, "nedsat aktivitet og deltagelse i dagligdagen"),
+    _given("sleep_problems", BOOLEAN, "søvnproblemer"),
+    _given(
         "nonpharmacological_insufficient",
         BOOLEAN,
         "ikke-medicinsk behandling har ikke hjulpet tilstrækkeligt",
-        _given("nonpharmacological_insufficient"),
     ),
-    Fact(
-        "somatic_disease_flare",
-        BOOLEAN,
-        "opblussen af kendt somatisk sygdom",
-        _given("somatic_disease_flare"),
-    ),
-    Fact(
-        "trains_independently",
-        BOOLEAN,
-        "vant til at træne selvstændigt",
-        _given("trains_independently"),
-        nullable=True,
-    ),
-    Fact(
+    _given("somatic_disease_flare", BOOLEAN, "opblussen af kendt somatisk sygdom"),
+    _given("trains_independently", BOOLEAN, "vant til at træne selvstændigt", nullable=True),
+    _given(
         "work_status",
         CODE,
         "arbejdssituation",
-        _given("work_status"),
         nullable=True,
         codes=lambda: frozenset(WorkStatus.values),
     ),
-    Fact("red_flags", CODE_SET, "røde flag", _given("red_flags")),
-    Fact(
+    _given("red_flags", CODE_SET, "røde flag"),
+    _derived(
         "current_drugs",
         CODE_SET,
         "aktuel medicin",
-        lambda intake, facts: facts.current_drugs,
         codes=lambda: frozenset(drug_table()),
         rule="the drug codes of the current medications",
         source="fixtures/drugs.json",
     ),
-    Fact(
+    _derived(
         "current_opioids",
         CODE_SET,
         "aktuelle opioider",
-        lambda intake, facts: facts.current_opioids,
         codes=_opioid_codes,
         rule="the current medications that are opioids",
         source="fixtures/drugs.json",
     ),
-    Fact(
+    _derived(
         "daily_mme",
         NUMBER,
         "dagligt morfinækvivalent (mg)",
-        lambda intake, facts: facts.daily_mme,
         nullable=True,
         rule=(
             "sum over current opioids of daily dose × factor; none if no opioid has a factor "
@@ -159,26 +135,24 @@ FACTS: tuple[Fact, ...] = (
         ),
         source="CDC 2022 (MME factors below)",
     ),
-    Fact(
+    _given(
         "opioid_treatment_months",
         NUMBER,
         "varighed af opioidbehandling (måneder)",
-        _given("opioid_treatment_months"),
         nullable=True,
     ),
-    Fact(
+    _derived(
         "long_term_opioid",
         BOOLEAN,
         "langvarig opioidbehandling (6 måneder eller mere)",
-        lambda intake, facts: facts.long_term_opioid,
         rule=f"a current opioid and {LONG_TERM_OPIOID_MONTHS} months or more of use",
         source='seed 004 ("over seks måneder"; whole months, so 6 counts)',
     ),
-    Fact(
+    _derived(
         "startback_risk",
         CODE,
         "STarT Back-risikogruppe",
-        lambda intake, facts: facts.startback.risk if facts.startback else None,
+        read=lambda intake, facts: facts.startback.risk if facts.startback else None,
         nullable=True,
         codes=lambda: frozenset(StartBackRisk.values),
         rule=(
