@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-browser axe fhir-schema lint security check-python clean serve bench
+.PHONY: run test test-browser axe fhir-schema html-checker lint security check-python clean serve bench
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (Django 6.1). Install it, or set PYTHON=/path/to/python3.12"; exit 1; }
@@ -49,6 +49,17 @@ axe: .ci/node/.axe-core-$(AXE_CORE_VERSION)
 .ci/node/.axe-core-$(AXE_CORE_VERSION):
 	@command -v npm >/dev/null || { echo "npm is needed to fetch axe-core (apt-get install npm)"; exit 1; }
 	npm install --no-save --no-package-lock --no-audit --no-fund --prefix .ci/node axe-core@$(AXE_CORE_VERSION)
+	touch $@
+
+# The W3C's Nu Html Checker (vnu.jar, as validator.w3.org/nu runs it) for the HTML validity test
+# (tests/test_html_validity.py), from the npm package that carries it, pinned, into .ci/node/vnu/
+# (git-ignored; its own folder). It runs on Java (Debian: default-jre-headless). Without them
+# that test skips, except in CI.
+VNU_JAR_VERSION := 26.9.27
+html-checker: .ci/node/vnu/.vnu-jar-$(VNU_JAR_VERSION)
+.ci/node/vnu/.vnu-jar-$(VNU_JAR_VERSION):
+	@command -v npm >/dev/null || { echo "npm is needed to fetch the Nu Html Checker (apt-get install npm)"; exit 1; }
+	npm install --no-save --no-package-lock --no-audit --no-fund --prefix .ci/node/vnu vnu-jar@$(VNU_JAR_VERSION)
 	touch $@
 
 # The official FHIR R4 JSON schema (fhir.schema.json, as HL7 publishes it) for the FHIR export

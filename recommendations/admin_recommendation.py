@@ -62,7 +62,7 @@ class RecommendationAdmin(admin.ModelAdmin):
         (
             gettext_lazy("Tekst (kladde)"),
             {
-                "fields": ["title", "rationale", "change_reason", "edit_token"],
+                "fields": ["title", "rationale", "change_reason"],
                 "classes": ["nkr-text-fields"],
             },
         ),
