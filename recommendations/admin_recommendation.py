@@ -291,6 +291,7 @@ class RecommendationAdmin(admin.ModelAdmin):
                 for field in RecommendationDraft.FIELDS:
                     setattr(rec, field, getattr(draft, field))
             preview = {"draft": draft is not None, "change_url": change_url}
+        rec.provenance = rec.provenance_of()  # as it will be published (services._publish)
         context = recommendation_page_context(rec) | {"preview": preview}
         return render(request, RECOMMENDATION_TEMPLATE, context)
 

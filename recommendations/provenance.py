@@ -8,7 +8,7 @@ checked against the official publication (`verified`). Pure: no ORM, so the rule
 pages, the API and the cards share one wording.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -81,6 +81,7 @@ PROVENANCE_KEYS = {
     "grade",  # a non-NKR source's own grade, shown in the label (CDC's category and type)
     "rationale_role",
     "unverified",  # what readers are told until an editor has verified the text
+    "edited",  # set by provenance_of_text, not the fixtures: texts an editor has reworded
 }
 UNVERIFIED_DEFAULT = "endnu ikke kontrolleret af en redaktør mod den officielle udgivelse"
 PICO_DOSES_NOTE = (
@@ -117,6 +118,32 @@ def provenance_problems(provenance: Any) -> list[str]:
     if role not in RationaleRole.values():
         problems.append(f"rationale_role {role!r}")
     return problems
+
+
+# The texts whose kind the fixtures declare (API.md `provenance`: title, rationale).
+TEXT_KEYS = ("title", "rationale")
+
+
+def provenance_of_text(declared: Mapping, text: Mapping, source_texts: Sequence[Mapping]) -> dict:
+    """Return the provenance of a recommendation's `text` (its title and rationale).
+
+    `declared` describes the texts loaded from the source, `source_texts` (every version
+    seed_content wrote). A text declared the source's own words that is not one of those is an
+    editor's: nkr's wording, so the source is never credited with words it does not contain.
+    "edited" names those texts, so their declared kind (verbatim) is known again later.
+    """
+    result = {key: value for key, value in declared.items() if key != "edited"}
+    result.update(dict.fromkeys(declared.get("edited", ()), TextKind.VERBATIM.value))
+    edited = [
+        key
+        for key in TEXT_KEYS
+        if result.get(key) == TextKind.VERBATIM
+        and all(text[key] != source[key] for source in source_texts)
+    ]
+    result.update(dict.fromkeys(edited, TextKind.NKR_WORDING.value))
+    if edited:
+        result["edited"] = edited
+    return result
 
 
 def provenance_api(provenance: Mapping, verified: Mapping | None) -> dict:

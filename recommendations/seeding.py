@@ -32,6 +32,7 @@ from .models import (
     StartBackItem,
     VersionOrigin,
 )
+from .provenance import TEXT_KEYS
 from .search_index import search_index_refresh
 
 
@@ -176,15 +177,22 @@ def _provenance_seed(rec: Recommendation, provenance: dict, verified: dict | Non
 
     Provenance describes the seeded texts and is not something an editor revises, so it is
     not part of the content fingerprint: a re-seed updates it even on a row an editor has
-    changed, without a new version. Versions recorded before provenance existed (an older
-    database) get it too, so the history API shows it for every version.
+    changed, without a new version, and an editor's words stay nkr's (Recommendation.
+    provenance_of). Versions recorded before provenance existed (an older database) get it
+    too, so the history API shows it for every version, and a version an editor published
+    before an editor's words were told apart from the source's is told apart now.
     """
-    if rec.provenance != provenance:
+    wanted = rec.provenance_of(declared=provenance)
+    if rec.provenance != wanted:
         Recommendation.objects.filter(pk=rec.pk).update(
-            provenance=provenance, updated_at=timezone.now()
+            provenance=wanted, updated_at=timezone.now()
         )
-        rec.provenance = provenance
-    rec.history.filter(provenance={}).update(provenance=provenance)
+        rec.provenance = wanted
+    for record in rec.history.all():
+        text = {key: getattr(record, key) for key in TEXT_KEYS}
+        kept = rec.provenance_of(text, declared=record.provenance or provenance)
+        if record.provenance != kept:
+            rec.history.filter(history_id=record.history_id).update(provenance=kept)
     if verified and not rec.verified:
         # Loaded from an export: the check recorded in the other database comes with it.
         Recommendation.objects.filter(pk=rec.pk).update(verified=verified)

@@ -214,6 +214,8 @@ def _publish(
         setattr(rec, key, value)
     rec.version += 1
     rec.published_at = timezone.now()
+    # An editor's words are nkr's, not the source's; a restored source text is the source's.
+    rec.provenance = rec.provenance_of()
     # An editor's check covered the text it checked (verification.py), not this new one.
     rec.verified = None
     history_author_set(rec, user=user, reason=reason)

@@ -1,6 +1,8 @@
 """The guideline content readers see: guidelines, their recommendations, red flags and the
 STarT Back items, with the code sets that grade them."""
 
+from collections.abc import Mapping
+
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
@@ -9,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from .. import provenance
 from ..grading import strength_css, strength_symbol
 from .base import Seeded, Timestamped, history_records
-from .choices import Certainty, Direction, RedFlagCategory, RedFlagLevel, Strength
+from .choices import (
+    Certainty,
+    Direction,
+    RedFlagCategory,
+    RedFlagLevel,
+    Strength,
+    VersionOrigin,
+)
 
 # Derived from the content and the search synonyms by search_index.search_index_refresh, never
 # typed by anyone: kept out of the history, which records what editors and the seed wrote.
@@ -179,6 +188,22 @@ class Recommendation(provenance.GradedText, Seeded, RecommendationText):
     @property
     def grade_css(self) -> str:
         return strength_css(self.strength, self.direction)
+
+    def provenance_of(
+        self, text: Mapping | None = None, *, declared: Mapping | None = None
+    ) -> dict:
+        """Return the provenance of `text` (title and rationale; this one's text by default).
+
+        As `declared` (this one's provenance by default) for words loaded from the source;
+        an editor's words are nkr's (provenance.provenance_of_text).
+        """
+        text = text or {key: getattr(self, key) for key in provenance.TEXT_KEYS}
+        loaded = self.history.exclude(origin=VersionOrigin.PUBLISHED)
+        return provenance.provenance_of_text(
+            self.provenance if declared is None else declared,
+            text,
+            list(loaded.values(*provenance.TEXT_KEYS)),
+        )
 
     @property
     def rationale_line(self) -> str:

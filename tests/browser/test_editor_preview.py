@@ -75,6 +75,9 @@ def test_an_editor_previews_unsaved_changes_exactly_as_readers_will_see_them(new
     article = reader.locator("article").first.inner_html()
     shown = preview.locator("article").first.inner_html()
     assert UNSAVED_TITLE in shown
+    # The typed sentence is an editor's, not the source's (as it will be once published).
+    assert shown.count("Formuleringen er nkr's;") == 1
+    shown = shown.replace("Formuleringen er nkr's;", "Ordret fra kilden;")
     assert shown.replace(UNSAVED_TITLE, saved["title"]) == article
 
     # Nothing saved: the recommendation, no draft, no audit event; the form keeps the typing.

@@ -164,5 +164,7 @@ def test_reseeding_keeps_an_editors_text_and_restores_the_provenance():
     rec.refresh_from_db()
     assert "child-msk-pain/opioids" in report.skipped
     assert rec.title == "Redigeret tekst"
-    assert rec.provenance["title"] == "verbatim"
+    # The edited sentence is not the source's words; the untouched rationale still is.
+    assert rec.provenance["title"] == "nkr_wording"
+    assert rec.provenance["rationale"] == "verbatim"
     assert not rec.history.filter(provenance={}).exists()

@@ -17,6 +17,8 @@ from .helpers import change_url
 
 pytestmark = pytest.mark.usefixtures("content")
 DRAFT_TITLE = "Tilbyd kognitiv adfærdsterapi (kladde til forhåndsvisning)."
+# An editor's sentence is nkr's, not the source's (CONTENT.md "Provenance").
+EDITORS_SENTENCE = "Formuleringen er nkr&#x27;s;"
 
 
 @pytest.fixture
@@ -70,7 +72,16 @@ def test_the_preview_shows_the_draft_with_the_readers_own_template(
     # The recommendation itself is the reader's, with the draft's text in it.
     article = re.compile(r"<article.*?</article>", flags=re.S)
     shown = article.search(text).group().replace(DRAFT_TITLE, cbt.title)
-    assert shown == article.search(reader).group()
+    assert _as_the_sources(shown) == article.search(reader).group()
+
+
+def _as_the_sources(article: str) -> str:
+    """Return a preview of an editor's new sentence as if the source's words.
+
+    The preview says, as the page will once it is published, that the sentence is nkr's.
+    """
+    assert article.count(EDITORS_SENTENCE) == 1
+    return article.replace(EDITORS_SENTENCE, "Ordret fra kilden;")
 
 
 def test_the_preview_is_for_editors_only(client, bob, cbt):
@@ -123,7 +134,7 @@ def test_the_unsaved_preview_is_the_readers_page_with_the_typed_text(alice_clien
     text = alice_client.post(preview_url(cbt), _form_values(cbt, title=UNSAVED_TITLE))
     article = re.compile(r"<article.*?</article>", flags=re.S)
     shown = article.search(text.content.decode()).group().replace(UNSAVED_TITLE, cbt.title)
-    assert shown == article.search(reader).group()
+    assert _as_the_sources(shown) == article.search(reader).group()
 
 
 @pytest.mark.parametrize(

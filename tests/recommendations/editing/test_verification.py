@@ -11,11 +11,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from recommendations.models import AuditAction, Recommendation
+from recommendations.seeding import content_seed
 from recommendations.services import (
     recommendation_draft_save,
     recommendation_edit_token,
     recommendation_editable_values,
     recommendation_publish,
+    recommendation_restore,
 )
 from recommendations.verification import (
     AGAINST_REQUIRED,
@@ -114,6 +116,84 @@ def test_publishing_a_new_text_withdraws_the_check(paracetamol, alice):
     )
     rec = recommendation_publish(recommendation=paracetamol, user=alice, change_reason="Test.")
     assert rec.verified is None
+
+
+# An editor's sentence after the hearing: not the quick guide's words (CONTENT.md "Provenance").
+EDITED_TITLE = (
+    "Tilbyd kognitiv adfærdsterapi til patienter med komplekse problemstillinger som følge af "
+    "generaliserede smerter i bevægeapparatet, udført af en sundhedsprofessionel med "
+    "efteruddannelse."
+)
+
+
+def publish(rec, user, **changes):
+    data = {**recommendation_editable_values(recommendation=rec), **changes}
+    token = recommendation_edit_token(recommendation=rec)
+    recommendation_draft_save(recommendation=rec, user=user, data=data, edit_token=token)
+    return recommendation_publish(recommendation=rec, user=user, change_reason="Høringssvar.")
+
+
+def test_an_editors_new_sentence_is_not_credited_to_the_source(client, cbt, alice):
+    publish(cbt, alice, title=EDITED_TITLE)
+
+    page = client.get(cbt.get_absolute_url()).content.decode()
+    assert EDITED_TITLE in page
+    assert "Formuleringen er nkr&#x27;s; styrken står i kilden" in page
+    assert "Ordret fra kilden; styrken" not in page
+    assert "Ordret fra kilden." in page, "the rationale is unchanged: still the source's words"
+    history = client.get("/api/v1/guidelines/generalised-pain/recommendations/cbt/history/")
+    kinds = {
+        v["version"]: (v["provenance"]["title"], v["provenance"]["rationale"])
+        for v in history.json()
+    }
+    assert kinds == {
+        3: ("nkr_wording", "verbatim"),
+        2: ("verbatim", "verbatim"),
+        1: ("verbatim", "verbatim"),
+    }
+    history_page = client.get(f"{cbt.get_absolute_url()}history/").content.decode()
+    assert "Formuleringen er nkr&#x27;s; styrken står i kilden" in history_page
+    assert "Ordret fra kilden; styrken står i kilden" in history_page  # versions 1 and 2
+
+
+def test_the_preview_of_a_new_sentence_says_whose_words_they_are(alice_client, cbt):
+    data = {**recommendation_editable_values(recommendation=cbt), "title": EDITED_TITLE}
+    url = f"/admin/recommendations/recommendation/{cbt.pk}/preview/"
+
+    page = alice_client.post(url, {k: v or "" for k, v in data.items()}).content.decode()
+
+    assert EDITED_TITLE in page
+    assert "Formuleringen er nkr&#x27;s; styrken står i kilden" in page
+    assert "Ordret fra kilden; styrken" not in page
+
+
+def test_a_reseed_keeps_an_editors_sentence_nkrs_and_a_restored_source_text_is_the_sources(
+    cbt, alice
+):
+    publish(cbt, alice, title=EDITED_TITLE)
+    content_seed()
+    cbt.refresh_from_db()
+    assert (cbt.provenance["title"], cbt.provenance["rationale"]) == ("nkr_wording", "verbatim")
+
+    rec = recommendation_restore(recommendation=cbt, version=2, user=alice, change_reason="Igen.")
+
+    assert rec.provenance["title"] == "verbatim"
+    content_seed()
+    rec.refresh_from_db()
+    assert rec.provenance["title"] == "verbatim"
+
+
+def test_a_reseed_tells_apart_the_words_an_editor_published_before_they_were_told_apart(cbt, alice):
+    publish(cbt, alice, title=EDITED_TITLE)
+    as_before = {key: value for key, value in cbt.provenance.items() if key != "edited"}
+    as_before["title"] = "verbatim"  # what publishing wrote before
+    Recommendation.objects.filter(pk=cbt.pk).update(provenance=as_before)
+    cbt.history.update(provenance=as_before)
+
+    content_seed()
+
+    kinds = {record.version: record.provenance["title"] for record in cbt.history.all()}
+    assert kinds == {1: "verbatim", 2: "verbatim", 3: "nkr_wording"}
 
 
 def test_the_editors_page_lists_every_recommendation_with_its_status(
