@@ -120,6 +120,11 @@ def _admin_recommendation(page: Page) -> None:
     expect(page.locator("#id_title")).to_be_visible()
 
 
+def _admin_recommendation_on_a_phone(page: Page) -> None:
+    page.set_viewport_size({"width": 375, "height": 812})  # the tables scroll in their boxes
+    _admin_recommendation(page)
+
+
 def _admin_draft_saved(page: Page) -> None:
     _admin_recommendation(page)
     page.locator("#id_rationale").fill("En ny begrundelse.")
@@ -182,6 +187,7 @@ PAGES = {
     "hearing round": _hearing_round,
     "admin login": _path("/admin/login/"),
     "admin recommendation, editor": _admin_recommendation,
+    "admin recommendation on a phone": _admin_recommendation_on_a_phone,
     "admin recommendation with a draft": _admin_draft_saved,
     "admin preview of unsaved text": _admin_unsaved_preview("En ny titel, ikke gemt."),
     "admin preview of unsaved text with an error": _admin_unsaved_preview(""),

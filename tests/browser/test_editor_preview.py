@@ -5,7 +5,7 @@ desktop."""
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import admin_log_in, editor_create
+from .helpers import admin_log_in, editor_create, scroll_width
 
 SCREENS = [{"width": 375, "height": 812}, {"width": 1280, "height": 800}]
 DRAFT_TITLE = (
@@ -104,3 +104,44 @@ def test_a_preview_of_an_empty_title_says_which_field_to_fix(new_page):
     expect(preview.locator(".errorlist, .nkr-preview-errors")).to_contain_text(
         "Anbefaling: Dette felt er påkrævet."
     )
+
+
+# What sticks out of a box that cuts it off (overflow hidden, as the admin's .form-row is):
+# text boxes and tables in the form, and any box they scroll in.
+CUT_OFF = """() => {
+    const cut = [];
+    const check = (element) => {
+        const right = element.getBoundingClientRect().right;
+        for (let box = element.parentElement; box; box = box.parentElement) {
+            const overflow = getComputedStyle(box).overflowX;
+            if (overflow === "visible") continue;
+            if (overflow === "auto" || overflow === "scroll") return check(box);
+            const edge = box.getBoundingClientRect().right;
+            if (right > edge + 1) {
+                cut.push(`${element.id || element.className} ends at ${Math.round(right)}px, `
+                    + `cut off at ${Math.round(edge)}px by .${box.className}`);
+            }
+            return;
+        }
+    };
+    document.querySelectorAll("#recommendation_form textarea, #recommendation_form table")
+        .forEach(check);
+    return cut;
+}"""
+
+
+@pytest.mark.parametrize("viewport", SCREENS, ids=["phone", "desktop"])
+def test_nothing_on_the_editors_form_is_cut_off(new_page, viewport):
+    from recommendations.models import Recommendation
+
+    editor_create()
+    rec = Recommendation.objects.get(guideline__slug="generalised-pain", slug="cbt")
+    page = new_page(viewport=viewport)
+    admin_log_in(page, f"/admin/recommendations/recommendation/{rec.pk}/change/")
+    expect(page.locator(".nkr-versions")).to_contain_text("Gendan")
+
+    # The text boxes' right edge (and scroll bar), the versions' "Gendan" and the audit trail's
+    # reasons: each in view, or in a box that scrolls; the page itself never scrolls sideways.
+    assert page.evaluate(CUT_OFF) == []
+    width, wide = scroll_width(page)
+    assert width <= viewport["width"], f"the form scrolls sideways ({width}px): {wide}"
