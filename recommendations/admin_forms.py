@@ -106,12 +106,14 @@ class RecommendationEditForm(forms.ModelForm):
             raise ValidationError(conflict.message, code="edit_conflict")
         if self.publishing and not self.errors:
             if not cleaned.get("change_reason", "").strip():
-                self.add_error("change_reason", services.CHANGE_REASON_REQUIRED)
+                self.add_error("change_reason", gettext(services.CHANGE_REASON_REQUIRED))
             published = Recommendation.objects.get(pk=self.instance.pk)
             if all(
                 getattr(published, key) == cleaned.get(key) for key in RecommendationDraft.FIELDS
             ):
-                raise ValidationError(services.NOTHING_TO_PUBLISH, code="nothing_to_publish")
+                raise ValidationError(
+                    gettext(services.NOTHING_TO_PUBLISH), code="nothing_to_publish"
+                )
         return cleaned
 
     def conflict_rows(self) -> list[tuple[str, str, str]]:
@@ -161,7 +163,7 @@ class ChangeReasonForm(forms.Form):
     def clean_change_reason(self) -> str:
         reason = self.cleaned_data["change_reason"].strip()
         if not reason:
-            raise ValidationError(services.CHANGE_REASON_REQUIRED)
+            raise ValidationError(gettext(services.CHANGE_REASON_REQUIRED))
         return reason
 
 
@@ -193,7 +195,7 @@ class LiveContentForm(forms.ModelForm):
         cleaned = super().clean()
         texts_changed = set(self.changed_data) & set(self.text_fields)
         if texts_changed and not cleaned.get("change_reason", "").strip():
-            self.add_error("change_reason", services.CHANGE_REASON_REQUIRED)
+            self.add_error("change_reason", gettext(services.CHANGE_REASON_REQUIRED))
         return cleaned
 
 

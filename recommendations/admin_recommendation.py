@@ -322,7 +322,7 @@ class RecommendationAdmin(admin.ModelAdmin):
             v.version: v for v in history_selectors.recommendation_versions(recommendation=rec)
         }
         if version not in versions:
-            raise Http404(services.UNKNOWN_VERSION.format(version=version))
+            raise Http404(_(services.UNKNOWN_VERSION).format(version=version))
         form = ChangeReasonForm(request.POST or None)
         error = ""
         if request.method == "POST" and form.is_valid():

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from recommendations.seeding import PUBLISHED_FIELDS
 
@@ -22,16 +23,21 @@ from .search_index import search_index_refresh
 # Editorial workflow (docs/editing.md). Editors revise a recommendation as a draft that readers
 # never see; publishing copies it into the recommendation as a new version. Every step is in
 # the recommendation's history (django-simple-history: user, time, text, reason) and its audit
-# trail (AuditEvent). Messages are shown to editors as they are; tests import them.
+# trail (AuditEvent). Messages are shown to editors in their language (gettext where raised);
+# tests import them.
 
-CHANGE_REASON_REQUIRED = "Skriv en begrundelse for ændringen: den vises i versionshistorikken."
-NOTHING_TO_PUBLISH = "Der er intet at udgive: teksten er den samme som den udgivne version."
-NO_DRAFT = "Anbefalingen har ingen kladde."
-DRAFT_OPEN = (
+CHANGE_REASON_REQUIRED = gettext_noop(
+    "Skriv en begrundelse for ændringen: den vises i versionshistorikken."
+)
+NOTHING_TO_PUBLISH = gettext_noop(
+    "Der er intet at udgive: teksten er den samme som den udgivne version."
+)
+NO_DRAFT = gettext_noop("Anbefalingen har ingen kladde.")
+DRAFT_OPEN = gettext_noop(
     "Anbefalingen har en åben kladde. Udgiv eller kassér den, før du gendanner en ældre version."
 )
-UNKNOWN_VERSION = "Version {version} findes ikke for denne anbefaling."
-EDIT_CONFLICT = (
+UNKNOWN_VERSION = gettext_noop("Version {version} findes ikke for denne anbefaling.")
+EDIT_CONFLICT = gettext_noop(
     "Din ændring er ikke gemt: {who} gemte anbefalingen {when}, efter at du åbnede den. "
     "Felterne herunder viser stadig din tekst, og tabellen ovenfor viser den gemte tekst ved "
     "siden af din. Din tekst er også gemt i revisionssporet. Flet de to, og gem igen."
@@ -122,8 +128,14 @@ def recommendation_edit_check(
     if token == edit_token:
         return None
     last = rec.audit_events.exclude(action=AuditAction.EDIT_REFUSED).first()
-    who = (last.username or "seed_content") if last else "en anden"
-    when = timezone.localtime(last.at).strftime("%d.%m.%Y kl. %H:%M") if last else ""
+    who = (last.username or "seed_content") if last else gettext("en anden")
+    when = ""
+    if last:
+        at = timezone.localtime(last.at)
+        when = gettext("%(date)s kl. %(time)s") % {
+            "date": at.strftime("%d.%m.%Y"),
+            "time": at.strftime("%H:%M"),
+        }
     audit.audit_record(
         action=AuditAction.EDIT_REFUSED,
         recommendation=rec,
@@ -133,7 +145,7 @@ def recommendation_edit_check(
     source = draft or rec
     return EditConflict(
         token=token,
-        message=EDIT_CONFLICT.format(who=who, when=when),
+        message=gettext(EDIT_CONFLICT).format(who=who, when=when),
         current={key: getattr(source, key) for key in RecommendationDraft.FIELDS},
     )
 
@@ -209,7 +221,7 @@ def _publish(
     action: AuditAction,
 ) -> Recommendation:
     if all(getattr(rec, key) == value for key, value in values.items()):
-        raise EditorialError(NOTHING_TO_PUBLISH)
+        raise EditorialError(gettext(NOTHING_TO_PUBLISH))
     for key, value in values.items():
         setattr(rec, key, value)
     rec.version += 1
@@ -230,7 +242,7 @@ def change_reason_required(change_reason: str) -> str:
     """Return the change reason stripped; an empty one is an EditorialError for the editor."""
     reason = change_reason.strip()
     if not reason:
-        raise EditorialError(CHANGE_REASON_REQUIRED)
+        raise EditorialError(gettext(CHANGE_REASON_REQUIRED))
     return reason
 
 
@@ -243,7 +255,7 @@ def recommendation_publish(
     rec = recommendation_locked(recommendation)
     draft = _draft_of(rec)
     if draft is None:
-        raise EditorialError(NO_DRAFT)
+        raise EditorialError(gettext(NO_DRAFT))
     reason = change_reason_required(change_reason)
     values = {key: getattr(draft, key) for key in RecommendationDraft.FIELDS}
     _publish(rec, values, user=user, reason=reason, action=AuditAction.PUBLISHED)
@@ -259,7 +271,7 @@ def recommendation_draft_discard(*, recommendation: Recommendation, user: Abstra
     rec = recommendation_locked(recommendation)
     draft = _draft_of(rec)
     if draft is None:
-        raise EditorialError(NO_DRAFT)
+        raise EditorialError(gettext(NO_DRAFT))
     history_author_set(draft, user=user, reason="Kasseret")
     draft.delete()
     audit.audit_record(action=AuditAction.DRAFT_DISCARDED, recommendation=rec, user=user)
@@ -273,7 +285,7 @@ def recommendation_restore(
     permission_require(user, "publish_recommendation")
     rec = recommendation_locked(recommendation)
     if _draft_of(rec) is not None:
-        raise EditorialError(DRAFT_OPEN)
+        raise EditorialError(gettext(DRAFT_OPEN))
     reason = change_reason_required(change_reason)
     # The version's text is the last record saved under its number (as the history page has it).
     old = (
@@ -283,7 +295,7 @@ def recommendation_restore(
         .last()
     )
     if old is None:
-        raise EditorialError(UNKNOWN_VERSION.format(version=version))
+        raise EditorialError(gettext(UNKNOWN_VERSION).format(version=version))
     values = {key: getattr(old, key) for key in PUBLISHED_FIELDS}
     return _publish(
         rec,

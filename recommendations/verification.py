@@ -11,19 +11,20 @@ from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils.translation import gettext, gettext_noop
 
 from recommendations.services import EditorialError, permission_require, recommendation_locked
 
 from . import audit
 from .models import AuditAction, Recommendation, history_author_set
 
-# Messages shown to editors as they are; tests import them.
-AGAINST_REQUIRED = (
+# Messages shown to editors in their language (gettext where raised); tests import them.
+AGAINST_REQUIRED = gettext_noop(
     "Skriv hvilken udgivelse teksten er kontrolleret mod: udgave og år eller adresse, fx "
     "»Sundhedsstyrelsen 2016, fuld retningslinje, version 1.0«."
 )
-AGAINST_TOO_LONG = "Skriv udgivelsen på højst {limit} tegn."
-DATE_IN_FUTURE = "Datoen for kontrollen kan ikke ligge efter i dag ({today})."
+AGAINST_TOO_LONG = gettext_noop("Skriv udgivelsen på højst {limit} tegn.")
+DATE_IN_FUTURE = gettext_noop("Datoen for kontrollen kan ikke ligge efter i dag ({today}).")
 AGAINST_MAX = 300
 
 
@@ -52,11 +53,13 @@ def recommendation_verify(
     permission_require(user, "publish_recommendation")
     against = " ".join(against.split())
     if not against:
-        raise VerificationError("against", AGAINST_REQUIRED)
+        raise VerificationError("against", gettext(AGAINST_REQUIRED))
     if len(against) > AGAINST_MAX:
-        raise VerificationError("against", AGAINST_TOO_LONG.format(limit=AGAINST_MAX))
+        raise VerificationError("against", gettext(AGAINST_TOO_LONG).format(limit=AGAINST_MAX))
     if checked_on > today:
-        raise VerificationError("checked_on", DATE_IN_FUTURE.format(today=today.isoformat()))
+        raise VerificationError(
+            "checked_on", gettext(DATE_IN_FUTURE).format(today=today.isoformat())
+        )
     rec = recommendation_locked(recommendation)
     reason = verification_reason(against=against, checked_on=checked_on)
     rec.verified = {

@@ -37,6 +37,19 @@ def test_the_second_of_two_concurrent_saves_is_refused_and_shows_the_editor_thei
     assert cbt.audit_events.first().action == AuditAction.EDIT_REFUSED
 
 
+def test_an_editor_using_english_is_told_of_the_conflict_in_english(alice_client, erik_client, cbt):
+    erik_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    alice_form = open_form(alice_client, cbt)
+    erik_form = open_form(erik_client, cbt)
+    save(alice_client, cbt, alice_form, title=ALICE_TEXT)
+
+    page = save(erik_client, cbt, erik_form, title=ERIK_TEXT).content.decode()
+
+    assert "Your change has not been saved: alice saved the recommendation" in page
+    assert "Din ændring er ikke gemt" not in page
+    assert page.count(ERIK_TEXT) >= 2
+
+
 def test_after_seeing_the_conflict_the_editor_can_save_the_merged_text(
     alice_client, erik_client, cbt
 ):

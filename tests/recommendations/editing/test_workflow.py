@@ -98,6 +98,23 @@ def test_the_admin_refuses_to_publish_without_a_reason_and_keeps_the_text(alice_
     assert opioids.version == 1
 
 
+def test_an_editor_using_english_is_refused_in_english_with_the_text_kept(alice_client, opioids):
+    # The admin follows the browser's language: its refusals as well as its buttons.
+    alice_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    form = open_form(alice_client, opioids)
+
+    no_reason = save(alice_client, opioids, form, publish=True, title=NEW_TITLE).content.decode()
+    unchanged = save(alice_client, opioids, form, publish=True, change_reason="No change.")
+
+    assert "Save and publish" in no_reason
+    assert "Write a reason for the change: it is shown in the version history." in no_reason
+    assert CHANGE_REASON_REQUIRED not in no_reason
+    assert NEW_TITLE in no_reason
+    assert "There is nothing to publish: the text is the same as the published version." in (
+        unchanged.content.decode()
+    )
+
+
 def test_an_editor_saves_a_draft_then_publishes_it_in_the_admin(alice_client, client, opioids):
     form = open_form(alice_client, opioids)
     response = save(alice_client, opioids, form, title=NEW_TITLE)
