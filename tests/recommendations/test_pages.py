@@ -143,6 +143,27 @@ def test_unknown_guidelines_and_recommendations_get_a_danish_404(client, url):
     assert "Siden findes ikke" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("language", "heading", "told"),
+    [
+        ("da", "Formularen kunne ikke læses", "Intet er gemt"),
+        ("en", "The form could not be read", "Nothing has been saved"),
+    ],
+)
+def test_a_form_too_large_to_read_gets_a_page_in_the_readers_language(
+    client, settings, language, heading, told
+):
+    # Found trying the editor's form (2026-12-06): a post over the upload limit answered
+    # Django's bare English "Bad Request (400)", with no way back.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client.cookies["django_language"] = language
+    response = client.post("/intake/", {"age": "40", "padding": "x" * 2000})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert heading in text and told in text
+    assert 'href="/"' in text and "Bad Request" not in text
+
+
 def test_search_page_without_javascript_lists_ranked_results(client):
     response = client.get("/search/", {"q": "opioider"})
     assert response.status_code == 200
