@@ -21,6 +21,20 @@ document.addEventListener("htmx:afterSettle", function () {
   });
 });
 
+// A live update is the form's own request (its trigger: input, change), never a button's. htmx
+// still sends the name of the submit button that has the focus, as if it had been clicked: a
+// clinician tabbing from a dose to its "Fjern" got a result without that medication, and from
+// the last STarT Back answer to "Ryd STarT Back-svarene" one without the score. Leave the
+// buttons out; each of them sends its own request when it is pressed.
+document.addEventListener("htmx:configRequest", function (event) {
+  var form = event.detail.elt;
+  var trigger = event.detail.triggeringEvent;
+  if (!(form instanceof HTMLFormElement) || (trigger && trigger.type === "submit")) return;
+  Array.prototype.forEach.call(form.elements, function (field) {
+    if (field.type === "submit" && field.name) delete event.detail.parameters[field.name];
+  });
+});
+
 // A live update replaces the results while the clinician may be reading them: reopen the
 // rationales they had opened (htmx itself puts the focus back on an element with an id).
 var openedBeforeSwap = [];

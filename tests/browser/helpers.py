@@ -92,6 +92,25 @@ def fill_oxycodone_plan(page: Page) -> None:
     page.get_by_label("Startdato").fill("2026-01-05")
 
 
+def intake_open(page: Page, *, age: str, site: str, weeks: str) -> None:
+    """Open the intake form and fill in its three required fields (`site`: the choice's label)."""
+    page.goto(page.base_url + "/intake/")
+    page.get_by_label("Alder (år)").fill(age)
+    page.get_by_label(site).check()
+    page.get_by_label("Varighed (uger)").fill(weeks)
+
+
+def first_dose_typed_then_tab(page: Page, dose: str, *, next_stop: str) -> None:
+    """Type the first medication row's dose and press Tab, as the keyboard does, to `next_stop`.
+
+    Tab's live update (the dose's change event) goes out while the focus is on the next stop.
+    """
+    page.locator("#med-0-dose").click()
+    page.keyboard.type(dose)
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name=next_stop)).to_be_focused()
+
+
 def scroll_width(page: Page) -> tuple[int, list[str]]:
     """Return the page's scroll width and the first elements that stick out of a phone screen."""
     width = page.evaluate("document.documentElement.scrollWidth")

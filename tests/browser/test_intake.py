@@ -2,6 +2,8 @@ from playwright.sync_api import expect
 
 from recommendations.intake_input import AGE_ERROR
 
+from .helpers import first_dose_typed_then_tab, intake_open
+
 
 def test_clinician_fills_the_form_sees_results_live_and_a_critical_alert(page):
     page.goto(page.base_url + "/intake/")
@@ -84,3 +86,27 @@ def test_startback_answers_can_be_cleared_and_a_partial_one_hides_no_results(pag
     expect(page.locator('input[name="startback_1"][value="1"]')).not_to_be_checked()
     expect(page.locator("#startback-status")).to_be_empty()
     expect(page.locator("#results .result-guideline")).not_to_have_count(0)
+
+
+def test_tabbing_from_a_dose_to_its_remove_button_keeps_the_medication_in_the_result(page):
+    intake_open(page, age="52", site="Generaliserede smerter i bevægeapparatet", weeks="30")
+    page.get_by_label("Varighed af opioidbehandling (måneder)").fill("24")
+    page.locator("#med-0-drug").select_option("oxycodone")
+    # Reaching the row's "Fjern" is no click on it: the oxycodone stays in the result.
+    first_dose_typed_then_tab(page, "60", next_stop="Fjern lægemiddel 1")
+    expect(page.locator("#results .derived")).to_contain_text("Morfinækvivalent: 90")
+    expect(page.locator("#journal-note")).to_contain_text("oxycodon 60 mg/døgn")
+    expect(page.locator(".med-row").first.locator("select")).to_have_value("oxycodone")
+
+
+def test_tabbing_from_the_last_startback_answer_to_the_clear_button_keeps_the_score(page):
+    intake_open(page, age="52", site="Lænderyg", weeks="2")
+    page.get_by_text("Udfyld STarT Back Screening Tool").click()
+    for item in range(1, 9):
+        page.locator(f'input[name="startback_{item}"][value="1"]').check()
+    page.locator('select[name="startback_9"]').focus()
+    page.keyboard.type("Meget")  # type-ahead picks "Meget (Very much)"
+    # The next stop is "Ryd STarT Back-svarene": reaching it clears nothing.
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Ryd STarT Back-svarene")).to_be_focused()
+    expect(page.locator("#results .derived")).to_contain_text("STarT Back: 9/9")

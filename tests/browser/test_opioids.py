@@ -1,6 +1,6 @@
 from playwright.sync_api import expect
 
-from .helpers import fill_oxycodone_plan, scroll_width
+from .helpers import fill_oxycodone_plan, first_dose_typed_then_tab, scroll_width
 
 
 def test_clinician_builds_a_plan_sees_the_chart_and_prints_it_for_the_patient(page):
@@ -60,6 +60,14 @@ def test_the_mme_calculator_totals_live(page):
     expect(page.locator(".mme-total")).to_have_text("60 MME")
     expect(page.locator("#mme-results")).to_contain_text("ikke omregnet")
     expect(page.locator("#mme-results")).to_contain_text("amerikanske retningslinjer (CDC)")
+
+
+def test_the_mme_total_shows_when_the_clinician_tabs_from_the_dose_to_the_remove_button(page):
+    page.goto(page.base_url + "/opioids/mme/")
+    page.locator("#med-0-drug").select_option("oxycodone")
+    # Reaching the row's "Fjern" is no click on it: the live update removes nothing.
+    first_dose_typed_then_tab(page, "40", next_stop="Fjern lægemiddel 1")
+    expect(page.locator(".mme-total")).to_have_text("60 MME")
 
 
 def test_the_taper_page_fits_a_phone_screen(new_page):
