@@ -19,7 +19,7 @@ def test_adding_or_removing_a_medication_row_re_evaluates_and_keeps_the_akut_ale
     text = client.post(URL, {**OPIOID_PATIENT, **edit}, headers=headers).content.decode()
     assert "alert--critical" in text
     assert "Udfyld alder, smertelokalisation og varighed" not in text
-    mme = "Morfinækvivalent: 60,0" if "remove_medication" in edit else "Morfinækvivalent: 110,0"
+    mme = "Morfinækvivalent: 60 mg" if "remove_medication" in edit else "Morfinækvivalent: 110 mg"
     assert mme in text
 
 

@@ -13,7 +13,7 @@ def test_daily_mme_on_the_page_carries_the_not_for_switching_caveat(client):
     from recommendations.rules.drugs import MME_NOT_FOR_SWITCHING
 
     text = post(client, {**OPIOID_PATIENT, "red_flags": []}).content.decode()
-    assert "Morfinækvivalent: 110,0" in text
+    assert "Morfinækvivalent: 110 mg/døgn" in text
     # Said once: the 90 MME alert carries it, so the result does not repeat it beneath. (The
     # journal note, text for the record, quotes the alerts in full, and the summary at the top of
     # the form on a phone quotes them as a preview: neither is counted.)
@@ -28,8 +28,34 @@ def test_below_the_us_thresholds_the_mme_caveat_stands_beside_the_figure(client)
 
     patient = {**OPIOID_PATIENT, "red_flags": [], "med-0-dose": "10", "med-1-dose": "5"}
     text = post(client, patient).content.decode()
-    assert "Morfinækvivalent: 20,0" in text
+    assert "Morfinækvivalent: 20 mg/døgn" in text
     assert text.count(escape(MME_NOT_FOR_SWITCHING)) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "mme", "offer", "carried"),
+    [
+        ("da", "Morfinækvivalent: 51,25 mg/døgn", "Oxycodon 7,5 mg, Tramadol 200 mg", "7,5"),
+        ("en", "Morphine equivalent: 51.25 mg/day", "Oxycodon 7.5 mg, Tramadol 200 mg", "7.5"),
+    ],
+)
+def test_the_mme_and_the_doses_the_opioid_tools_take_are_numbers_as_the_language_writes_them(
+    client, language, mme, offer, carried
+):
+    client.cookies["django_language"] = language
+    patient = {
+        **OPIOID_PATIENT,
+        "red_flags": [],
+        "med-0-dose": "7,5",
+        "med-1-drug": "tramadol",
+        "med-1-dose": "200",
+    }
+    text = post(client, patient).content.decode()
+    assert mme in text
+    assert offer in text
+    # Carried to the taper planner as the clinician would type it there (it shows the field).
+    assert f'name="daily_dose" value="{carried}"' in text
+    assert 'name="treatment_months" value="24"' in text
 
 
 def _startback(risk_answers: list[str], bother: str) -> dict:
