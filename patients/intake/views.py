@@ -43,19 +43,21 @@ STARTBACK_RISK_LABELS = {
 FORM_EDITS = ("add_medication", "remove_medication", "clear_startback")
 # The result summary at the top of the form on a phone shows this many alerts, then a count.
 PEEK_ALERTS = 3
-# Field error slots on the page; htmx refreshes all of them out of band on every update.
-ERROR_SLOTS = (
-    "age",
-    "pain_site",
-    "pain_duration_weeks",
-    "red_flags",
-    "work_status",
-    "trains_independently",
-    "medications",
-    "medication_rows",
-    "opioid_treatment_months",
-    "startback",
-)
+# Field error slots on the page; htmx refreshes all of them out of band on every update. Each
+# with the field's label, which the error summary puts before its messages ("Skal udfyldes."
+# names no field); a medication row's messages name their row already.
+ERROR_SLOTS = {
+    "age": gettext_lazy("Alder (år)"),
+    "pain_site": gettext_lazy("Smertelokalisation"),
+    "pain_duration_weeks": gettext_lazy("Varighed (uger)"),
+    "red_flags": gettext_lazy("Røde flag"),
+    "work_status": gettext_lazy("Arbejdssituation"),
+    "trains_independently": gettext_lazy("Vant til at træne selvstændigt"),
+    "medications": gettext_lazy("Aktuel medicin"),
+    "medication_rows": None,
+    "opioid_treatment_months": gettext_lazy("Varighed af opioidbehandling (måneder)"),
+    "startback": "STarT Back",
+}
 
 
 def _field_errors(errors: dict[str, list[str]]) -> dict[str, str]:
@@ -67,6 +69,21 @@ def _field_errors(errors: dict[str, list[str]]) -> dict[str, str]:
         if name in slots:
             slots[name] = " ".join(filter(None, [slots[name], *messages]))
     return slots
+
+
+def _error_summary(errors: dict[str, list[str]], field_errors: dict[str, str]) -> list[str]:
+    """Return the error summary's lines: each field's messages after its label, then any
+    error the page has no slot for."""
+    lines = [
+        f"{ERROR_SLOTS[name]}: {text}" if ERROR_SLOTS[name] else text
+        for name, text in field_errors.items()
+        if text
+    ]
+    return lines + [
+        " ".join(messages)
+        for name, messages in errors.items()
+        if name not in ERROR_SLOTS and not name.startswith("medications[")
+    ]
 
 
 def _startback_rows(post) -> list[dict]:
@@ -228,6 +245,7 @@ def intake_render(
     if evaluate and post is not None:
         _evaluate_into(context, post, live=bool(request.htmx))
     context["field_errors"] = _field_errors(context["errors"])
+    context["error_summary"] = _error_summary(context["errors"], context["field_errors"])
     # Adding or removing a medication row swaps the whole page (hx-target="#main"); a live update
     # only the results.
     partial = request.htmx and request.htmx.target != "main"

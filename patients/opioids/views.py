@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import ValidationError
@@ -72,8 +73,22 @@ TAPER_FIELDS = (
 )
 TAPER_REQUIRED = ("drug", "daily_dose", "treatment_months")
 TAPER_NUMBER_FIELDS = ("daily_dose", "treatment_months", "reduction_percent", "target_daily_dose")
-# Error slots next to the taper form's fields; htmx refreshes all of them out of band.
-TAPER_ERROR_SLOTS = (*TAPER_FIELDS, "round_doses", "pauses", "unit", "non_field_errors")
+# Error slots next to the taper form's fields; htmx refreshes all of them out of band. Each
+# with the field's label, which the error summary puts before its messages ("Skal udfyldes."
+# names no field); the unit follows the drug and has no field of its own.
+TAPER_ERROR_SLOTS = {
+    "drug": gettext_lazy("Opioid"),
+    "daily_dose": gettext_lazy("Nuværende døgndosis"),
+    "treatment_months": gettext_lazy("Varighed af opioidbehandling (måneder)"),
+    "reduction_percent": gettext_lazy("Reduktion pr. trin"),
+    "interval_weeks": gettext_lazy("Interval mellem trin"),
+    "target_daily_dose": gettext_lazy("Måldosis (samme enhed som døgndosis)"),
+    "start_date": gettext_lazy("Startdato"),
+    "round_doses": gettext_lazy("Rund op til praktiske doser (tablet- og plasterstyrker)"),
+    "pauses": gettext_lazy("Pauser (valgfri)"),
+    "unit": None,
+    "non_field_errors": None,
+}
 _ROW_ERROR = re.compile(r"^(?P<list>medications|pauses)\[(?P<index>\d+)\](?:\.(?P<field>\w+))?$")
 
 
@@ -267,6 +282,12 @@ def opioid_taper(request: HtmxHttpRequest) -> HttpResponse:
     context["field_errors"] = {
         name: " ".join(context["errors"].get(name, [])) for name in TAPER_ERROR_SLOTS
     }
+    context["error_summary"] = [
+        f"{TAPER_ERROR_SLOTS[name]}: {' '.join(messages)}"
+        if TAPER_ERROR_SLOTS.get(name)
+        else " ".join(messages)
+        for name, messages in context["errors"].items()
+    ]
     context["pause_errors"] = [
         _("Pause %(number)d: %(error)s") % {"number": i + 1, "error": row["error"]}
         for i, row in enumerate(pauses)

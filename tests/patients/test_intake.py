@@ -110,6 +110,18 @@ def test_bad_input_is_shown_next_to_each_field_and_the_form_keeps_what_was_typed
     assert "Ret venligst" in text
 
 
+def test_the_error_summary_names_each_field_it_asks_to_correct(client):
+    # On a phone the summary is at the top of the result, far above the fields: "Skal udfyldes."
+    # three times told the clinician nothing about which fields.
+    text = post(client, {"pain_site": "generalised", "med-0-dose": "abc"}).content.decode()
+    summary = text[text.index('class="error-summary"') :].split("</div>")[0]
+    assert "<li>Alder (år): Skal udfyldes.</li>" in summary
+    assert "<li>Varighed (uger): Skal udfyldes.</li>" in summary
+    assert "Lægemiddel 1: Skal udfyldes." in summary  # the drug: "Lægemiddel 1" is its label
+    assert f"Lægemiddel 1: {DOSE_ERROR}" in summary
+    assert "Smertelokalisation" not in summary
+
+
 @pytest.mark.parametrize("htmx", [False, True])
 def test_a_half_answered_startback_is_not_scored_and_the_page_says_so_without_hiding_results(
     client, htmx

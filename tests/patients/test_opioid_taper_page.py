@@ -152,6 +152,17 @@ def test_a_plain_submit_without_treatment_months_says_it_is_needed(client):
 
 
 @pytest.mark.usefixtures("content")
+def test_the_error_summary_names_each_field_it_asks_to_correct(client):
+    # "Skal udfyldes." twice said nothing about which of the fields above was meant.
+    text = client.post(TAPER_PAGE, {"treatment_months": "24", "reduction_percent": "80"})
+    text = text.content.decode()
+    summary = text[text.index('class="error-summary"') :].split("</div>")[0]
+    assert "<li>Opioid: Skal udfyldes.</li>" in summary
+    assert "<li>Nuværende døgndosis: Skal udfyldes.</li>" in summary
+    assert f"<li>Reduktion pr. trin: {escape(REDUCTION_ERROR)}</li>" in summary
+
+
+@pytest.mark.usefixtures("content")
 def test_doses_in_the_url_are_ignored(client):
     text = client.get(TAPER_PAGE, {"drug": "oxycodone", "daily_dose": "60"}).content.decode()
     assert 'value="60"' not in text
