@@ -100,15 +100,17 @@ def intake_open(page: Page, *, age: str, site: str, weeks: str) -> None:
     page.get_by_label("Varighed (uger)").fill(weeks)
 
 
-def first_dose_typed_then_tab(page: Page, dose: str, *, next_stop: str) -> None:
-    """Type the first medication row's dose and press Tab, as the keyboard does, to `next_stop`.
+def first_dose_typed_then(page: Page, dose: str, key: str) -> None:
+    """Type the first medication row's dose and leave it with `key`, as a keyboard user does.
 
-    Tab's live update (the dose's change event) goes out while the focus is on the next stop.
+    Tab moves the focus to the row's "Fjern" while the live update (the dose's change) goes out;
+    Enter "clicks" the form's first submit button.
     """
     page.locator("#med-0-dose").click()
     page.keyboard.type(dose)
-    page.keyboard.press("Tab")
-    expect(page.get_by_role("button", name=next_stop)).to_be_focused()
+    page.keyboard.press(key)
+    if key == "Tab":
+        expect(page.get_by_role("button", name="Fjern lægemiddel 1")).to_be_focused()
 
 
 def scroll_width(page: Page) -> tuple[int, list[str]]:

@@ -1,8 +1,9 @@
+import pytest
 from playwright.sync_api import expect
 
 from recommendations.intake_input import AGE_ERROR
 
-from .helpers import first_dose_typed_then_tab, intake_open
+from .helpers import first_dose_typed_then, intake_open
 
 
 def test_clinician_fills_the_form_sees_results_live_and_a_critical_alert(page):
@@ -88,15 +89,18 @@ def test_startback_answers_can_be_cleared_and_a_partial_one_hides_no_results(pag
     expect(page.locator("#results .result-guideline")).not_to_have_count(0)
 
 
-def test_tabbing_from_a_dose_to_its_remove_button_keeps_the_medication_in_the_result(page):
+@pytest.mark.parametrize("key", ["Tab", "Enter"])
+def test_tab_or_enter_after_a_dose_keeps_the_medication_in_the_result(page, key):
     intake_open(page, age="52", site="Generaliserede smerter i bevægeapparatet", weeks="30")
     page.get_by_label("Varighed af opioidbehandling (måneder)").fill("24")
     page.locator("#med-0-drug").select_option("oxycodone")
-    # Reaching the row's "Fjern" is no click on it: the oxycodone stays in the result.
-    first_dose_typed_then_tab(page, "60", next_stop="Fjern lægemiddel 1")
+    # Neither reaching the row's "Fjern" (Tab) nor Enter, which "clicked" the form's first
+    # submit button (that same "Fjern"), removes the oxycodone.
+    first_dose_typed_then(page, "60", key)
     expect(page.locator("#results .derived")).to_contain_text("Morfinækvivalent: 90")
     expect(page.locator("#journal-note")).to_contain_text("oxycodon 60 mg/døgn")
-    expect(page.locator(".med-row").first.locator("select")).to_have_value("oxycodone")
+    expect(page.locator("#med-0-drug")).to_have_value("oxycodone")
+    expect(page.locator("#med-0-dose")).to_have_value("60")
 
 
 def test_tabbing_from_the_last_startback_answer_to_the_clear_button_keeps_the_score(page):

@@ -1,6 +1,7 @@
+import pytest
 from playwright.sync_api import expect
 
-from .helpers import fill_oxycodone_plan, first_dose_typed_then_tab, scroll_width
+from .helpers import fill_oxycodone_plan, first_dose_typed_then, scroll_width
 
 
 def test_clinician_builds_a_plan_sees_the_chart_and_prints_it_for_the_patient(page):
@@ -62,12 +63,26 @@ def test_the_mme_calculator_totals_live(page):
     expect(page.locator("#mme-results")).to_contain_text("amerikanske retningslinjer (CDC)")
 
 
-def test_the_mme_total_shows_when_the_clinician_tabs_from_the_dose_to_the_remove_button(page):
+@pytest.mark.parametrize("key", ["Tab", "Enter"])
+def test_tab_or_enter_after_a_dose_totals_and_removes_no_row(page, key):
     page.goto(page.base_url + "/opioids/mme/")
     page.locator("#med-0-drug").select_option("oxycodone")
-    # Reaching the row's "Fjern" is no click on it: the live update removes nothing.
-    first_dose_typed_then_tab(page, "40", next_stop="Fjern lægemiddel 1")
+    # Neither reaching the row's "Fjern" (Tab) nor Enter, which "clicked" the form's first
+    # submit button (that same "Fjern"), removes the row.
+    first_dose_typed_then(page, "40", key)
     expect(page.locator(".mme-total")).to_have_text("60 MME")
+    expect(page.locator("#med-0-drug")).to_have_value("oxycodone")
+
+
+def test_enter_in_the_taper_planner_makes_the_plan_and_adds_no_opioid_row(page):
+    page.goto(page.base_url + "/opioids/taper-plan/")
+    fill_oxycodone_plan(page)
+    # Enter "clicks" the form's first submit button; that was "Tilføj opioid", whose request
+    # swaps the form in place. Now Enter sends the form, as "Lav nedtrapningsplan" does.
+    with page.expect_navigation():
+        page.get_by_label("Nuværende døgndosis").press("Enter")
+    expect(page.locator("#plan svg.taper-chart__svg")).to_be_visible()
+    expect(page.locator(".opioid-row")).to_have_count(0)
 
 
 def test_the_taper_page_fits_a_phone_screen(new_page):
