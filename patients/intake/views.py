@@ -91,6 +91,7 @@ def _startback_rows(post) -> list[dict]:
         {
             "number": item.number,
             "text": item.text_da or item.text_en,
+            "lang": "da" if item.text_da else "en",
             "answer": post.get(f"startback_{item.number}", "") if post else "",
         }
         for item in startback_items()

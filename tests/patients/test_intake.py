@@ -110,6 +110,17 @@ def test_bad_input_is_shown_next_to_each_field_and_the_form_keeps_what_was_typed
     assert "Ret venligst" in text
 
 
+def test_the_startback_tools_english_wording_is_marked_english_and_its_danish_note_danish(client):
+    # Only Keele's English wording is seeded (CONTENT.md): a screen reader must not read it with
+    # a Danish voice on the Danish page, nor the Danish translation note in English on the other.
+    for language in ("da", "en"):
+        text = client.get(URL, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        items = re.findall(r'<span class="sb-text" id="sb-\d" lang="(\w+)">', text)
+        assert items == ["en"] * 9
+        assert '<p class="muted" lang="da">Kun den officielle engelske ordlyd' in text
+        assert '<p class="copyright" lang="en">The copyright' in text
+
+
 def test_the_error_summary_names_each_field_it_asks_to_correct(client):
     # On a phone the summary is at the top of the result, far above the fields: "Skal udfyldes."
     # three times told the clinician nothing about which fields.

@@ -323,6 +323,21 @@ def test_the_opioid_pages_stay_within_their_query_budget(
         assert getattr(client, method)(url, data).status_code == 200
 
 
+@pytest.mark.usefixtures("content")
+def test_in_english_the_plans_danish_texts_are_marked_danish(client):
+    text = client.post(
+        TAPER_PAGE, {k: v for k, v in PRINT_FORM.items() if k != "print"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert '<strong>A suggestion, not a prescription:</strong> <span lang="da">Planen er' in text
+    notes = text[text.index('<ul class="notes">') :].split("</ul>")[0]
+    assert notes.count("<li") == notes.count('<li lang="da">') > 0
+    # The tapering recommendations beside the plan are the guideline's Danish texts.
+    aside = text[text.index('<aside class="taper-guideline"') :].split("</aside>")[0]
+    assert aside.count('<p class="rec__title">') == 0
+    assert aside.count('<p class="rec__title" lang="da">') == 6
+    assert '<p class="note"><span lang="da">Der er ikke sikker evidens' in aside
+
+
 PRINT_FORM = {
     "drug": "oxycodone",
     "daily_dose": "60",

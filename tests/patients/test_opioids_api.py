@@ -108,6 +108,26 @@ def test_mme_page_shows_a_table_with_factor_source_and_total(client):
 
 
 @pytest.mark.django_db
+def test_in_english_the_mme_page_says_mme_per_day_and_marks_its_danish_texts_danish(client):
+    text = client.post(
+        MME_PAGE,
+        {
+            "medication_rows": "2",
+            "med-0-drug": "morphine",
+            "med-0-dose": "90",
+            "med-1-drug": "buprenorphine_patch",
+            "med-1-dose": "10",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert "90 MME/day" in text and "MME/døgn</strong>" not in text
+    # The notes and the buprenorphine row's source are Danish: a screen reader reads them so.
+    notes = text[text.index('<ul class="notes">') :].split("</ul>")[0]
+    assert notes.count("<li") == notes.count('<li lang="da">') > 0
+    assert '<td class="source" data-label="Source" lang="da">CDC 2022 omregner ikke' in text
+
+
+@pytest.mark.django_db
 def test_mme_page_accepts_a_danish_decimal_comma(client):
     text = client.post(
         MME_PAGE, {"medication_rows": "2", "med-0-drug": "hydromorphone", "med-0-dose": "2,6"}
