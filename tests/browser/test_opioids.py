@@ -28,7 +28,8 @@ def test_clinician_builds_a_plan_sees_the_chart_and_prints_it_for_the_patient(pa
     )
     expect(patient.get_by_role("heading", name="Hvis du får abstinenser")).to_be_visible()
     expect(patient.locator("svg.taper-chart__svg")).to_be_visible()
-    assert patient.url == page.base_url + "/opioids/taper-plan/"  # no patient data in the URL
+    # No patient data in the URL (the form's action opens the clinician's page at the plan).
+    assert patient.url == page.base_url + "/opioids/taper-plan/#plan"
 
 
 def test_a_bad_reduction_is_flagged_next_to_the_field_while_typing(page):
@@ -49,7 +50,7 @@ def test_the_taper_planner_works_without_javascript(new_page):
     expect(page.locator("svg.taper-chart__svg")).to_be_visible()
     page.get_by_role("button", name="Hold pause efter trin 3").click()
     expect(page.locator(".pause-mark")).to_have_text("Pause: 1 ekstra interval")
-    assert page.url == page.base_url + "/opioids/taper-plan/"
+    assert page.url == page.base_url + "/opioids/taper-plan/#plan"
 
 
 def test_the_mme_calculator_totals_live(page):
@@ -83,6 +84,23 @@ def test_enter_in_the_taper_planner_makes_the_plan_and_adds_no_opioid_row(page):
         page.get_by_label("Nuværende døgndosis").press("Enter")
     expect(page.locator("#plan svg.taper-chart__svg")).to_be_visible()
     expect(page.locator(".opioid-row")).to_have_count(0)
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_on_a_phone_the_plan_and_the_mme_total_are_on_screen_after_their_button(
+    new_page, javascript
+):
+    # Below the form on a phone: the page used to open at its top again, the answer out of sight.
+    page = new_page(viewport={"width": 375, "height": 667}, java_script_enabled=javascript)
+    page.goto(page.base_url + "/opioids/taper-plan/")
+    fill_oxycodone_plan(page)
+    page.get_by_role("button", name="Lav nedtrapningsplan").click()
+    expect(page.locator("#plan h2").first).to_be_in_viewport()
+    page.goto(page.base_url + "/opioids/mme/")
+    page.locator("#med-0-drug").select_option("oxycodone")
+    page.locator("#med-0-dose").fill("40")
+    page.get_by_role("button", name="Beregn MME").click()
+    expect(page.locator(".mme-total-summary")).to_be_in_viewport()
 
 
 def test_the_taper_page_fits_a_phone_screen(new_page):
