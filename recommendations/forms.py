@@ -4,7 +4,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from .intake_input import MEDICATIONS_MAX
+from .intake_input import MAY_HOLD_THOUSANDS_POINT, MEDICATIONS_MAX
 
 UNKNOWN_VERSION_CHOICE = _("Vælg en af de udgivne versioner.")
 
@@ -34,7 +34,10 @@ def posted_number(text: str) -> str | float:
 
     The pages hand their fields to the API's validation, which names what is allowed.
     """
-    cleaned = text.strip().replace(",", ".")
+    cleaned = text.strip()
+    if MAY_HOLD_THOUSANDS_POINT.fullmatch(cleaned):
+        return text  # "1.000": a thousand to a Danish reader, 1 to float(); the API refuses it
+    cleaned = cleaned.replace(",", ".")
     try:
         return float(cleaned)
     except ValueError:

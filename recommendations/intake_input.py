@@ -8,6 +8,7 @@ A daily dose is required and positive, except in RecordIntakeData: a patient's r
 tell a drug's dose (an as-needed opioid), and the drug is still a current medication.
 """
 
+import re
 import threading
 
 from drf_spectacular.utils import extend_schema_field
@@ -92,11 +93,21 @@ class StartBackField(serializers.ListField):
     """The nine STarT Back answers; checked in IntakeSerializer.validate_startback."""
 
 
+# A number written as text with a point before three digits after a non-zero whole number
+# ("1.000", "12.500"): a thousand to a Danish reader, 1 to Python's float(). The pages take a
+# point as a decimal mark too ("7.5"), so neither reading is safe: a dose a thousand times off.
+MAY_HOLD_THOUSANDS_POINT = re.compile(r"[1-9]\d{0,2}(\.\d{3})+")
+
+
 class StrictFloatField(serializers.FloatField):
-    """A number that refuses JSON true/false: `"pain_duration_weeks": true` is not 1 week."""
+    """A number that refuses JSON true/false (`"pain_duration_weeks": true` is not 1 week) and
+    text that may hold a thousands point (MAY_HOLD_THOUSANDS_POINT); JSON numbers are read as
+    they are."""
 
     def to_internal_value(self, data):
         if isinstance(data, bool):
+            self.fail("invalid")
+        if isinstance(data, str) and MAY_HOLD_THOUSANDS_POINT.fullmatch(data.strip()):
             self.fail("invalid")
         return super().to_internal_value(data)
 

@@ -101,6 +101,21 @@ def test_a_dose_that_is_not_a_positive_number_is_refused(client, dose):
     assert medication_errors(errors, 0, "daily_dose") == [DOSE_ERROR]
 
 
+@pytest.mark.parametrize("dose", ["4.000", "12.500", " 1.000 "])
+def test_a_dose_sent_as_text_with_a_thousands_point_is_refused_not_read_as_a_thousandth(
+    client, dose
+):
+    # "4.000" is four thousand to a Danish reader and 4 to float(): neither is guessed.
+    errors = errors_of(client, {**LOW_BACK, "medications": [medication("paracetamol", dose)]})
+    assert medication_errors(errors, 0, "daily_dose") == [DOSE_ERROR]
+
+
+@pytest.mark.parametrize("dose", [4000, 4.0, "4000", "7.5"])
+def test_a_dose_as_a_json_number_or_plain_text_is_read_as_before(client, dose):
+    body = {**LOW_BACK, "medications": [medication("paracetamol", dose)]}
+    assert post(client, body).status_code == 200
+
+
 def test_a_medication_without_a_dose_is_refused(client):
     # Only a patient's record may leave a dose unknown (CDS Hooks); the API requires one.
     item = {"drug": "oxycodone", "unit": "mg"}
