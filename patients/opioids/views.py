@@ -136,10 +136,14 @@ def opioid_mme(request: HtmxHttpRequest) -> HttpResponse:
             except ValidationError as error:
                 flat = errors_flatten(error.detail)
                 context["errors"] = _row_errors(flat, rows, index_map, "medications")
-                context["row_errors"] = [
-                    _("Lægemiddel %(number)d: %(error)s") % {"number": i + 1, "error": row["error"]}
-                    for i, row in enumerate(rows)
-                    if row["error"]
+                context["error_summary"] = [
+                    *(
+                        _("Lægemiddel %(number)d: %(error)s")
+                        % {"number": i + 1, "error": row["error"]}
+                        for i, row in enumerate(rows)
+                        if row["error"]
+                    ),
+                    *(" ".join(messages) for messages in context["errors"].values()),
                 ]
     context["medication_count"] = len(rows)
     # Adding or removing a row swaps the whole form (hx-target="#main"), a live update the results.
@@ -282,16 +286,20 @@ def opioid_taper(request: HtmxHttpRequest) -> HttpResponse:
     context["field_errors"] = {
         name: " ".join(context["errors"].get(name, [])) for name in TAPER_ERROR_SLOTS
     }
-    context["error_summary"] = [
-        f"{TAPER_ERROR_SLOTS[name]}: {' '.join(messages)}"
-        if TAPER_ERROR_SLOTS.get(name)
-        else " ".join(messages)
-        for name, messages in context["errors"].items()
-    ]
-    context["pause_errors"] = [
+    pause_errors = [
         _("Pause %(number)d: %(error)s") % {"number": i + 1, "error": row["error"]}
         for i, row in enumerate(pauses)
         if row["error"]
+    ]
+    context["error_summary"] = [
+        *(
+            f"{TAPER_ERROR_SLOTS[name]}: {' '.join(messages)}"
+            if TAPER_ERROR_SLOTS.get(name)
+            else " ".join(messages)
+            for name, messages in context["errors"].items()
+        ),
+        *pause_errors,
+        *context.get("opioid_errors", []),
     ]
     if post is not None and post.get("print") and context["plan"]:
         return _patient_print(request, context, today=today)
