@@ -32,7 +32,7 @@ from .models import (
     StartBackItem,
     VersionOrigin,
 )
-from .provenance import TEXT_KEYS
+from .provenance import TEXT_KEYS, provenance_of_text
 from .search_index import search_index_refresh
 
 
@@ -172,6 +172,11 @@ def _recommendation_upsert(
     return rec
 
 
+def _text_of(rec) -> dict:
+    """Return the texts whose kind provenance declares (title, rationale), of a row or version."""
+    return {key: getattr(rec, key) for key in TEXT_KEYS}
+
+
 def _provenance_seed(rec: Recommendation, provenance: dict, verified: dict | None) -> None:
     """Keep the recommendation's provenance as the fixture declares it.
 
@@ -182,15 +187,19 @@ def _provenance_seed(rec: Recommendation, provenance: dict, verified: dict | Non
     too, so the history API shows it for every version, and a version an editor published
     before an editor's words were told apart from the source's is told apart now.
     """
-    wanted = rec.provenance_of(declared=provenance)
+    # The history is read once: what the seed loaded (the source's texts) comes from it, and
+    # each version's provenance is checked against those (Recommendation.provenance_of, which
+    # would read them again for every version).
+    records = [(record, _text_of(record)) for record in rec.history.all()]
+    loaded = [text for record, text in records if record.origin != VersionOrigin.PUBLISHED]
+    wanted = provenance_of_text(provenance, _text_of(rec), loaded)
     if rec.provenance != wanted:
         Recommendation.objects.filter(pk=rec.pk).update(
             provenance=wanted, updated_at=timezone.now()
         )
         rec.provenance = wanted
-    for record in rec.history.all():
-        text = {key: getattr(record, key) for key in TEXT_KEYS}
-        kept = rec.provenance_of(text, declared=record.provenance or provenance)
+    for record, text in records:
+        kept = provenance_of_text(record.provenance or provenance, text, loaded)
         if record.provenance != kept:
             rec.history.filter(history_id=record.history_id).update(provenance=kept)
     if verified and not rec.verified:

@@ -1,8 +1,6 @@
 """The guideline content readers see: guidelines, their recommendations, red flags and the
 STarT Back items, with the code sets that grade them."""
 
-from collections.abc import Mapping
-
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
@@ -189,19 +187,16 @@ class Recommendation(provenance.GradedText, Seeded, RecommendationText):
     def grade_css(self) -> str:
         return strength_css(self.strength, self.direction)
 
-    def provenance_of(
-        self, text: Mapping | None = None, *, declared: Mapping | None = None
-    ) -> dict:
-        """Return the provenance of `text` (title and rationale; this one's text by default).
+    def provenance_of(self) -> dict:
+        """Return the provenance of this one's text (title, rationale) as it stands now.
 
-        As `declared` (this one's provenance by default) for words loaded from the source;
-        an editor's words are nkr's (provenance.provenance_of_text).
+        As declared for words loaded from the source; an editor's words are nkr's
+        (provenance.provenance_of_text).
         """
-        text = text or {key: getattr(self, key) for key in provenance.TEXT_KEYS}
         loaded = self.history.exclude(origin=VersionOrigin.PUBLISHED)
         return provenance.provenance_of_text(
-            self.provenance if declared is None else declared,
-            text,
+            self.provenance,
+            {key: getattr(self, key) for key in provenance.TEXT_KEYS},
             list(loaded.values(*provenance.TEXT_KEYS)),
         )
 
