@@ -33,11 +33,13 @@ run: $(BIN)/.installed-run
 	DEBUG=1 $(BIN)/python manage.py seed_content
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# The suite without the browser tests (about 2 minutes on 2 cores), fast enough to run before
-# every commit; `make test-browser` runs those in Chromium, and CI runs both. PYTEST_ARGS may
-# choose other tests (a later -m wins).
+# The suite without the browser tests, spread over the machine's cores (pytest-xdist; each
+# worker has its own test database and seeds the content once), fast enough to run before every
+# commit; `make test-browser` runs those in Chromium, and CI runs both. PYTEST_ARGS may choose
+# other tests (a later -m wins); TEST_WORKERS=0 runs them in this one process.
+TEST_WORKERS ?= auto
 test: $(BIN)/.installed-dev
-	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not browser" -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-browser: $(BIN)/.installed-dev
 	NKR_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -m browser $(PYTEST_ARGS)

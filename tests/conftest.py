@@ -51,11 +51,13 @@ def no_content(db) -> None:
 def redis_url():
     """Return a reachable Redis (REDIS_URL, else the local default), emptied of nkr's keys.
 
-    Skipped when there is none, unless NKR_REQUIRE_REDIS=1 (CI), where that is a failure.
+    Each pytest-xdist worker gets its own Redis database, so one worker emptying it never
+    takes a key from another's test. Skipped when there is none, unless NKR_REQUIRE_REDIS=1
+    (CI), where that is a failure.
     """
     import redis
 
-    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    url = _worker_database(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0")
     client = redis.Redis.from_url(url, socket_connect_timeout=2)
     try:
         client.ping()
@@ -75,9 +77,22 @@ def redis_url():
     client.close()
 
 
+def _worker_database(url: str) -> str:
+    """Return the Redis URL with its database number moved up by the xdist worker's number."""
+    from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    parts = urlsplit(url)
+    if parts.scheme == "unix":  # unix:///path/to/socket?db=N
+        query = parse_qs(parts.query)
+        query["db"] = [str(int(query.get("db", ["0"])[0]) + worker)]
+        return f"unix://{parts.path}?{urlencode(query, doseq=True)}"
+    return urlunsplit(parts._replace(path=f"/{int(parts.path.strip('/') or 0) + worker}"))
+
+
 @pytest.fixture(autouse=True)
 def shared_state_forgotten():
-    """Start every test with no API calls counted and nothing cached (one process, in memory)."""
+    """Start every test with no API calls counted and nothing cached (in this process's memory)."""
     from django.core.cache import cache
 
     from recommendations.api.throttling import memory_counts_clear
