@@ -38,7 +38,7 @@ from patients.cds.fhir_findings import ConditionFinding, Record
 from patients.cds.safety_cards import medication_card, red_flag_cards
 from recommendations.provenance import PICO_DOSES_NOTE
 from recommendations.rules.conditions import VALUE_LABELS
-from recommendations.rules.evaluate import APPLIES_TO_ALL
+from recommendations.rules.evaluate import APPLIES_TO_ALL, BECAUSE_READING
 
 
 def _guideline_summary(title: str, recs, unknown: Sequence[str]) -> str:
@@ -80,7 +80,7 @@ def _guideline_cards(
             if everyone:
                 # Said once per guideline, not as the only reason on each of its lines.
                 lines += [
-                    f"*{APPLIES_TO_ALL}* (anbefalinger uden *Fordi*): "
+                    f"*{APPLIES_TO_ALL}* ({BECAUSE_READING}; anbefalinger uden *Fordi*): "
                     f"{md('; '.join(everyone[0].because))}.",
                     "",
                 ]
@@ -91,7 +91,7 @@ def _guideline_cards(
                 )
                 lines.append(f"  *Oprindelse:* {md(rec.provenance_line)}  ")
                 if rec not in everyone:
-                    lines.append(f"  *Fordi:* {md('; '.join(rec.because))}  ")
+                    lines.append(f"  *Fordi* ({BECAUSE_READING}): {md('; '.join(rec.because))}  ")
                 if excerpt := rationale_excerpt(rec.rationale):
                     # A PICO question's background is not a rationale, and its doses are
                     # the studied interventions', not advice (provenance.PICO_DOSES_NOTE).

@@ -24,6 +24,9 @@ LEVEL_ORDER = {"critical": 0, "warning": 1, "info": 2}
 # recommendation without a condition of its own names the patient's facts that put them in scope.
 APPLIES_TO_ALL = "Gælder alle patienter i retningslinjens målgruppe"
 EXCEPTION_LABEL = "Undtagelse"
+# Which facts make a recommendation apply, and the scope's limits, are this project's reading of
+# the source (CONTENT.md, Provenance), never its words: a "because" is shown with this mark.
+BECAUSE_READING = "nkr's læsning"
 
 
 @dataclass(frozen=True)

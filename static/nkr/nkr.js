@@ -7,6 +7,15 @@ document.addEventListener("click", function (event) {
   }
 });
 
+// A link to text inside a closed <details> (a card's "i målgruppen" to the scope's reasons)
+// opens it: Chromium does so itself, older browsers would scroll to nothing.
+document.addEventListener("click", function (event) {
+  var link = event.target.closest('a[href^="#"]');
+  var target = link && document.getElementById(link.getAttribute("href").slice(1));
+  var details = target && target.closest("details");
+  if (details) details.open = true;
+});
+
 // htmx refreshes the error next to each field as the clinician types (out-of-band swaps); mark
 // the field that such an error describes as invalid, or valid again, so screen readers say so.
 document.addEventListener("htmx:afterSettle", function () {

@@ -114,3 +114,17 @@ def test_tabbing_from_the_last_startback_answer_to_the_clear_button_keeps_the_sc
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Ryd STarT Back-svarene")).to_be_focused()
     expect(page.locator("#results .derived")).to_contain_text("STarT Back: 9/9")
+
+
+def test_on_a_phone_i_malgruppen_opens_the_scope_reasons_that_name_nkrs_reading(new_page):
+    # A card's "Fordi (nkr's læsning): i målgruppen: ... mindst 12" rests on the scope; the
+    # reasons that say "mindst 12 uger" is nkr's reading of "langvarige" are folded away.
+    page = new_page(viewport={"width": 375, "height": 812})
+    intake_open(page, age="12", site="Andet sted i bevægeapparatet", weeks="20")
+    link = page.locator("#results p.because a").first
+    expect(link).to_have_text("i målgruppen")
+    reading = page.locator("#scope-reasons-child-msk-pain li", has_text="nkr's læsning")
+    expect(reading).to_be_hidden()
+    link.click()
+    expect(reading).to_be_visible()
+    expect(reading).to_be_in_viewport()

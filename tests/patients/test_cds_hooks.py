@@ -1,6 +1,7 @@
 """The CDS Hooks service: discovery, cards for realistic records, 412 and 400, never 500."""
 
 import json
+import re
 
 import pytest
 
@@ -87,11 +88,11 @@ def test_an_adult_with_three_weeks_of_low_back_pain_gets_the_acute_guideline(cli
     # All ten hold for everyone in scope: said once, with the patient's facts, not on each line.
     assert card["detail"].count("Gælder alle patienter i retningslinjens målgruppe") == 1
     assert (
-        "*Gælder alle patienter i retningslinjens målgruppe* (anbefalinger uden *Fordi*): "
-        in (card["detail"])
+        "*Gælder alle patienter i retningslinjens målgruppe* (nkr's læsning; anbefalinger uden "
+        "*Fordi*): " in (card["detail"])
     )
     assert "smertelokalisation er lænderyg" in card["detail"]
-    assert "*Fordi:*" not in card["detail"]
+    assert "*Fordi*" not in card["detail"].replace("anbefalinger uden *Fordi*", "")
     assert "Smerter: lænderyg i 3 uger (Lænderygsmerter (M54.5, debut" in card["detail"]
     assert NOT_IN_RECORDS in card["detail"]
 
@@ -104,12 +105,25 @@ def test_an_adult_with_fibromyalgia_on_oxycodone_for_two_years_gets_tapering_adv
     assert "Patienten får oxycodon" in warning["summary"]
     generalised = card_for(cards, "Generaliserede smerter i bevægeapparatet:")
     assert "opioids-without-dual-action" in generalised["detail"]
-    assert "*Fordi:* aktuel medicin omfatter oxycodon" in generalised["detail"]
+    assert "*Fordi* (nkr's læsning): aktuel medicin omfatter oxycodon" in generalised["detail"]
     tapering = card_for(cards, "Nedtrapning af opioider:")
     assert tapering["summary"] == "Nedtrapning af opioider: 6 anbefalinger gælder (5 for, 1 imod)"
     assert "◇ **Ikke NKR-graderet: moderat evidens for:**" in tapering["detail"]
     assert "Oxycodon 20 mg/døgn" in tapering["detail"]
     assert "Opioidbehandling: mindst 24" in tapering["detail"]
+
+
+def test_every_because_on_a_card_is_marked_as_nkrs_reading_of_the_source(client, ehr):
+    # CONTENT.md (Provenance): which facts make a recommendation apply is this project's
+    # reading, not the source's words, on the record system's cards as on the intake page.
+    cards = cards_for(client, ehr, fhir.adult_with_fibromyalgia_on_oxycodone())
+    details = "\n".join(card["detail"] for card in cards)
+    because = re.findall(r"(?<!uden )\*Fordi\*[^\n]{0,20}", details)
+    assert because and all(b.startswith("*Fordi* (nkr's læsning): ") for b in because), because
+    everyone = re.findall(
+        r"\*Gælder alle patienter i retningslinjens målgruppe\* \([^)]*\)", details
+    )
+    assert everyone and all("nkr's læsning" in line for line in everyone), everyone
 
 
 def test_a_cauda_equina_diagnosis_gives_a_critical_card_first_and_keeps_acute_advice_away(
@@ -249,7 +263,7 @@ def test_a_drug_whose_dose_is_unknown_is_still_a_current_medication(client, ehr)
     assert "Morfinækvivalenten omfatter ikke" not in warning["detail"]
     generalised = card_for(cards, "Generaliserede smerter i bevægeapparatet:")
     assert "opioids-without-dual-action" in generalised["detail"]
-    assert "*Fordi:* aktuel medicin omfatter oxycodon" in generalised["detail"]
+    assert "*Fordi* (nkr's læsning): aktuel medicin omfatter oxycodon" in generalised["detail"]
     tapering = card_for(cards, "Nedtrapning af opioider:")
     assert "Opioidbehandling: mindst 24" in tapering["detail"]
 

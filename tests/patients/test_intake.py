@@ -66,12 +66,50 @@ def test_a_child_sees_the_childrens_recommendations_with_because_and_rationale(c
         },
     ).content.decode()
     assert "Overvej behandling med sekundære analgetika" in text
-    assert 'Fordi:</strong> <span lang="da">smerter af neurogen karakter' in text
+    assert 'læsning)</span>: <span lang="da">smerter af neurogen karakter' in text
     # The rationale folds away, with ids so a live update can keep it open (static/nkr/nkr.js).
     summary = '<summary id="why-child-msk-pain-secondary-analgesics-summary">Begrundelse</summary>'
     assert summary in text
     assert "Patienten får paracetamol" in text
     assert 'href="/guidelines/child-msk-pain/secondary-analgesics/"' in text
+
+
+def test_each_because_line_is_marked_nkrs_reading_and_links_a_scope_reason_to_the_scope(client):
+    # CONTENT.md (Provenance): which facts make a recommendation apply, and the scope's limits
+    # ("at least 12 weeks" for the children's "langvarige"), are this project's reading of the
+    # source. The card's "Fordi" line sits under "Ordret fra kilden": it must not read as the
+    # source's words.
+    text = post(
+        client,
+        {
+            "age": "12",
+            "pain_site": "other_msk",
+            "pain_duration_weeks": "20",
+            "neuropathic_pain": "on",
+        },
+    ).content.decode()
+    reading = '<strong>Fordi</strong> <span class="reading">(nkr\'s læsning)</span>:'
+    because = re.findall(r'<p class="because">(.*?)</p>', text)
+    assert because and all(line.startswith(reading) for line in because)
+    # Held for everyone in scope: the line points to the scope's reasons, which name the reading.
+    link = '<a href="#scope-reasons-child-msk-pain">i målgruppen</a>'
+    in_scope = f'{reading} {link}: <span lang="da">'
+    assert f"{in_scope}alder (år) mindst 6 (12)" in text
+    assert 'id="scope-reasons-child-msk-pain"' in text
+    assert escape("nkr's læsning: mindst 12 uger") in text
+    # A recommendation's own condition: the patient's fact, no scope link.
+    assert f'{reading} <span lang="da">smerter af neurogen karakter' in text
+
+
+def test_the_because_lines_reading_mark_is_in_english_on_the_english_page(client):
+    client.cookies["django_language"] = "en"
+    text = post(
+        client, {"age": "12", "pain_site": "other_msk", "pain_duration_weeks": "20"}
+    ).content.decode()
+    assert (
+        '<strong>Because</strong> <span class="reading">(nkr\'s reading)</span>: '
+        '<a href="#scope-reasons-child-msk-pain">covered by the guideline</a>:'
+    ) in text
 
 
 def test_danish_decimal_commas_are_understood(client):

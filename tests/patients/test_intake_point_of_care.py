@@ -44,7 +44,8 @@ def test_applies_to_everyone_is_said_once_and_each_card_names_the_patients_facts
     assert text.count("gælder alle patienter i retningslinjens målgruppe") == 1
     assert "3 af anbefalingerne nedenfor gælder alle patienter" in text
     assert "Gælder alle patienter i retningslinjens målgruppe</span>" not in text
-    assert 'i målgruppen: <span lang="da">alder (år) mindst 18 (50)' in text
+    in_scope = '<a href="#scope-reasons-generalised-pain">i målgruppen</a>: <span lang="da">'
+    assert f"{in_scope}alder (år) mindst 18 (50)" in text
 
 
 def test_the_journal_note_is_selectable_text_with_a_copy_button_for_javascript(client):
