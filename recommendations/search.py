@@ -7,7 +7,8 @@ itself (the 'danish' stemmer over the stored tsvector, or a part of a compound i
 0 = not at all. SQLite computes the same levels in Python (a light stemmer, substrings and
 difflib against the words of the text). Everything else (ranking, "Mente du ...?", guideline
 hits, the honest "no recommendation names X" line, suggestions) is worked out from those rows
-here, so the page and the API answer from the same single query.
+here, so the page and the API answer from the same single query. A Danish compound the content
+never writes as one word ("opioidnedtrapning") is searched again as its parts: a second query.
 """
 
 import difflib
@@ -44,6 +45,11 @@ DIFFLIB_CUTOFF = 0.8  # SQLite: about as strict, in difflib's measure
 SUGGESTION_CUTOFF = 0.6  # SQLite: near enough to offer ("akupressur" offers "akupunktur")
 SUGGESTION_MIN_SIMILARITY = 0.25  # PostgreSQL: the same, in trigrams ("akupressur": 0.29)
 EXACT, FUZZY = 2, 1
+# A compound's parts: "ryg" is too short to tell a part from a chance run of letters; a part may
+# also be the end of a longer word of the content ("terapi" of "fysioterapi") from this length.
+COMPOUND_PART_MIN = 4
+COMPOUND_PART_END_MIN = 6
+_LINKING_LETTERS = ("s", "e")  # "trænings|terapi", "børne|smerter"
 
 # Common Danish inflection endings, longest first: a light stand-in for the Snowball stemmer
 # PostgreSQL uses, good enough for the SQLite development database.
@@ -64,6 +70,39 @@ def _stem(word: str) -> str:
 
 def _words(text: str) -> set[str]:
     return set(re.findall(r"\w+", text))
+
+
+def _compound_cuts(word: str) -> list[tuple[tuple[str, ...], str]]:
+    """Return each way to cut `word` in two, longest head first: the head's readings (with and
+    without a linking letter) and the tail. Words that are not all letters are not cut."""
+    if not word.isalpha():
+        return []
+    cuts = []
+    for cut in range(len(word) - COMPOUND_PART_MIN, COMPOUND_PART_MIN - 1, -1):
+        head, tail = word[:cut], word[cut:]
+        linked = len(head) > COMPOUND_PART_MIN and head.endswith(_LINKING_LETTERS)
+        cuts.append(((head, head[:-1]) if linked else (head,), tail))
+    return cuts
+
+
+def _compound_candidates(word: str) -> list[str]:
+    """Return every part `word` could be cut into, for the rows query to look up."""
+    return sorted({part for heads, tail in _compound_cuts(word) for part in (*heads, tail)})
+
+
+def _compound_parts(word: str, known: set[str]) -> tuple[str, str] | None:
+    """Return the first cut of `word` into two known parts (head, tail), or None."""
+    for heads, tail in _compound_cuts(word):
+        head = next((h for h in heads if h in known), None)
+        if head and tail in known:
+            return head, tail
+    return None
+
+
+def _part_known(part: str, vocabulary: set[str]) -> bool:
+    return part in vocabulary or (
+        len(part) >= COMPOUND_PART_END_MIN and any(w.endswith(part) for w in vocabulary)
+    )
 
 
 @dataclass(frozen=True)
@@ -144,7 +183,26 @@ def _nearest_words(word: str) -> RawSQL:
     return RawSQL(sql, params, output_field=ArrayField(CharField()))  # noqa: S611 # nosec B611
 
 
-Rows = tuple[list[Hit], list[list[str]]]  # the hits, and per word the nearest content words
+def _known_parts(candidates: list[str]) -> RawSQL:
+    """Return which of the candidate parts are words of the content, or end one (once a query)."""
+    table = connection.ops.quote_name(SearchTerm._meta.db_table)
+    sql = (
+        "ARRAY(SELECT p FROM unnest(%s::text[]) p WHERE "  # noqa: S608 # nosec B608
+        f"EXISTS (SELECT 1 FROM {table} t WHERE t.word = p) OR (length(p) >= %s AND "
+        f"EXISTS (SELECT 1 FROM {table} t WHERE t.word LIKE '%%' || p)))"
+    )
+    params = (candidates, COMPOUND_PART_END_MIN)
+    return RawSQL(sql, params, output_field=ArrayField(CharField()))  # noqa: S611 # nosec B611
+
+
+@dataclass(frozen=True)
+class Rows:
+    """What one query found: the hits, per word the content's nearest words, and which of the
+    parts a query word could be cut into (_compound_cuts) are words of the content."""
+
+    hits: list[Hit]
+    nearest: list[list[str]]
+    known_parts: set[str]
 
 
 def _rows_postgresql(queryset: QuerySet[Recommendation], words: list[str]) -> Rows:
@@ -161,6 +219,8 @@ def _rows_postgresql(queryset: QuerySet[Recommendation], words: list[str]) -> Ro
             whens.append(When(_has_word_similar_to(word), then=Value(FUZZY)))
             annotations[f"nearest_{i}"] = _nearest_words(word)
         annotations[f"level_{i}"] = Case(*whens, default=Value(0), output_field=IntegerField())
+    if candidates := sorted({part for word in words for part in _compound_candidates(word)}):
+        annotations["known_parts"] = _known_parts(candidates)
     any_word = SearchQuery(" | ".join(terms), config="danish", search_type="raw")
     # The long texts stay in the database: the matching happened there.
     rows = list(
@@ -173,7 +233,7 @@ def _rows_postgresql(queryset: QuerySet[Recommendation], words: list[str]) -> Ro
         for rec in rows
     ]
     nearest = [getattr(rows[0], f"nearest_{i}", []) if rows else [] for i in range(len(words))]
-    return hits, nearest
+    return Rows(hits, nearest, set(getattr(rows[0], "known_parts", [])) if rows else set())
 
 
 def _rows_simple(queryset: QuerySet[Recommendation], words: list[str]) -> Rows:
@@ -208,7 +268,8 @@ def _rows_simple(queryset: QuerySet[Recommendation], words: list[str]) -> Rows:
             else:
                 levels.append(0)
         hits.append(Hit(rec, tuple(levels), rank))
-    return hits, nearest
+    candidates = {part for word in words for part in _compound_candidates(word)}
+    return Rows(hits, nearest, {part for part in candidates if _part_known(part, vocabulary)})
 
 
 def _guideline_names(words: list[str], hits: list[Hit], guidelines: list[Guideline]):
@@ -282,17 +343,37 @@ def _named_words(words: list[str], hits: list[Hit], corrected: list[str]) -> lis
     return named
 
 
+def _rows(queryset: QuerySet[Recommendation], words: list[str]) -> Rows:
+    if connection.vendor == "postgresql":
+        return _rows_postgresql(queryset, words)
+    return _rows_simple(queryset, words)
+
+
+def _compounds_cut(words: list[str], rows: Rows) -> dict[str, tuple[str, str]]:
+    """Return the query's words that no text holds but two words of the content make up."""
+    cut = {}
+    for i, word in enumerate(words):
+        if any(hit.levels[i] == EXACT for hit in rows.hits):
+            continue  # the content holds it ("smertebehandling"); a typo is not a compound
+        if parts := _compound_parts(word, rows.known_parts):
+            cut[word] = parts
+    return cut
+
+
 def search(queryset: QuerySet[Recommendation], q: str) -> SearchOutcome:
     """Return what the Danish query finds among `queryset`, best first, with what to say."""
     outcome = SearchOutcome(q=q)
     words = query_words(q)
     if not words:
         return outcome
-    rows = queryset.select_related("guideline")
-    if connection.vendor == "postgresql":
-        hits, nearest = _rows_postgresql(rows, words)
-    else:
-        hits, nearest = _rows_simple(rows, words)
+    queryset = queryset.select_related("guideline")
+    found_rows = _rows(queryset, words)
+    if compounds := _compounds_cut(words, found_rows):
+        # Searched again as the parts: the first answer matched no part of the compound.
+        words = [part for word in words for part in compounds.get(word, (word,))][:MAX_WORDS]
+        found_rows = _rows(queryset, words)
+        outcome.explanations = [f"{w}: søgt som {' + '.join(p)}" for w, p in compounds.items()]
+    hits, nearest = found_rows.hits, found_rows.nearest
     guidelines = list(
         {hit.recommendation.guideline_id: hit.recommendation.guideline for hit in hits}.values()
     )
@@ -321,7 +402,7 @@ def search(queryset: QuerySet[Recommendation], q: str) -> SearchOutcome:
     ]
     if corrected != words:
         outcome.corrected_query = " ".join(corrected)
-    outcome.explanations = _explanations(words, found)
+    outcome.explanations += _explanations(words, found)
     outcome.absences = _absences(_named_words(words, hits, corrected), hits, guidelines)
     if not found:
         outcome.nearest_terms = sorted({term for near in nearest for term in near})

@@ -110,6 +110,39 @@ def test_part_of_a_danish_compound_finds_every_low_back_pain_recommendation(quer
     assert len(low_back) == 10, found
 
 
+@pytest.mark.parametrize(
+    ("compound", "parts"),
+    [
+        ("opioidnedtrapning", "opioid nedtrapning"),
+        ("paracetamolbehandling", "paracetamol behandling"),
+        # A linking -e or -s joins the parts ("børne-", "trænings-").
+        ("børnesmerter", "børn smerter"),
+    ],
+)
+def test_a_compound_the_content_never_writes_finds_what_its_parts_find(compound, parts):
+    # Danish writes new compounds freely; the guidelines write "nedtrapning af opioider".
+    outcome = selectors.recommendation_search(q=compound)
+    assert keys(outcome.results) == keys(selectors.recommendation_search(q=parts).results)
+    assert outcome.results
+    shown = " + ".join(parts.split())
+    assert f"{compound}: søgt som {shown}" in outcome.explanations
+    assert outcome.corrected_query == ""  # not a typo of one of its parts
+
+
+def test_a_word_the_content_holds_is_not_cut_into_parts():
+    outcome = selectors.recommendation_search(q="smertebehandling")
+    assert outcome.results
+    assert not any("søgt som" in line for line in outcome.explanations)
+
+
+def test_a_compound_costs_one_query_more_on_postgresql_and_none_on_sqlite():
+    # PostgreSQL matches in the database, so the parts are a second query; SQLite matches the
+    # rows it has read in Python, and reads them once.
+    with CaptureQueriesContext(connection) as queries:
+        selectors.recommendation_search(q="opioidnedtrapning")
+    assert len(queries) == (2 if connection.vendor == "postgresql" else 1), queries.captured_queries
+
+
 def test_soevn_finds_amitriptyline_whose_text_says_soevnregulering():
     amitriptyline = recommendation("generalised-pain/amitriptyline")
     assert "søvnregulering" in searchable_text(amitriptyline)
@@ -213,9 +246,10 @@ def test_every_example_offered_after_an_empty_search_finds_recommendations():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes are PostgreSQL's")
-@pytest.mark.parametrize(("query", "lookups"), [("tramadl", 2), ("opioider xylofon", 4)])
+@pytest.mark.parametrize(("query", "lookups"), [("tramadl", 2), ("opioider xylofon", 4 + 2)])
 def test_the_vocabulary_lookups_for_typos_use_the_trigram_index(query, lookups):
-    # Two lookups per word (typo candidates, nearest words). A scan instead computes
+    # Two lookups per word (typo candidates, nearest words), and two for the parts a word of
+    # eight letters or more could be cut into (a compound's). A scan instead computes
     # similarity() with every word of the content, four times for two words:
     # most of a new search's time before migration 0012 (docs/operations.md, "Benchmarks").
     with CaptureQueriesContext(connection) as queries:
