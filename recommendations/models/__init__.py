@@ -26,6 +26,7 @@ from .choices import (
 )
 from .content import (
     RECOMMENDATION_HEADING_FIELDS,
+    RECOMMENDATION_TITLE_MAX_LENGTH,
     SEARCH_INDEX_FIELDS,
     Guideline,
     Recommendation,
@@ -54,6 +55,7 @@ PUBLISHED_MODELS = (
 __all__ = [
     "PUBLISHED_MODELS",
     "RECOMMENDATION_HEADING_FIELDS",
+    "RECOMMENDATION_TITLE_MAX_LENGTH",
     "SEARCH_INDEX_FIELDS",
     "SEEDED_MARK",
     "AuditAction",

@@ -40,6 +40,10 @@ RECOMMENDATION_HEADING_FIELDS = (
     "certainty",
 )
 
+# A limit for the editor's form, not the content's: 2.5 times the longest seeded sentence (398
+# characters), so a rationale pasted into the recommendation's box is refused, not published.
+RECOMMENDATION_TITLE_MAX_LENGTH = 1000
+
 
 class Guideline(Seeded, Timestamped):
     # The guideline's own texts as readers see them on its page, in reading order: the
@@ -110,7 +114,7 @@ class RecommendationText(Timestamped):
         "strength_source",
     )
 
-    title = models.TextField(_("anbefaling"))
+    title = models.TextField(_("anbefaling"), max_length=RECOMMENDATION_TITLE_MAX_LENGTH)
     strength = models.CharField(_("styrke"), max_length=20, choices=Strength.choices)
     direction = models.CharField(_("retning"), max_length=10, choices=Direction.choices)
     certainty = models.CharField(

@@ -5,7 +5,12 @@ from django.core.exceptions import PermissionDenied
 
 from recommendations import services
 from recommendations.history_selectors import recommendation_versions
-from recommendations.models import AuditAction, Recommendation, RecommendationDraft
+from recommendations.models import (
+    RECOMMENDATION_TITLE_MAX_LENGTH,
+    AuditAction,
+    Recommendation,
+    RecommendationDraft,
+)
 from recommendations.seeding import content_seed
 from recommendations.selectors import rules_content
 from recommendations.services import (
@@ -96,6 +101,30 @@ def test_the_admin_refuses_to_publish_without_a_reason_and_keeps_the_text(alice_
     assert NEW_TITLE in response.content.decode()
     opioids.refresh_from_db()
     assert opioids.version == 1
+
+
+def test_a_title_too_long_to_be_one_recommendation_is_refused_naming_the_limit(
+    alice_client, client, opioids
+):
+    # Found trying the editor's workflow: a 100,000-character title (a rationale pasted into the
+    # wrong box) was published, and every reader page with it scrolled sideways.
+    form = open_form(alice_client, opioids)
+    pasted = "Overvej " + "meget lang tekst " * 6000 + "."
+
+    response = save(alice_client, opioids, form, publish=True, title=pasted, change_reason="x")
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert f"højst have {RECOMMENDATION_TITLE_MAX_LENGTH} tegn (den har {len(pasted)})" in text
+    assert f'maxlength="{RECOMMENDATION_TITLE_MAX_LENGTH}"' in text
+    opioids.refresh_from_db()
+    assert opioids.version == 1
+    assert "meget lang tekst" not in client.get(opioids.get_absolute_url()).content.decode()
+
+
+def test_every_seeded_title_is_within_the_editors_limit(content):
+    longest = max(len(title) for title in Recommendation.objects.values_list("title", flat=True))
+    assert longest <= RECOMMENDATION_TITLE_MAX_LENGTH
 
 
 def test_an_editor_using_english_is_refused_in_english_with_the_text_kept(alice_client, opioids):
