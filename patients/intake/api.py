@@ -43,7 +43,12 @@ class AppliedRecommendationSerializer(serializers.Serializer):
     rationale = serializers.CharField()
     version = serializers.IntegerField()
     url = _AbsoluteUrl()
-    because = serializers.ListField(child=serializers.CharField())
+    because = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Patientens egne oplysninger, der får anbefalingen til at gælde. Hvilke "
+        "oplysninger der gør det (og målgruppens grænser, fx »mindst 12 uger« for "
+        "»langvarige«), er nkr's læsning af kilden, ikke kildens ord: vis dem som sådan.",
+    )
     notes = serializers.ListField(child=serializers.CharField())
     provenance = ProvenanceSerializer()
 

@@ -188,6 +188,14 @@ def test_the_openapi_schema_documents_the_evaluate_endpoint(client):
     assert "/api/v1/evaluate/" in response.content.decode()
 
 
+def test_the_openapi_schema_says_the_because_lines_are_nkrs_reading(client):
+    # As the intake page and the cards mark them (CONTENT.md, Provenance): a record system
+    # reading only the API must learn it too.
+    schema = client.get("/api/schema/", headers={"Accept": "application/json"}).json()
+    applied = schema["components"]["schemas"]["AppliedRecommendation"]["properties"]
+    assert "nkr's læsning af kilden, ikke kildens ord" in applied["because"]["description"]
+
+
 def test_evaluate_only_accepts_post(client):
     assert client.get(URL).status_code == 405
 
