@@ -125,6 +125,13 @@ def _admin_recommendation_on_a_phone(page: Page) -> None:
     _admin_recommendation(page)
 
 
+def _admin_provenance_overview_on_a_phone(page: Page) -> None:
+    page.set_viewport_size({"width": 375, "height": 812})  # the table scrolls in its box
+    editor_create()
+    admin_log_in(page, "/admin/recommendations/recommendation/provenance/")
+    expect(page.locator("table.provenance-overview")).to_be_visible()
+
+
 def _admin_draft_saved(page: Page) -> None:
     _admin_recommendation(page)
     page.locator("#id_rationale").fill("En ny begrundelse.")
@@ -189,6 +196,7 @@ PAGES = {
     "admin recommendation, editor": _admin_recommendation,
     "admin recommendation on a phone": _admin_recommendation_on_a_phone,
     "admin recommendation with a draft": _admin_draft_saved,
+    "admin provenance overview on a phone": _admin_provenance_overview_on_a_phone,
     "admin preview of unsaved text": _admin_unsaved_preview("En ny titel, ikke gemt."),
     "admin preview of unsaved text with an error": _admin_unsaved_preview(""),
     "404": _path("/guidelines/no-such-guideline/"),

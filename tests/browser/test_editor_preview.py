@@ -145,3 +145,17 @@ def test_nothing_on_the_editors_form_is_cut_off(new_page, viewport):
     assert page.evaluate(CUT_OFF) == []
     width, wide = scroll_width(page)
     assert width <= viewport["width"], f"the form scrolls sideways ({width}px): {wide}"
+
+
+def test_on_a_phone_the_provenance_overview_scrolls_its_table_not_the_page(new_page):
+    # Found trying the editor's workflow at 375 px: the whole page scrolled sideways.
+    editor_create()
+    page = new_page(viewport=SCREENS[0])
+    admin_log_in(page, "/admin/recommendations/recommendation/provenance/")
+    table = page.locator("table.provenance-overview")
+    expect(table).to_contain_text("Ikke kontrolleret")
+    width, wide = scroll_width(page)
+    assert width <= SCREENS[0]["width"], f"the page scrolls sideways ({width}px): {wide}"
+    # The table scrolls in its own region, which a keyboard can reach.
+    region = page.get_by_role("region", name="Oprindelse og kontrol")
+    expect(region).to_have_attribute("tabindex", "0")
