@@ -9,6 +9,7 @@ difflib against the words of the text). Everything else (ranking, "Mente du ...?
 hits, the honest "no recommendation names X" line, suggestions) is worked out from those rows
 here, so the page and the API answer from the same single query. A Danish compound the content
 never writes as one word ("opioidnedtrapning") is searched again as its parts: a second query.
+A word the content holds is that word: it is matched as a typo of another word nowhere.
 """
 
 import difflib
@@ -238,7 +239,13 @@ def _rows_postgresql(queryset: QuerySet[Recommendation], words: list[str]) -> Ro
 
 def _rows_simple(queryset: QuerySet[Recommendation], words: list[str]) -> Rows:
     recs = list(queryset)
-    vocabulary = set().union(*(_words(rec.search_text) for rec in recs)) if recs else set()
+    # The words typos are matched against, as the vocabulary table holds them (search_index).
+    vocabulary = {
+        word
+        for rec in recs
+        for word in _words(rec.search_text)
+        if len(word) >= FUZZY_MIN_LENGTH and word.isalpha()
+    }
     stems = [_stem(word) for word in words]
     nearest = [
         difflib.get_close_matches(word, vocabulary, n=4, cutoff=SUGGESTION_CUTOFF)
@@ -349,6 +356,26 @@ def _rows(queryset: QuerySet[Recommendation], words: list[str]) -> Rows:
     return _rows_simple(queryset, words)
 
 
+def _typos_where_unknown(words: list[str], rows: Rows) -> Rows:
+    """Return the rows with typo matches kept only for words no text holds: "børn" is not a
+    typo of "bør", nor "rygsmerter" of "smerter", where the content writes them."""
+    held = [any(hit.levels[i] == EXACT for hit in rows.hits) for i in range(len(words))]
+    if not any(held):
+        return rows
+    hits = [
+        Hit(
+            hit.recommendation,
+            tuple(
+                0 if is_held and level == FUZZY else level
+                for level, is_held in zip(hit.levels, held, strict=True)
+            ),
+            hit.rank,
+        )
+        for hit in rows.hits
+    ]
+    return Rows(hits, rows.nearest, rows.known_parts)
+
+
 def _compounds_cut(words: list[str], rows: Rows) -> dict[str, tuple[str, str]]:
     """Return the query's words that no text holds but two words of the content make up."""
     cut = {}
@@ -367,11 +394,11 @@ def search(queryset: QuerySet[Recommendation], q: str) -> SearchOutcome:
     if not words:
         return outcome
     queryset = queryset.select_related("guideline")
-    found_rows = _rows(queryset, words)
+    found_rows = _typos_where_unknown(words, _rows(queryset, words))
     if compounds := _compounds_cut(words, found_rows):
         # Searched again as the parts: the first answer matched no part of the compound.
         words = [part for word in words for part in compounds.get(word, (word,))][:MAX_WORDS]
-        found_rows = _rows(queryset, words)
+        found_rows = _typos_where_unknown(words, _rows(queryset, words))
         outcome.explanations = [f"{w}: søgt som {' + '.join(p)}" for w, p in compounds.items()]
     hits, nearest = found_rows.hits, found_rows.nearest
     guidelines = list(

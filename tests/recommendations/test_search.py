@@ -362,3 +362,17 @@ def test_the_search_page_shows_matching_red_flags_first_with_their_level_and_tab
     assert "Akut henvisning" in html  # the level, as the table on the guideline page says it
     assert 'href="/guidelines/acute-low-back-pain/#roede-flag"' in html
     assert html.index("saddel anæstesi") < html.index("anbefalinger matcher")
+
+
+# Found auditing the search as a GP (2026-12-06): SQLite matched "børn" as a typo of other
+# words ("bør") and listed all 36 recommendations for "rygsmerter" (a typo of "smerter"),
+# PostgreSQL listed ten; a word the content holds is that word, not a typo of another.
+@pytest.mark.parametrize(("query", "held"), [("børn", "børn"), ("rygsmerter", "rygsmert")])
+def test_a_word_the_content_holds_finds_only_the_texts_that_hold_it(query, held):
+    results = selectors.recommendation_list(q=query)
+    assert results
+    assert all(held in searchable_text(rec) for rec in results), [
+        key
+        for key, rec in zip(keys(results), results, strict=True)
+        if held not in searchable_text(rec)
+    ]

@@ -67,6 +67,10 @@ MUST_FIND = [
     ("opioider børn", [f"{CHILD}/opioids"]),
     ("træning rygsmerter", [f"{ALBP}/supervised-exercise"]),
     ("panodil rygsmerter", [f"{ALBP}/paracetamol"]),
+    # Questions as a GP types them (found auditing the search, 2026-12-06): the little words
+    # ("må", "kan", "få") must not outvote the ones that carry the question.
+    ("må børn få ibuprofen", [f"{CHILD}/weak-analgesics"]),
+    ("kan børn få morfin", [f"{CHILD}/opioids"]),
 ]
 
 NAMES_A_GUIDELINE = [
