@@ -8,7 +8,8 @@ itself (the 'danish' stemmer over the stored tsvector, or a part of a compound i
 difflib against the words of the text). Everything else (ranking, "Mente du ...?", guideline
 hits, the honest "no recommendation names X" line, suggestions) is worked out from those rows
 here, so the page and the API answer from the same single query. A Danish compound the content
-never writes as one word ("opioidnedtrapning") is searched again as its parts: a second query.
+never writes as one word ("opioidnedtrapning") is searched again as its parts, and a word typed
+without the Danish letters ("sovn", "laenderyg") as the content's word ("søvn"): a second query.
 A word the content holds is that word: it is matched as a typo of another word nowhere.
 """
 
@@ -51,6 +52,9 @@ EXACT, FUZZY = 2, 1
 COMPOUND_PART_MIN = 4
 COMPOUND_PART_END_MIN = 6
 _LINKING_LETTERS = ("s", "e")  # "trænings|terapi", "børne|smerter"
+# How æ, ø and å are typed without them: as two letters ("ae", "oe", "aa") or as a plain a or o.
+_DANISH_LETTERS = {"ae": "æ", "oe": "ø", "aa": "å"}
+_PLAIN_FOR = {"a": ("æ", "å"), "o": ("ø",)}
 
 # Common Danish inflection endings, longest first: a light stand-in for the Snowball stemmer
 # PostgreSQL uses, good enough for the SQLite development database.
@@ -89,6 +93,26 @@ def _compound_cuts(word: str) -> list[tuple[tuple[str, ...], str]]:
 def _compound_candidates(word: str) -> list[str]:
     """Return every part `word` could be cut into, for the rows query to look up."""
     return sorted({part for heads, tail in _compound_cuts(word) for part in (*heads, tail)})
+
+
+def _respellings(word: str) -> list[str]:
+    """Return the words `word` may be, typed without æ, ø and å: its two-letter spellings
+    replaced ("boern" -> "børn"), or one plain a or o read as the Danish letter ("sovn" ->
+    "søvn"). A word that has one of the letters, or is not all letters, is as meant."""
+    if len(word) < FUZZY_MIN_LENGTH or not word.isalpha() or set(word) & {"æ", "ø", "å"}:
+        return []
+    spelt = word
+    for pair, letter in _DANISH_LETTERS.items():
+        spelt = spelt.replace(pair, letter)
+    found = [spelt] if spelt != word else []
+    for i, plain in enumerate(word):
+        found += [word[:i] + letter + word[i + 1 :] for letter in _PLAIN_FOR.get(plain, ())]
+    return found
+
+
+def _candidates(word: str) -> list[str]:
+    """Return the words the rows query checks the content for: parts and respellings."""
+    return sorted({*_compound_candidates(word), *_respellings(word)})
 
 
 def _compound_parts(word: str, known: set[str]) -> tuple[str, str] | None:
@@ -185,11 +209,13 @@ def _nearest_words(word: str) -> RawSQL:
 
 
 def _known_parts(candidates: list[str]) -> RawSQL:
-    """Return which of the candidate parts are words of the content, or end one (once a query)."""
+    """Return which candidates (parts, respellings) are words of the content, or end one;
+    computed once a query."""
     table = connection.ops.quote_name(SearchTerm._meta.db_table)
     sql = (
         "ARRAY(SELECT p FROM unnest(%s::text[]) p WHERE "  # noqa: S608 # nosec B608
-        f"EXISTS (SELECT 1 FROM {table} t WHERE t.word = p) OR (length(p) >= %s AND "
+        # A scalar subquery (the word is unique): EXISTS would let the planner hash the table.
+        f"(SELECT true FROM {table} t WHERE t.word = p) OR (length(p) >= %s AND "
         f"EXISTS (SELECT 1 FROM {table} t WHERE t.word LIKE '%%' || p)))"
     )
     params = (candidates, COMPOUND_PART_END_MIN)
@@ -199,7 +225,8 @@ def _known_parts(candidates: list[str]) -> RawSQL:
 @dataclass(frozen=True)
 class Rows:
     """What one query found: the hits, per word the content's nearest words, and which of the
-    parts a query word could be cut into (_compound_cuts) are words of the content."""
+    words a query word could be read as (_candidates: a compound's parts, a respelling with
+    æ, ø, å) are words of the content."""
 
     hits: list[Hit]
     nearest: list[list[str]]
@@ -220,7 +247,7 @@ def _rows_postgresql(queryset: QuerySet[Recommendation], words: list[str]) -> Ro
             whens.append(When(_has_word_similar_to(word), then=Value(FUZZY)))
             annotations[f"nearest_{i}"] = _nearest_words(word)
         annotations[f"level_{i}"] = Case(*whens, default=Value(0), output_field=IntegerField())
-    if candidates := sorted({part for word in words for part in _compound_candidates(word)}):
+    if candidates := sorted({part for word in words for part in _candidates(word)}):
         annotations["known_parts"] = _known_parts(candidates)
     any_word = SearchQuery(" | ".join(terms), config="danish", search_type="raw")
     # The long texts stay in the database: the matching happened there.
@@ -275,7 +302,7 @@ def _rows_simple(queryset: QuerySet[Recommendation], words: list[str]) -> Rows:
             else:
                 levels.append(0)
         hits.append(Hit(rec, tuple(levels), rank))
-    candidates = {part for word in words for part in _compound_candidates(word)}
+    candidates = {part for word in words for part in _candidates(word)}
     return Rows(hits, nearest, {part for part in candidates if _part_known(part, vocabulary)})
 
 
@@ -376,15 +403,19 @@ def _typos_where_unknown(words: list[str], rows: Rows) -> Rows:
     return Rows(hits, rows.nearest, rows.known_parts)
 
 
-def _compounds_cut(words: list[str], rows: Rows) -> dict[str, tuple[str, str]]:
-    """Return the query's words that no text holds but two words of the content make up."""
-    cut = {}
+def _words_read_again(words: list[str], rows: Rows) -> dict[str, tuple[str, ...]]:
+    """Return the query's words that no text holds but the content writes another way: typed
+    without the Danish letters ("sovn" -> "søvn"), or a compound of two of its words."""
+    again: dict[str, tuple[str, ...]] = {}
     for i, word in enumerate(words):
         if any(hit.levels[i] == EXACT for hit in rows.hits):
             continue  # the content holds it ("smertebehandling"); a typo is not a compound
-        if parts := _compound_parts(word, rows.known_parts):
-            cut[word] = parts
-    return cut
+        respelt = next((w for w in _respellings(word) if w in rows.known_parts), None)
+        if respelt:
+            again[word] = (respelt,)
+        elif parts := _compound_parts(word, rows.known_parts):
+            again[word] = parts
+    return again
 
 
 def search(queryset: QuerySet[Recommendation], q: str) -> SearchOutcome:
@@ -395,11 +426,11 @@ def search(queryset: QuerySet[Recommendation], q: str) -> SearchOutcome:
         return outcome
     queryset = queryset.select_related("guideline")
     found_rows = _typos_where_unknown(words, _rows(queryset, words))
-    if compounds := _compounds_cut(words, found_rows):
-        # Searched again as the parts: the first answer matched no part of the compound.
-        words = [part for word in words for part in compounds.get(word, (word,))][:MAX_WORDS]
+    if again := _words_read_again(words, found_rows):
+        # Searched again as the content writes them: the first answer matched none of them.
+        words = [part for word in words for part in again.get(word, (word,))][:MAX_WORDS]
         found_rows = _typos_where_unknown(words, _rows(queryset, words))
-        outcome.explanations = [f"{w}: søgt som {' + '.join(p)}" for w, p in compounds.items()]
+        outcome.explanations = [f"{w}: søgt som {' + '.join(p)}" for w, p in again.items()]
     hits, nearest = found_rows.hits, found_rows.nearest
     guidelines = list(
         {hit.recommendation.guideline_id: hit.recommendation.guideline for hit in hits}.values()

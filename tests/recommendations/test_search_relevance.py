@@ -61,6 +61,10 @@ MUST_FIND = [
     ("duloxetn", [f"{GEN}/duloxetine"]),
     ("gabapentn", [f"{GEN}/gabapentinoids"]),
     ("amitriptylim", [f"{GEN}/amitriptyline"]),
+    # Typed without æ, ø, å (found auditing the search, 2026-12-06).
+    ("sovn", [f"{GEN}/amitriptyline"]),
+    ("rontgen", [f"{ALBP}/routine-imaging"]),
+    ("opioider born", [f"{CHILD}/opioids"]),
     # Several words: every word helps, none is required.
     ("paracetamol voksne", [f"{ALBP}/paracetamol"]),
     ("paracetamol børn", [f"{CHILD}/weak-analgesics"]),
@@ -78,6 +82,7 @@ NAMES_A_GUIDELINE = [
     ("fibromyalgia", GEN),
     ("rygsmerter", ALBP),
     ("lænderygsmerter", ALBP),
+    ("laenderygsmerter", ALBP),
     ("back pain", ALBP),
     ("tapering", TAPER),
     ("afvænning opioider", TAPER),
