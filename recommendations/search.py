@@ -310,6 +310,12 @@ def _guideline_names(words: list[str], hits: list[Hit], guidelines: list[Guideli
     """Return the guidelines a word of the query names (its title, or a condition synonym)."""
     named: dict[str, set[int]] = {}
     titles = {g.pk: casefold(g.title) for g in guidelines}
+    # A lay word for several things ("smertestillende": analgetika, paracetamol, NSAID, opioid)
+    # names no guideline through one of them.
+    targets: dict[str, set[str]] = {}
+    for hit in hits:
+        for term, alias in hit.recommendation.search_aliases.items():
+            targets.setdefault(term, set()).add(alias["target"])
     for word in words:
         stem = _stem(word)
         for guideline in guidelines:
@@ -320,7 +326,8 @@ def _guideline_names(words: list[str], hits: list[Hit], guidelines: list[Guideli
             for term, alias in hit.recommendation.search_aliases.items():
                 # "fibromyalgi" (a condition) or "back pain" (English for the title's word).
                 if word in term.split() and (
-                    alias["kind"] == SynonymKind.CONDITION or _stem(alias["target"]) in title
+                    alias["kind"] == SynonymKind.CONDITION
+                    or (len(targets[term]) == 1 and _stem(alias["target"]) in title)
                 ):
                     named.setdefault(word, set()).add(hit.recommendation.guideline_id)
     # A word in every guideline's title ("smerter") names none of them in particular; of the

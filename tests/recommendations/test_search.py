@@ -412,3 +412,14 @@ def test_a_respelt_word_costs_one_query_more_on_postgresql_and_none_on_sqlite():
 def test_a_word_spelt_with_a_and_o_that_the_content_holds_is_not_respelt():
     outcome = selectors.recommendation_search(q="morfin")
     assert not any("søgt som" in line for line in outcome.explanations)
+
+
+# Found auditing the search as a GP (2026-12-06): "smertestillende" (a lay word for analgetika,
+# paracetamol, NSAID and opioids) showed the opioid tapering guideline first, as if it had
+# named it, because one of its four targets is a word of that guideline's title.
+def test_a_lay_word_for_several_things_names_no_guideline():
+    outcome = selectors.recommendation_search(q="smertestillende")
+    assert outcome.guidelines == []
+    first = keys(outcome.results[:5])
+    assert len(first) == 5
+    assert not any(key.startswith("opioid-tapering/") for key in first), first
