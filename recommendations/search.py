@@ -338,14 +338,20 @@ def _guideline_names(words: list[str], hits: list[Hit], guidelines: list[Guideli
 
 
 def _explanations(words: list[str], found: list[Hit]) -> list[str]:
-    lines: dict[str, str] = {}
+    # A term may stand for several things ("smertestillende"): each recommendation holds the
+    # one it names, so the line gathers them from every hit, the same on either backend.
+    readings: dict[str, dict[str, dict]] = {}
     for hit in found:
         for term, alias in hit.recommendation.search_aliases.items():
-            if term in lines or not set(words) & set(term.split()):
-                continue
-            atc = f" (ATC {alias['atc_code']})" if alias["atc_code"] else ""
-            lines[term] = Alias(term, alias["target"], alias["kind"]).explanation + atc
-    return list(lines.values())
+            if set(words) & set(term.split()):
+                readings.setdefault(term, {}).setdefault(alias["target"], alias)
+    lines = []
+    for term, by_target in readings.items():
+        alias = next(iter(by_target.values()))
+        atc = f" (ATC {alias['atc_code']})" if len(by_target) == 1 and alias["atc_code"] else ""
+        targets = ", ".join(sorted(by_target))
+        lines.append(Alias(term, targets, alias["kind"]).explanation + atc)
+    return lines
 
 
 def _drug_words() -> set[str]:

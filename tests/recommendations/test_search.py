@@ -423,3 +423,11 @@ def test_a_lay_word_for_several_things_names_no_guideline():
     first = keys(outcome.results[:5])
     assert len(first) == 5
     assert not any(key.startswith("opioid-tapering/") for key in first), first
+
+
+def test_a_lay_word_for_several_things_is_explained_as_all_of_them():
+    # It said "hverdagsord for opioid" on SQLite and "... for analgetika" on PostgreSQL: the
+    # first result's reading, one of four (fixtures/search_synonyms.json).
+    outcome = selectors.recommendation_search(q="smertestillende")
+    lines = [line for line in outcome.explanations if line.startswith("smertestillende:")]
+    assert lines == ["smertestillende: hverdagsord for analgetika, nsaid, opioid, paracetamol"]
