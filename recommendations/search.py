@@ -56,6 +56,20 @@ _LINKING_LETTERS = ("s", "e")  # "trænings|terapi", "børne|smerter"
 _DANISH_LETTERS = {"ae": "æ", "oe": "ø", "aa": "å"}
 _PLAIN_FOR = {"a": ("æ", "å"), "o": ("ø",)}
 
+# The little words of a question ("hvornår skal jeg scanne ryggen"): the Snowball project's
+# Danish stop words, the list PostgreSQL's 'danish' configuration drops (tsearch_data/
+# danish.stop). Their letters are in nearly every text, so as query words they would outvote
+# the words that carry the question; a query of nothing else keeps them.
+STOP_WORDS = frozenset(
+    """
+    ad af alle alt anden at blev blive bliver da de dem den denne der deres det dette dig din
+    disse dog du efter eller en end er et for fra ham han hans har havde have hende hendes her
+    hos hun hvad hvis hvor i ikke ind jeg jer jo kunne man mange med meget men mig min mine mit
+    mod ned noget nogle nu når og også om op os over på selv sig sin sine sit skal skulle som
+    sådan thi til ud under var vi vil ville vor være været
+    """.split()
+)
+
 # Common Danish inflection endings, longest first: a light stand-in for the Snowball stemmer
 # PostgreSQL uses, good enough for the SQLite development database.
 _DANISH_ENDINGS = ("erne", "ene", "ers", "er", "en", "et", "e", "r")
@@ -64,6 +78,13 @@ _DANISH_ENDINGS = ("erne", "ene", "ers", "er", "en", "et", "e", "r")
 def query_words(q: str) -> list[str]:
     """Return the query's words, case-folded; one-letter words carry no meaning here."""
     return [word for word in re.findall(r"\w+", casefold(q)) if len(word) > 1][:MAX_WORDS]
+
+
+def _meaning_words(words: list[str]) -> list[str]:
+    """Return the words that carry the query's meaning: all but the stop words, except the
+    last word (it may be the start of a longer one: "ned" of "nedtrapning"), or all of them."""
+    kept = [w for i, w in enumerate(words) if w not in STOP_WORDS or i == len(words) - 1]
+    return kept if any(w not in STOP_WORDS for w in kept) else words
 
 
 def _stem(word: str) -> str:
@@ -238,9 +259,10 @@ def _rows_postgresql(queryset: QuerySet[Recommendation], words: list[str]) -> Ro
     annotations = {}
     for i, (word, term) in enumerate(zip(words, terms, strict=True)):
         # A part of a Danish compound ("rygsmerter" in "lænderygsmerter") is one lexeme to the
-        # stemmer, so the case-folded text is also searched as a substring.
+        # stemmer, so the case-folded text is also searched for the word's light stem as a
+        # substring, as SQLite matches ("scanne" finds "scanning" on both).
         exact = Q(search_vector=SearchQuery(term, config="danish", search_type="raw")) | Q(
-            search_text__contains=word
+            search_text__contains=_stem(word)
         )
         whens = [When(exact, then=Value(EXACT))]
         if len(word) >= FUZZY_MIN_LENGTH:
@@ -434,7 +456,7 @@ def _words_read_again(words: list[str], rows: Rows) -> dict[str, tuple[str, ...]
 def search(queryset: QuerySet[Recommendation], q: str) -> SearchOutcome:
     """Return what the Danish query finds among `queryset`, best first, with what to say."""
     outcome = SearchOutcome(q=q)
-    words = query_words(q)
+    words = _meaning_words(query_words(q))
     if not words:
         return outcome
     queryset = queryset.select_related("guideline")

@@ -431,3 +431,19 @@ def test_a_lay_word_for_several_things_is_explained_as_all_of_them():
     outcome = selectors.recommendation_search(q="smertestillende")
     lines = [line for line in outcome.explanations if line.startswith("smertestillende:")]
     assert lines == ["smertestillende: hverdagsord for analgetika, nsaid, opioid, paracetamol"]
+
+
+# Found auditing the search as a GP (2026-12-06): in "hvornår skal jeg scanne ryggen" the
+# words "skal" and "jeg" matched nearly every text and outvoted "scanne" on PostgreSQL.
+def test_the_little_words_of_a_question_change_nothing():
+    question = keys(selectors.recommendation_list(q="hvornår skal jeg scanne ryggen"))
+    assert question == keys(selectors.recommendation_list(q="hvornår scanne ryggen"))
+    assert question[0] == "acute-low-back-pain/routine-imaging", question
+
+
+def test_a_little_word_typed_last_may_be_the_start_of_a_longer_one():
+    # "ned" is a stop word, and the start of "nedtrapning" while the GP is still typing.
+    assert keys(selectors.recommendation_list(q="opioider ned")) != keys(
+        selectors.recommendation_list(q="opioider")
+    )
+    assert selectors.recommendation_list(q="ikke")  # a query of only little words still searches

@@ -75,6 +75,8 @@ MUST_FIND = [
     # ("må", "kan", "få") must not outvote the ones that carry the question.
     ("må børn få ibuprofen", [f"{CHILD}/weak-analgesics"]),
     ("kan børn få morfin", [f"{CHILD}/opioids"]),
+    ("hvornår skal jeg scanne ryggen", [f"{ALBP}/routine-imaging"]),
+    ("skal jeg give panodil ved rygsmerter", [f"{ALBP}/paracetamol"]),
 ]
 
 NAMES_A_GUIDELINE = [
