@@ -9,7 +9,8 @@ difflib against the words of the text). Everything else (ranking, "Mente du ...?
 hits, the honest "no recommendation names X" line, suggestions) is worked out from those rows
 here, so the page and the API answer from the same single query. A Danish compound the content
 never writes as one word ("opioidnedtrapning") is searched again as its parts, and a word typed
-without the Danish letters ("sovn", "laenderyg") as the content's word ("søvn"): a second query.
+without the Danish letters ("sovn", "laenderyg") as the content's word ("søvn"), and on
+PostgreSQL a typo the trigrams miss but difflib's measure sees ("amitryptilin"): a second query.
 A word the content holds is that word: it is matched as a typo of another word nowhere.
 """
 
@@ -438,10 +439,23 @@ def _typos_where_unknown(words: list[str], rows: Rows) -> Rows:
     return Rows(hits, rows.nearest, rows.known_parts)
 
 
-def _words_read_again(words: list[str], rows: Rows) -> dict[str, tuple[str, ...]]:
+def _likely_typo_of(word: str, nearest: list[str]) -> str | None:
+    """Return the nearest word of the content if `word` is a typo of it in difflib's measure,
+    the one SQLite matches typos with: letters swapped ("amitryptilin") share few trigrams."""
+    near = nearest[0] if nearest else None
+    if near and difflib.SequenceMatcher(None, word, near).ratio() >= DIFFLIB_CUTOFF:
+        return near
+    return None
+
+
+def _words_read_again(
+    words: list[str], rows: Rows
+) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
     """Return the query's words that no text holds but the content writes another way: typed
-    without the Danish letters ("sovn" -> "søvn"), or a compound of two of its words."""
+    without the Danish letters ("sovn" -> "søvn"), or a compound of two of its words (said as
+    "søgt som"); and, of the words that matched nothing at all, the typos (said as "Mente du")."""
     again: dict[str, tuple[str, ...]] = {}
+    typos: dict[str, str] = {}
     for i, word in enumerate(words):
         if any(hit.levels[i] == EXACT for hit in rows.hits):
             continue  # the content holds it ("smertebehandling"); a typo is not a compound
@@ -450,7 +464,11 @@ def _words_read_again(words: list[str], rows: Rows) -> dict[str, tuple[str, ...]
             again[word] = (respelt,)
         elif parts := _compound_parts(word, rows.known_parts):
             again[word] = parts
-    return again
+        elif not any(hit.levels[i] for hit in rows.hits) and (
+            meant := _likely_typo_of(word, rows.nearest[i])
+        ):
+            typos[word] = meant
+    return again, typos
 
 
 def search(queryset: QuerySet[Recommendation], q: str) -> SearchOutcome:
@@ -461,9 +479,11 @@ def search(queryset: QuerySet[Recommendation], q: str) -> SearchOutcome:
         return outcome
     queryset = queryset.select_related("guideline")
     found_rows = _typos_where_unknown(words, _rows(queryset, words))
-    if again := _words_read_again(words, found_rows):
+    again, typos = _words_read_again(words, found_rows)
+    if again or typos:
         # Searched again as the content writes them: the first answer matched none of them.
-        words = [part for word in words for part in again.get(word, (word,))][:MAX_WORDS]
+        read = {**again, **{word: (meant,) for word, meant in typos.items()}}
+        words = [part for word in words for part in read.get(word, (word,))][:MAX_WORDS]
         found_rows = _typos_where_unknown(words, _rows(queryset, words))
         outcome.explanations = [f"{w}: søgt som {' + '.join(p)}" for w, p in again.items()]
     hits, nearest = found_rows.hits, found_rows.nearest
@@ -493,7 +513,7 @@ def search(queryset: QuerySet[Recommendation], q: str) -> SearchOutcome:
         near[0] if level == FUZZY and near else word
         for word, level, near in zip(words, levels, nearest, strict=True)
     ]
-    if corrected != words:
+    if corrected != words or typos:
         outcome.corrected_query = " ".join(corrected)
     outcome.explanations += _explanations(words, found)
     outcome.absences = _absences(_named_words(words, hits, corrected), hits, guidelines)

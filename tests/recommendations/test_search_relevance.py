@@ -61,6 +61,7 @@ MUST_FIND = [
     ("duloxetn", [f"{GEN}/duloxetine"]),
     ("gabapentn", [f"{GEN}/gabapentinoids"]),
     ("amitriptylim", [f"{GEN}/amitriptyline"]),
+    ("amitryptilin", [f"{GEN}/amitriptyline"]),
     # Typed without æ, ø, å (found auditing the search, 2026-12-06).
     ("sovn", [f"{GEN}/amitriptyline"]),
     ("rontgen", [f"{ALBP}/routine-imaging"]),
