@@ -38,7 +38,7 @@ from django.db.models.expressions import RawSQL
 from .models import Guideline, Recommendation, SearchTerm, SynonymKind
 from .rules.drugs import drug_table
 from .search_index import FUZZY_MIN_LENGTH, casefold
-from .search_mentions import Alias
+from .search_mentions import Alias, mentions
 
 MAX_WORDS = 8  # a query is a few words; more only lengthens the SQL
 # A typo and the word meant share most of their trigrams ("tramadl"/"tramadol": 0.55,
@@ -342,7 +342,8 @@ def _guideline_names(words: list[str], hits: list[Hit], guidelines: list[Guideli
     for word in words:
         stem = _stem(word)
         for guideline in guidelines:
-            if stem in casefold(f"{guideline.title} {guideline.short_title}"):
+            # A word of the title, not letters inside one ("par" in "bevægeapparatet").
+            if mentions(casefold(f"{guideline.title} {guideline.short_title}"), stem):
                 named.setdefault(word, set()).add(guideline.pk)
         for hit in hits:
             title = titles[hit.recommendation.guideline_id]

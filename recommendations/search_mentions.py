@@ -45,7 +45,8 @@ class Alias:
         return f"{self.term}: {_KIND_WORDS[self.kind]} {self.target}"
 
 
-def _mentions(text: str, word: str) -> bool:
+def mentions(text: str, word: str) -> bool:
+    """Return whether `text` (case-folded) names `word`: at a word's start, or a compound's part."""
     # At a word's start, or (five letters or more) as part of a compound: "prolaps" is named by
     # "diskusprolaps", as search finds compounds in recommendations.
     if len(word) >= 5:
@@ -84,9 +85,9 @@ def _aliases_needed(
     """Return the synonyms' lines needed for `text` to name every word; None if it cannot."""
     used = []
     for word in words:
-        if _mentions(text, word):
+        if mentions(text, word):
             continue
-        alias = next((a for a in by_word.get(word, ()) if _mentions(text, a.target)), None)
+        alias = next((a for a in by_word.get(word, ()) if mentions(text, a.target)), None)
         if alias is None:
             return None
         used.append(alias.explanation)

@@ -456,3 +456,12 @@ def test_a_little_word_typed_last_may_be_the_start_of_a_longer_one():
         selectors.recommendation_list(q="opioider")
     )
     assert selectors.recommendation_list(q="ikke")  # a query of only little words still searches
+
+
+# Found auditing the search as a GP (2026-12-06): typing "par" (on the way to
+# "paracetamol") named the generalised pain guideline and showed it first, because its title's
+# "bevægeapparatet" holds those letters. A guideline is named by a word of its title (or, five
+# letters or more, a part of a compound: "rygsmerter" in "lænderygsmerter").
+@pytest.mark.parametrize("typed", ["par", "app"])
+def test_letters_inside_a_word_of_a_guideline_title_do_not_name_the_guideline(typed):
+    assert selectors.recommendation_search(q=typed).guidelines == []
