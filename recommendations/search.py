@@ -367,7 +367,8 @@ def _explanations(words: list[str], found: list[Hit]) -> list[str]:
     readings: dict[str, dict[str, dict]] = {}
     for hit in found:
         for term, alias in hit.recommendation.search_aliases.items():
-            if set(words) & set(term.split()):
+            # The query names the term: every word of it ("ondt i ryggen", not "ryggen").
+            if set(query_words(term)) <= set(words):
                 readings.setdefault(term, {}).setdefault(alias["target"], alias)
     lines = []
     for term, by_target in readings.items():

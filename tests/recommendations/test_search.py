@@ -465,3 +465,12 @@ def test_a_little_word_typed_last_may_be_the_start_of_a_longer_one():
 @pytest.mark.parametrize("typed", ["par", "app"])
 def test_letters_inside_a_word_of_a_guideline_title_do_not_name_the_guideline(typed):
     assert selectors.recommendation_search(q=typed).guidelines == []
+
+
+# Found auditing the search as a GP (2026-12-06): "hvornår skal jeg scanne ryggen" opened with
+# "hold i ryggen: hverdagsord for lænderygsmerter" and "ondt i ryggen: ...", synonyms the GP
+# did not type, pushing the results below the fold on a phone.
+def test_a_synonym_of_several_words_is_explained_only_when_the_query_has_them_all():
+    assert selectors.recommendation_search(q="scanne ryggen").explanations == []
+    outcome = selectors.recommendation_search(q="ondt i ryggen")
+    assert outcome.explanations == ["ondt i ryggen: hverdagsord for lænderygsmerter"]
