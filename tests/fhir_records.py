@@ -316,3 +316,14 @@ class RecordSystem:
             content_type="application/json",
             headers={"Authorization": f"Bearer {token}"},
         )
+
+    def cards(self, client, body) -> list[dict]:
+        """Call the service as this record system does and return its cards (a 200 asserted)."""
+        response = self.call(client, body)
+        assert response.status_code == 200, response.content
+        return response.json()["cards"]
+
+
+def card_for(cards: list[dict], guideline_title_start: str) -> dict:
+    """Return the card whose summary starts with the guideline's title."""
+    return next(c for c in cards if c["summary"].startswith(guideline_title_start))

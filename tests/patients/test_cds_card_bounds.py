@@ -17,12 +17,6 @@ pytestmark = pytest.mark.usefixtures("content")
 RESPONSE_MAX_BYTES = 64_000
 
 
-def cards_for(client, ehr, body):
-    response = ehr.call(client, body)
-    assert response.status_code == 200, response.content
-    return response.json()["cards"]
-
-
 def prednisolone(n: int) -> dict:
     return fhir.medication_statement(
         "H02AB06", "Prednisolon 5 mg", fhir.dosage(5, per_day=1), mid=f"ms-pred-{n}"
@@ -41,7 +35,7 @@ def low_back_pain(*, statements=(), conditions=()) -> dict:
 
 
 def test_three_prednisolone_statements_make_one_red_flag_card_naming_all_three(client, ehr):
-    cards = cards_for(client, ehr, low_back_pain(statements=[prednisolone(n) for n in range(3)]))
+    cards = ehr.cards(client, low_back_pain(statements=[prednisolone(n) for n in range(3)]))
 
     red_flags = [c for c in cards if c["summary"].startswith("Rødt flag i journalen")]
     assert len(red_flags) == 1
@@ -54,7 +48,7 @@ def test_two_steroids_raising_the_same_red_flag_make_one_card(client, ehr):
         "H02AB07", "Prednison", fhir.dosage(5, per_day=1), mid="ms-prednisone"
     )
 
-    cards = cards_for(client, ehr, low_back_pain(statements=[prednisolone(1), other]))
+    cards = ehr.cards(client, low_back_pain(statements=[prednisolone(1), other]))
 
     red_flags = [c for c in cards if c["summary"].startswith("Rødt flag i journalen")]
     assert len(red_flags) == 1
@@ -67,7 +61,7 @@ def test_a_repeated_diagnosis_is_named_once_in_each_card(client, ehr):
         for n in range(5)
     ]
 
-    (card,) = cards_for(client, ehr, low_back_pain(conditions=repeated))
+    (card,) = ehr.cards(client, low_back_pain(conditions=repeated))
 
     assert card["detail"].count("Lænderygsmerter (M54.5, debut") == 1
 

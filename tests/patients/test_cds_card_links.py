@@ -62,15 +62,9 @@ RECORDS = [
 ]
 
 
-def cards_for(client, ehr, record):
-    response = ehr.call(client, record())
-    assert response.status_code == 200, response.content
-    return response.json()["cards"]
-
-
 @pytest.mark.parametrize("record", RECORDS, ids=lambda f: f.__name__)
 def test_every_card_links_a_recommendation_or_says_why_not(client, ehr, record):
-    cards = cards_for(client, ehr, record)
+    cards = ehr.cards(client, record())
 
     assert cards
     for card in cards:
@@ -79,7 +73,7 @@ def test_every_card_links_a_recommendation_or_says_why_not(client, ehr, record):
 
 
 def test_an_mme_warning_says_it_belongs_to_no_recommendation(client, ehr):
-    cards = cards_for(client, ehr, high_dose_oxycodone)
+    cards = ehr.cards(client, high_dose_oxycodone())
 
     warning = next(c for c in cards if c["indicator"] == "warning")
     mme_line = next(line for line in warning["detail"].splitlines() if "90" in line)
@@ -88,7 +82,7 @@ def test_an_mme_warning_says_it_belongs_to_no_recommendation(client, ehr):
 
 
 def test_a_red_flag_card_points_to_the_table_in_its_guideline(client, ehr):
-    cards = cards_for(client, ehr, fhir.patient_with_cauda_equina)
+    cards = ehr.cards(client, fhir.patient_with_cauda_equina())
 
     detail = cards[0]["detail"]
     assert NO_LINK in detail
@@ -105,13 +99,13 @@ def test_a_red_flag_card_points_to_the_table_in_its_guideline(client, ehr):
     ids=["not-in-scope", "incomplete", "no-pain-code"],
 )
 def test_a_card_without_recommendations_says_why(client, ehr, record, why):
-    cards = cards_for(client, ehr, record)
+    cards = ehr.cards(client, record())
 
     assert any(NO_RECOMMENDATION.format(why=why) in card["detail"] for card in cards)
 
 
 def test_the_tapering_card_links_the_taper_planner_without_patient_facts_in_the_url(client, ehr):
-    cards = cards_for(client, ehr, fhir.adult_with_fibromyalgia_on_oxycodone)
+    cards = ehr.cards(client, fhir.adult_with_fibromyalgia_on_oxycodone())
 
     tapering = next(c for c in cards if c["summary"].startswith("Nedtrapning af opioider"))
     planner = [link for link in tapering["links"] if link["label"] == TAPER_PLANNER_LABEL]

@@ -30,12 +30,6 @@ def oxycodone_order(mid, dose=10, *, authored=None, intent="order"):
     )
 
 
-def cards_for(client, ehr, body):
-    response = ehr.call(client, body)
-    assert response.status_code == 200, response.content
-    return response.json()["cards"]
-
-
 # --- Two current orders for the same drug ----------------------------------------------------
 
 
@@ -83,7 +77,7 @@ def test_the_opioid_treatment_counts_from_the_earliest_of_the_orders():
 
 def test_two_orders_for_the_same_drug_say_so_on_the_card(client, ehr, content):
     body = fibromyalgia(requests=[oxycodone_order("old"), oxycodone_order("renewed", 20)])
-    cards = cards_for(client, ehr, body)
+    cards = ehr.cards(client, body)
 
     generalised = next(card for card in cards if "generaliserede" in card["summary"].lower())
     assert "døgndosis ukendt" in generalised["summary"]
@@ -135,7 +129,7 @@ def test_a_request_without_intent_is_not_counted_as_an_order():
 
 
 def test_a_proposed_opioid_is_named_on_the_card_but_not_evaluated(client, ehr, content):
-    cards = cards_for(client, ehr, fibromyalgia(requests=[oxycodone_order("p", intent="plan")]))
+    cards = ehr.cards(client, fibromyalgia(requests=[oxycodone_order("p", intent="plan")]))
     generalised = next(card for card in cards if "generaliserede" in card["summary"].lower())
     assert "intent 'plan' er ikke en ordination" in generalised["detail"]
     assert "Medicin: Oxycodon" not in generalised["detail"]
@@ -227,7 +221,7 @@ def test_an_override_of_a_medication_warning_is_filed_under_the_recommendation_i
 ):
     from patients.models import CardFeedback
 
-    cards = cards_for(client, ehr, fhir.adult_with_fibromyalgia_on_oxycodone())
+    cards = ehr.cards(client, fhir.adult_with_fibromyalgia_on_oxycodone())
     warning = next(card for card in cards if card["summary"].startswith("Advarsel: "))
     response = ehr.call(
         client,

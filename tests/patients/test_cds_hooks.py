@@ -8,18 +8,9 @@ import pytest
 from patients.cds.card_types import NOT_IN_RECORDS, SUMMARY_MAX, OverrideReason
 from patients.models import IssuedCard
 from tests import fhir_records as fhir
+from tests.fhir_records import card_for
 
 pytestmark = pytest.mark.usefixtures("content")
-
-
-def cards_for(client, ehr, body):
-    response = ehr.call(client, body)
-    assert response.status_code == 200, response.content
-    return response.json()["cards"]
-
-
-def card_for(cards, guideline_title_start):
-    return next(c for c in cards if c["summary"].startswith(guideline_title_start))
 
 
 # --- Discovery -----------------------------------------------------------------------------
@@ -59,7 +50,7 @@ def test_discovery_needs_no_database_queries(client, django_assert_num_queries):
 
 
 def test_a_child_with_knee_pain_gets_the_childrens_guideline_and_a_paracetamol_warning(client, ehr):
-    cards = cards_for(client, ehr, fhir.child_with_knee_pain_on_paracetamol())
+    cards = ehr.cards(client, fhir.child_with_knee_pain_on_paracetamol())
 
     assert [c["indicator"] for c in cards] == ["warning", "info"]
     warning, guideline = cards
@@ -77,7 +68,7 @@ def test_a_child_with_knee_pain_gets_the_childrens_guideline_and_a_paracetamol_w
 
 
 def test_an_adult_with_three_weeks_of_low_back_pain_gets_the_acute_guideline(client, ehr):
-    (card,) = cards_for(client, ehr, fhir.adult_with_low_back_pain_for_three_weeks())
+    (card,) = ehr.cards(client, fhir.adult_with_low_back_pain_for_three_weeks())
 
     assert card["summary"] == "Nyopståede lænderygsmerter: 10 anbefalinger gælder (4 for, 6 imod)"
     assert card["indicator"] == "info"
@@ -98,7 +89,7 @@ def test_an_adult_with_three_weeks_of_low_back_pain_gets_the_acute_guideline(cli
 
 
 def test_an_adult_with_fibromyalgia_on_oxycodone_for_two_years_gets_tapering_advice(client, ehr):
-    cards = cards_for(client, ehr, fhir.adult_with_fibromyalgia_on_oxycodone())
+    cards = ehr.cards(client, fhir.adult_with_fibromyalgia_on_oxycodone())
 
     warning = cards[0]
     assert warning["indicator"] == "warning"
@@ -116,7 +107,7 @@ def test_an_adult_with_fibromyalgia_on_oxycodone_for_two_years_gets_tapering_adv
 def test_every_because_on_a_card_is_marked_as_nkrs_reading_of_the_source(client, ehr):
     # CONTENT.md (Provenance): which facts make a recommendation apply is this project's
     # reading, not the source's words, on the record system's cards as on the intake page.
-    cards = cards_for(client, ehr, fhir.adult_with_fibromyalgia_on_oxycodone())
+    cards = ehr.cards(client, fhir.adult_with_fibromyalgia_on_oxycodone())
     details = "\n".join(card["detail"] for card in cards)
     because = re.findall(r"(?<!uden )\*Fordi\*[^\n]{0,20}", details)
     assert because and all(b.startswith("*Fordi* (nkr's læsning): ") for b in because), because
@@ -129,7 +120,7 @@ def test_every_because_on_a_card_is_marked_as_nkrs_reading_of_the_source(client,
 def test_a_cauda_equina_diagnosis_gives_a_critical_card_first_and_keeps_acute_advice_away(
     client, ehr
 ):
-    cards = cards_for(client, ehr, fhir.patient_with_cauda_equina())
+    cards = ehr.cards(client, fhir.patient_with_cauda_equina())
 
     first = cards[0]
     assert first["indicator"] == "critical"
@@ -151,7 +142,7 @@ def test_a_history_of_cancer_is_a_red_flag_to_investigate(client, ehr):
             fhir.condition("Z85.3", "Tidligere brystkræft", onset=fhir.ago(weeks=400)),
         ],
     )
-    (card,) = cards_for(client, ehr, body)
+    (card,) = ehr.cards(client, body)
 
     assert card["indicator"] == "warning"
     assert card["summary"] == (
@@ -167,7 +158,7 @@ def test_a_danish_sks_code_means_the_same_as_its_icd10_code(client, ehr):
             fhir.condition("DM797", "Fibromyalgi", system=fhir.SKS, onset=fhir.ago(weeks=30))
         ],
     )
-    (card,) = cards_for(client, ehr, body)
+    (card,) = ehr.cards(client, body)
     assert card["summary"].startswith("Generaliserede smerter i bevægeapparatet: 4 anbefalinger")
 
 
@@ -179,7 +170,7 @@ def test_a_record_without_pain_gets_no_cards(client, ehr):
             fhir.medication_statement("N02BE01", "Paracetamol", fhir.dosage(1000, per_day=2))
         ],
     )
-    assert cards_for(client, ehr, body) == []
+    assert ehr.cards(client, body) == []
 
 
 def test_a_resolved_condition_is_not_a_current_problem(client, ehr):
@@ -189,154 +180,7 @@ def test_a_resolved_condition_is_not_a_current_problem(client, ehr):
             fhir.condition("M54.5", "Lænderygsmerter", onset=fhir.ago(weeks=2), clinical="resolved")
         ],
     )
-    assert cards_for(client, ehr, body) == []
-
-
-# --- What the record does not tell ---------------------------------------------------------
-
-
-def test_an_unknown_duration_is_said_and_the_card_links_to_the_form_to_complete(client, ehr):
-    body = fhir.hook_request(
-        fhir.patient(45), conditions=[fhir.condition("M54.5", "Lænderygsmerter")]
-    )
-    (card,) = cards_for(client, ehr, body)
-
-    assert card["summary"] == "Lænderygsmerter: varighed ukendt – udfyld NKR-vurderingen"
-    assert (
-        "varighed ukendt (Lænderygsmerter (M54.5): ingen debutdato i journalen)" in card["detail"]
-    )
-    (link,) = card["links"]
-    assert link["type"] == "absolute"
-    assert link["url"].startswith("http://testserver/intake/prefill/")
-
-    page = client.get(link["url"].removeprefix("http://testserver"), follow=True)
-    text = page.content.decode()
-    assert page.status_code == 200
-    assert 'name="age" type="text" inputmode="numeric" value="45"' in text
-    assert 'value="low_back" checked' in text
-    assert "varighed ukendt" in text
-
-
-def test_a_dose_that_cannot_be_worked_out_is_listed_and_never_guessed(client, ehr):
-    body = fhir.hook_request(
-        fhir.patient(52),
-        conditions=[fhir.condition("M79.7", "Fibromyalgi", onset=fhir.years_ago(3))],
-        statements=[
-            fhir.medication_statement(
-                "N02AA05",
-                "Oxycodon 5 mg",
-                fhir.dosage(5, as_needed=True, text="5 mg efter behov"),
-                since=fhir.years_ago(2),
-            )
-        ],
-    )
-    cards = cards_for(client, ehr, body)
-
-    generalised = card_for(cards, "Generaliserede smerter i bevægeapparatet:")
-    assert generalised["summary"].endswith("– døgndosis ukendt")
-    assert "Oxycodon: døgndosis ukendt (efter behov)" in generalised["detail"]
-    assert "indgår i vurderingen, men ikke i morfinækvivalenten" in generalised["detail"]
-    assert (
-        "Morfinækvivalent: ikke beregnet; døgndosis ukendt for oxycodon" in (generalised["detail"])
-    )
-    assert "Dagligt morfinækvivalent" not in json.dumps(cards, ensure_ascii=False)
-
-
-def test_a_drug_whose_dose_is_unknown_is_still_a_current_medication(client, ehr):
-    body = fhir.hook_request(
-        fhir.patient(52),
-        conditions=[fhir.condition("M79.7", "Fibromyalgi", onset=fhir.years_ago(3))],
-        statements=[
-            fhir.medication_statement(
-                "N02AA05",
-                "Oxycodon 5 mg",
-                fhir.dosage(5, as_needed=True, text="5 mg efter behov"),
-                since=fhir.years_ago(2),
-            )
-        ],
-    )
-    cards = cards_for(client, ehr, body)
-
-    warning = cards[0]
-    assert warning["summary"].startswith("Advarsel: Patienten får oxycodon")
-    # With no MME threshold reached, the unknown dose is told on the guideline cards only.
-    assert "Morfinækvivalenten omfatter ikke" not in warning["detail"]
-    generalised = card_for(cards, "Generaliserede smerter i bevægeapparatet:")
-    assert "opioids-without-dual-action" in generalised["detail"]
-    assert "*Fordi* (nkr's læsning): aktuel medicin omfatter oxycodon" in generalised["detail"]
-    tapering = card_for(cards, "Nedtrapning af opioider:")
-    assert "Opioidbehandling: mindst 24" in tapering["detail"]
-
-
-def test_with_one_opioid_dose_unknown_the_mme_is_a_lower_bound(client, ehr):
-    body = fhir.hook_request(
-        fhir.patient(60),
-        conditions=[fhir.condition("M79.7", "Fibromyalgi", onset=fhir.years_ago(5))],
-        statements=[
-            fhir.medication_statement(
-                "N02AB03",
-                "Fentanyl depotplaster 25 mikrog/time",
-                fhir.dosage(25, "ug/h", text="1 plaster hver 3. dag"),
-                since=fhir.years_ago(1),
-            ),
-            fhir.medication_statement(
-                "N02AA05",
-                "Oxycodon 5 mg",
-                fhir.dosage(5, as_needed=True, text="5 mg efter behov"),
-                since=fhir.years_ago(1),
-            ),
-        ],
-    )
-    cards = cards_for(client, ehr, body)
-
-    medication = next(c for c in cards if "morfinækvivalent" in c["detail"])
-    assert "Dagligt morfinækvivalent mindst 60 mg er 50 mg eller mere" in medication["detail"]
-    assert "Morfinækvivalenten omfatter ikke oxycodon: døgndosis ukendt." in medication["detail"]
-    assert "morfinækvivalent 60 mg" not in json.dumps(cards, ensure_ascii=False)
-    tapering = card_for(cards, "Nedtrapning af opioider:")
-    assert (
-        "Morfinækvivalent: mindst 60 mg/døgn; døgndosis ukendt for oxycodon" in (tapering["detail"])
-    )
-
-
-def test_a_fentanyl_patch_counts_in_micrograms_per_hour(client, ehr):
-    body = fhir.hook_request(
-        fhir.patient(60),
-        conditions=[fhir.condition("M79.7", "Fibromyalgi", onset=fhir.years_ago(5))],
-        statements=[
-            fhir.medication_statement(
-                "N02AB03",
-                "Fentanyl depotplaster 25 mikrog/time",
-                fhir.dosage(25, "ug/h", text="1 plaster hver 3. dag"),
-                since=fhir.years_ago(1),
-            )
-        ],
-    )
-    cards = cards_for(client, ehr, body)
-
-    warning = cards[0]
-    assert "morfinækvivalent 60 mg er 50 mg eller mere" in warning["detail"]
-    assert "Fentanyl (depotplaster) 25 mikrogram/time" in card_for(cards, "Nedtrapning")["detail"]
-
-
-def test_an_order_and_a_statement_for_the_same_drug_are_not_counted_twice(client, ehr):
-    body = fhir.hook_request(
-        fhir.patient(52),
-        conditions=[fhir.condition("M79.7", "Fibromyalgi", onset=fhir.years_ago(3))],
-        statements=[
-            fhir.medication_statement(
-                "N02AA05", "Oxycodon", fhir.dosage(10, per_day=2), since=fhir.years_ago(2)
-            )
-        ],
-        requests=[
-            fhir.medication_request(
-                "N02AA05", "Oxycodon", fhir.dosage(10, per_day=2), authored=fhir.ago(weeks=4)
-            )
-        ],
-    )
-    tapering = card_for(cards_for(client, ehr, body), "Nedtrapning")
-    assert "Oxycodon 20 mg/døgn" in tapering["detail"]
-    assert "Oxycodon 20 mg/døgn; Oxycodon" not in tapering["detail"]
+    assert ehr.cards(client, body) == []
 
 
 # --- Card shape and limits -----------------------------------------------------------------
@@ -351,7 +195,7 @@ ALL_PATIENTS = [
 
 @pytest.mark.parametrize("record", ALL_PATIENTS, ids=lambda f: f.__name__)
 def test_every_card_has_the_shape_cds_hooks_requires(client, ehr, record):
-    cards = cards_for(client, ehr, record())
+    cards = ehr.cards(client, record())
 
     assert cards
     assert len({card["uuid"] for card in cards}) == len(cards)
@@ -368,12 +212,12 @@ def test_every_card_has_the_shape_cds_hooks_requires(client, ehr, record):
 
 @pytest.mark.parametrize("record", ALL_PATIENTS, ids=lambda f: f.__name__)
 def test_critical_cards_come_first(client, ehr, record):
-    levels = [card["indicator"] for card in cards_for(client, ehr, record())]
+    levels = [card["indicator"] for card in ehr.cards(client, record())]
     assert levels == sorted(levels, key=lambda level: level != "critical")
 
 
 def test_every_issued_card_is_remembered_for_feedback_without_patient_data(client, ehr):
-    cards = cards_for(client, ehr, fhir.adult_with_low_back_pain_for_three_weeks())
+    cards = ehr.cards(client, fhir.adult_with_low_back_pain_for_three_weeks())
 
     issued = IssuedCard.objects.get(uuid=cards[0]["uuid"])
     assert issued.guideline == "acute-low-back-pain"
@@ -389,7 +233,7 @@ def test_record_text_cannot_inject_markdown_links_into_a_card(client, ehr):
             fhir.condition("M54.5", "[klik](http://evil.example)", onset=fhir.ago(weeks=1))
         ],
     )
-    (card,) = cards_for(client, ehr, body)
+    (card,) = ehr.cards(client, body)
     assert "[klik](http://evil.example)" not in card["detail"]
     # Shown as text, not a link: brackets and the address escaped.
     assert "\\[klik\\](http\\://evil\\.example)" in card["detail"]

@@ -7,12 +7,6 @@ from tests import fhir_records as fhir
 pytestmark = pytest.mark.usefixtures("content")
 
 
-def cards_for(client, ehr, body):
-    response = ehr.call(client, body)
-    assert response.status_code == 200, response.content
-    return response.json()["cards"]
-
-
 def assert_cds_card_rules(card):
     assert len(card["summary"]) < 140
     assert card["indicator"] == "info"
@@ -27,7 +21,7 @@ def test_a_five_year_old_with_low_back_pain_gets_one_card_saying_why(client, ehr
         fhir.patient(5),
         conditions=[fhir.condition("M54.5", "Lænderygsmerter", onset=fhir.ago(weeks=3))],
     )
-    (card,) = cards_for(client, ehr, body)
+    (card,) = ehr.cards(client, body)
 
     assert_cds_card_rules(card)
     assert card["summary"] == (
@@ -47,7 +41,7 @@ def test_lumbago_with_sciatica_points_to_the_guideline_on_nerve_root_compression
         fhir.patient(45),
         conditions=[fhir.condition("M54.4", "Lumbago med iskias", onset=fhir.ago(weeks=3))],
     )
-    (card,) = cards_for(client, ehr, body)
+    (card,) = ehr.cards(client, body)
 
     assert_cds_card_rules(card)
     assert card["summary"].startswith("Lumbago med iskias: ingen af nkr's retningslinjer gælder")
@@ -66,7 +60,7 @@ def test_an_urgent_red_flag_diagnosis_without_a_pain_code_gets_one_card_saying_w
         fhir.patient(60),
         conditions=[fhir.condition("G83.4", "Cauda equina-syndrom", onset=fhir.ago(days=2))],
     )
-    (card,) = cards_for(client, ehr, body)
+    (card,) = ehr.cards(client, body)
 
     assert_cds_card_rules(card)
     assert card["summary"] == (
@@ -79,7 +73,7 @@ def test_an_urgent_red_flag_diagnosis_without_a_pain_code_gets_one_card_saying_w
 
 def test_a_cancer_diagnosis_alone_is_not_a_reason_to_speak(client, ehr):
     body = fhir.hook_request(fhir.patient(60), conditions=[fhir.condition("C50.9", "Brystkræft")])
-    assert cards_for(client, ehr, body) == []
+    assert ehr.cards(client, body) == []
 
 
 def test_a_record_without_anything_for_a_pain_service_still_gets_no_card(client, ehr):
@@ -87,11 +81,11 @@ def test_a_record_without_anything_for_a_pain_service_still_gets_no_card(client,
         fhir.patient(60),
         statements=[fhir.medication_statement("N02BE01", "Panodil", fhir.dosage(1000, per_day=3))],
     )
-    assert cards_for(client, ehr, body) == []
+    assert ehr.cards(client, body) == []
 
 
 def test_no_why_card_when_a_guideline_is_in_scope(client, ehr):
-    cards = cards_for(client, ehr, fhir.adult_with_low_back_pain_for_three_weeks())
+    cards = ehr.cards(client, fhir.adult_with_low_back_pain_for_three_weeks())
     assert not any("ingen af nkr's retningslinjer" in card["summary"] for card in cards)
 
 
@@ -102,7 +96,7 @@ def test_feedback_on_the_why_card_is_stored_under_the_guidelines_not_in_scope(cl
         fhir.patient(5),
         conditions=[fhir.condition("M54.5", "Lænderygsmerter", onset=fhir.ago(weeks=3))],
     )
-    (card,) = cards_for(client, ehr, body)
+    (card,) = ehr.cards(client, body)
     issued = IssuedCard.objects.get(uuid=card["uuid"])
     assert issued.kind == "not_in_scope"
     assert "acute-low-back-pain" in issued.subjects

@@ -7,12 +7,6 @@ from tests import fhir_records as fhir
 pytestmark = pytest.mark.usefixtures("content")
 
 
-def cards_for(client, ehr, body):
-    response = ehr.call(client, body)
-    assert response.status_code == 200, response.content
-    return response.json()["cards"]
-
-
 def low_back_pain_patient(**medications):
     return fhir.hook_request(
         fhir.patient(60),
@@ -48,7 +42,7 @@ def test_a_red_flag_drug_gives_a_warning_card_naming_the_drug(
     else:
         body = low_back_pain_patient(requests=[fhir.medication_request(atc, display, dose)])
 
-    cards = cards_for(client, ehr, body)
+    cards = ehr.cards(client, body)
 
     red_flag = cards[0]
     assert red_flag["indicator"] == "warning"
