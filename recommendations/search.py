@@ -1,172 +1,37 @@
 """Search that finds what a GP types: ranked, forgiving of typos, never a dead end.
 
-One query reads the recommendations in scope with their stored search documents
-(search_index.py) and, on PostgreSQL, how each query word matched each of them: 2 = the word
-itself (the 'danish' stemmer over the stored tsvector, or a part of a compound in the text),
-1 = a typo of a word in the text (pg_trgm word similarity over the trigram-indexed text),
-0 = not at all. SQLite computes the same levels in Python (a light stemmer, substrings and
-difflib against the words of the text). Everything else (ranking, "Mente du ...?", guideline
-hits, the honest "no recommendation names X" line, suggestions) is worked out from those rows
-here, so the page and the API answer from the same single query. A Danish compound the content
-never writes as one word ("opioidnedtrapning") is searched again as its parts, and a word typed
-without the Danish letters ("sovn", "laenderyg") as the content's word ("søvn"), and on
-PostgreSQL a typo the trigrams miss but difflib's measure sees ("amitryptilin"): a second query.
+The query's words are read in search_words.py; one query (search_rows.py) reads the
+recommendations in scope with their stored search documents (search_index.py) and how each
+query word matched each of them: 2 = the word itself, 1 = a typo of a word in the text, 0 = not
+at all, in the database on PostgreSQL, in Python on SQLite. Everything else (ranking, "Mente du
+...?", guideline hits, the honest "no recommendation names X" line, suggestions) is worked out
+from those rows here, so the page and the API answer from the same single query. A Danish
+compound the content never writes as one word ("opioidnedtrapning") is searched again as its
+parts, and a word typed without the Danish letters ("sovn", "laenderyg") as the content's word
+("søvn"), and on PostgreSQL a typo the trigrams miss but difflib's measure sees
+("amitryptilin"): a second query.
 A word the content holds is that word: it is matched as a typo of another word nowhere.
 """
 
-import difflib
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
-from django.db.models import (
-    BooleanField,
-    Case,
-    CharField,
-    F,
-    IntegerField,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
-from django.db.models.expressions import RawSQL
+from django.db.models import QuerySet
 
-from .models import Guideline, Recommendation, SearchTerm, SynonymKind
+from .models import Guideline, Recommendation, SynonymKind
 from .rules.drugs import drug_table
-from .search_index import FUZZY_MIN_LENGTH, casefold
+from .search_index import casefold
 from .search_mentions import Alias, mentions
-
-MAX_WORDS = 8  # a query is a few words; more only lengthens the SQL
-# A typo and the word meant share most of their trigrams ("tramadl"/"tramadol": 0.55,
-# "parcetamol"/"paracetamol": 0.64); "akupressur"/"akupunktur" (0.29) are different words.
-TRIGRAM_MIN_SIMILARITY = 0.5
-DIFFLIB_CUTOFF = 0.8  # SQLite: about as strict, in difflib's measure
-SUGGESTION_CUTOFF = 0.6  # SQLite: near enough to offer ("akupressur" offers "akupunktur")
-SUGGESTION_MIN_SIMILARITY = 0.25  # PostgreSQL: the same, in trigrams ("akupressur": 0.29)
-EXACT, FUZZY = 2, 1
-# A compound's parts: "ryg" is too short to tell a part from a chance run of letters; a part may
-# also be the end of a longer word of the content ("terapi" of "fysioterapi") from this length.
-COMPOUND_PART_MIN = 4
-COMPOUND_PART_END_MIN = 6
-_LINKING_LETTERS = ("s", "e")  # "trænings|terapi", "børne|smerter"
-# How æ, ø and å are typed without them: as two letters ("ae", "oe", "aa") or as a plain a or o.
-_DANISH_LETTERS = {"ae": "æ", "oe": "ø", "aa": "å"}
-_PLAIN_FOR = {"a": ("æ", "å"), "o": ("ø",)}
-
-# The little words of a question ("hvornår skal jeg scanne ryggen"): the Snowball project's
-# Danish stop words, the list PostgreSQL's 'danish' configuration drops (tsearch_data/
-# danish.stop). Their letters are in nearly every text, so as query words they would outvote
-# the words that carry the question; a query of nothing else keeps them.
-STOP_WORDS = frozenset(
-    """
-    ad af alle alt anden at blev blive bliver da de dem den denne der deres det dette dig din
-    disse dog du efter eller en end er et for fra ham han hans har havde have hende hendes her
-    hos hun hvad hvis hvor i ikke ind jeg jer jo kunne man mange med meget men mig min mine mit
-    mod ned noget nogle nu når og også om op os over på selv sig sin sine sit skal skulle som
-    sådan thi til ud under var vi vil ville vor være været
-    """.split()
+from .search_rows import EXACT, FUZZY, Hit, Rows, rows_read, typos_where_unknown
+from .search_words import (
+    MAX_WORDS,
+    compound_parts,
+    light_stem,
+    likely_typo_of,
+    meaning_words,
+    query_words,
+    respellings,
 )
-
-# Common Danish inflection endings, longest first: a light stand-in for the Snowball stemmer
-# PostgreSQL uses, good enough for the SQLite development database.
-_DANISH_ENDINGS = ("erne", "ene", "ers", "er", "en", "et", "e", "r")
-
-
-def query_words(q: str) -> list[str]:
-    """Return the query's words, case-folded; one-letter words carry no meaning here."""
-    return [word for word in re.findall(r"\w+", casefold(q)) if len(word) > 1][:MAX_WORDS]
-
-
-def _meaning_words(words: list[str]) -> list[str]:
-    """Return the words that carry the query's meaning: all but the stop words, except the
-    last word (it may be the start of a longer one: "ned" of "nedtrapning"), or all of them."""
-    kept = [w for i, w in enumerate(words) if w not in STOP_WORDS or i == len(words) - 1]
-    return kept if any(w not in STOP_WORDS for w in kept) else words
-
-
-def _stem(word: str) -> str:
-    for ending in _DANISH_ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= 4:
-            return word[: -len(ending)]
-    return word
-
-
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"\w+", text))
-
-
-def _compound_cuts(word: str) -> list[tuple[tuple[str, ...], str]]:
-    """Return each way to cut `word` in two, longest head first: the head's readings (with and
-    without a linking letter) and the tail. Words that are not all letters are not cut."""
-    if not word.isalpha():
-        return []
-    cuts = []
-    for cut in range(len(word) - COMPOUND_PART_MIN, COMPOUND_PART_MIN - 1, -1):
-        head, tail = word[:cut], word[cut:]
-        linked = len(head) > COMPOUND_PART_MIN and head.endswith(_LINKING_LETTERS)
-        cuts.append(((head, head[:-1]) if linked else (head,), tail))
-    return cuts
-
-
-def _compound_candidates(word: str) -> list[str]:
-    """Return every part `word` could be cut into, for the rows query to look up."""
-    return sorted({part for heads, tail in _compound_cuts(word) for part in (*heads, tail)})
-
-
-def _respellings(word: str) -> list[str]:
-    """Return the words `word` may be, typed without æ, ø and å: its two-letter spellings
-    replaced ("boern" -> "børn"), or one plain a or o read as the Danish letter ("sovn" ->
-    "søvn"). A word that has one of the letters, or is not all letters, is as meant."""
-    if len(word) < FUZZY_MIN_LENGTH or not word.isalpha() or set(word) & {"æ", "ø", "å"}:
-        return []
-    spelt = word
-    for pair, letter in _DANISH_LETTERS.items():
-        spelt = spelt.replace(pair, letter)
-    found = [spelt] if spelt != word else []
-    for i, plain in enumerate(word):
-        found += [word[:i] + letter + word[i + 1 :] for letter in _PLAIN_FOR.get(plain, ())]
-    return found
-
-
-def _candidates(word: str) -> list[str]:
-    """Return the words the rows query checks the content for: parts and respellings."""
-    return sorted({*_compound_candidates(word), *_respellings(word)})
-
-
-def _compound_parts(word: str, known: set[str]) -> tuple[str, str] | None:
-    """Return the first cut of `word` into two known parts (head, tail), or None."""
-    for heads, tail in _compound_cuts(word):
-        head = next((h for h in heads if h in known), None)
-        if head and tail in known:
-            return head, tail
-    return None
-
-
-def _part_known(part: str, vocabulary: set[str]) -> bool:
-    return part in vocabulary or (
-        len(part) >= COMPOUND_PART_END_MIN and any(w.endswith(part) for w in vocabulary)
-    )
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A recommendation found, with how well each query word matched it."""
-
-    recommendation: Recommendation
-    levels: tuple[int, ...]
-    rank: float
-
-    @property
-    def matched(self) -> int:
-        return sum(1 for level in self.levels if level)
-
-    @property
-    def exact(self) -> int:
-        return sum(1 for level in self.levels if level == EXACT)
 
 
 @dataclass
@@ -183,152 +48,6 @@ class SearchOutcome:
     all_guidelines: list[Guideline] = field(default_factory=list)
 
 
-def _tsquery_term(word: str, *, last: bool) -> str:
-    # A quoted lexeme for to_tsquery: \w+ words hold no quote or operator, so input cannot
-    # change the query's structure. The last word is a prefix (':*'): live search sends what
-    # the GP has typed so far ("opio", "paraceta") and should find the word being typed.
-    return f"'{word}'" + (":*" if last else "")
-
-
-def _has_word_similar_to(word: str) -> RawSQL:
-    """Return "the row's text holds a word of the content that `word` may be a typo of"."""
-    # The similar words are found once per query (an uncorrelated ARRAY subquery over the
-    # vocabulary, a few thousand short words); each row's text is then searched for them as
-    # substrings. pg_trgm's `%` operator (similarity at least pg_trgm.similarity_threshold,
-    # 0.3 unless someone sets it, below TRIGRAM_MIN_SIMILARITY) lets the GiST index of
-    # migration 0012 find the candidates; similarity() then applies our own threshold.
-    # Table and column names come from model metadata, quoted; the word is a bound parameter.
-    quote = connection.ops.quote_name
-    text = f"{quote(Recommendation._meta.db_table)}.{quote('search_text')}"
-    sql = (
-        f"{text} LIKE ANY (ARRAY(SELECT '%%' || t.word || '%%' "  # noqa: S608 # nosec B608
-        f"FROM {quote(SearchTerm._meta.db_table)} t "
-        "WHERE t.word %% %s AND similarity(t.word, %s) >= %s))"
-    )
-    params = (word, word, TRIGRAM_MIN_SIMILARITY)
-    return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611 # nosec B611
-
-
-# Words read nearest first from the GiST index before the threshold and the alphabetical
-# tie-break are applied: more than are offered, so a tie at the last place is broken by word.
-_NEAREST_READ = 16
-
-
-def _nearest_words(word: str) -> RawSQL:
-    """Return the content's words most like `word`, best first (computed once per query)."""
-    # `ORDER BY word <-> q LIMIT n` (distance = 1 - similarity) is a nearest-neighbour scan of
-    # the GiST index; filtering on similarity first would make the planner scan every word.
-    quote = connection.ops.quote_name
-    sql = (
-        "ARRAY(SELECT n.word FROM ("  # noqa: S608 # nosec B608
-        f"SELECT t.word FROM {quote(SearchTerm._meta.db_table)} t "
-        "ORDER BY t.word <-> %s LIMIT %s) n "
-        "WHERE similarity(n.word, %s) >= %s "
-        "ORDER BY similarity(n.word, %s) DESC, n.word LIMIT 4)"
-    )
-    params = (word, _NEAREST_READ, word, SUGGESTION_MIN_SIMILARITY, word)
-    return RawSQL(sql, params, output_field=ArrayField(CharField()))  # noqa: S611 # nosec B611
-
-
-def _known_parts(candidates: list[str]) -> RawSQL:
-    """Return which candidates (parts, respellings) are words of the content, or end one;
-    computed once a query."""
-    table = connection.ops.quote_name(SearchTerm._meta.db_table)
-    sql = (
-        "ARRAY(SELECT p FROM unnest(%s::text[]) p WHERE "  # noqa: S608 # nosec B608
-        # A scalar subquery (the word is unique): EXISTS would let the planner hash the table.
-        f"(SELECT true FROM {table} t WHERE t.word = p) OR (length(p) >= %s AND "
-        f"EXISTS (SELECT 1 FROM {table} t WHERE t.word LIKE '%%' || p)))"
-    )
-    params = (candidates, COMPOUND_PART_END_MIN)
-    return RawSQL(sql, params, output_field=ArrayField(CharField()))  # noqa: S611 # nosec B611
-
-
-@dataclass(frozen=True)
-class Rows:
-    """What one query found: the hits, per word the content's nearest words, and which of the
-    words a query word could be read as (_candidates: a compound's parts, a respelling with
-    æ, ø, å) are words of the content."""
-
-    hits: list[Hit]
-    nearest: list[list[str]]
-    known_parts: set[str]
-
-
-def _rows_postgresql(queryset: QuerySet[Recommendation], words: list[str]) -> Rows:
-    terms = [_tsquery_term(word, last=i == len(words) - 1) for i, word in enumerate(words)]
-    annotations = {}
-    for i, (word, term) in enumerate(zip(words, terms, strict=True)):
-        # A part of a Danish compound ("rygsmerter" in "lænderygsmerter") is one lexeme to the
-        # stemmer, so the case-folded text is also searched for the word's light stem as a
-        # substring, as SQLite matches ("scanne" finds "scanning" on both).
-        exact = Q(search_vector=SearchQuery(term, config="danish", search_type="raw")) | Q(
-            search_text__contains=_stem(word)
-        )
-        whens = [When(exact, then=Value(EXACT))]
-        if len(word) >= FUZZY_MIN_LENGTH:
-            whens.append(When(_has_word_similar_to(word), then=Value(FUZZY)))
-            annotations[f"nearest_{i}"] = _nearest_words(word)
-        annotations[f"level_{i}"] = Case(*whens, default=Value(0), output_field=IntegerField())
-    if candidates := sorted({part for word in words for part in _candidates(word)}):
-        annotations["known_parts"] = _known_parts(candidates)
-    any_word = SearchQuery(" | ".join(terms), config="danish", search_type="raw")
-    # The long texts stay in the database: the matching happened there.
-    rows = list(
-        queryset.defer("search_vector", "search_text").annotate(
-            rank=SearchRank(F("search_vector"), any_word), **annotations
-        )
-    )
-    hits = [
-        Hit(rec, tuple(getattr(rec, f"level_{i}") for i in range(len(words))), rec.rank or 0.0)
-        for rec in rows
-    ]
-    nearest = [getattr(rows[0], f"nearest_{i}", []) if rows else [] for i in range(len(words))]
-    return Rows(hits, nearest, set(getattr(rows[0], "known_parts", [])) if rows else set())
-
-
-def _rows_simple(queryset: QuerySet[Recommendation], words: list[str]) -> Rows:
-    recs = list(queryset)
-    # The words typos are matched against, as the vocabulary table holds them (search_index).
-    vocabulary = {
-        word
-        for rec in recs
-        for word in _words(rec.search_text)
-        if len(word) >= FUZZY_MIN_LENGTH and word.isalpha()
-    }
-    stems = [_stem(word) for word in words]
-    nearest = [
-        difflib.get_close_matches(word, vocabulary, n=4, cutoff=SUGGESTION_CUTOFF)
-        if len(word) >= FUZZY_MIN_LENGTH
-        else []
-        for word in words
-    ]
-    likely_typos = [
-        [
-            term
-            for term in near
-            if difflib.SequenceMatcher(None, word, term).ratio() >= DIFFLIB_CUTOFF
-        ]
-        for word, near in zip(words, nearest, strict=True)
-    ]
-    hits = []
-    for rec in recs:
-        text = rec.search_text
-        title = casefold(f"{rec.title} {rec.search_terms}")
-        levels, rank = [], 0.0
-        for stem, typos in zip(stems, likely_typos, strict=True):
-            if stem in text:
-                levels.append(EXACT)
-                rank += 3 * title.count(stem) + text.count(stem)
-            elif any(typo in text for typo in typos):
-                levels.append(FUZZY)
-            else:
-                levels.append(0)
-        hits.append(Hit(rec, tuple(levels), rank))
-    candidates = {part for word in words for part in _candidates(word)}
-    return Rows(hits, nearest, {part for part in candidates if _part_known(part, vocabulary)})
-
-
 def _guideline_names(words: list[str], hits: list[Hit], guidelines: list[Guideline]):
     """Return the guidelines a word of the query names (its title, or a condition synonym)."""
     named: dict[str, set[int]] = {}
@@ -340,7 +59,7 @@ def _guideline_names(words: list[str], hits: list[Hit], guidelines: list[Guideli
         for term, alias in hit.recommendation.search_aliases.items():
             targets.setdefault(term, set()).add(alias["target"])
     for word in words:
-        stem = _stem(word)
+        stem = light_stem(word)
         for guideline in guidelines:
             # A word of the title, not letters inside one ("par" in "bevægeapparatet").
             if mentions(casefold(f"{guideline.title} {guideline.short_title}"), stem):
@@ -351,7 +70,7 @@ def _guideline_names(words: list[str], hits: list[Hit], guidelines: list[Guideli
                 # "fibromyalgi" (a condition) or "back pain" (English for the title's word).
                 if word in term.split() and (
                     alias["kind"] == SynonymKind.CONDITION
-                    or (len(targets[term]) == 1 and _stem(alias["target"]) in title)
+                    or (len(targets[term]) == 1 and light_stem(alias["target"]) in title)
                 ):
                     named.setdefault(word, set()).add(hit.recommendation.guideline_id)
     # A word in every guideline's title ("smerter") names none of them in particular; of the
@@ -415,41 +134,6 @@ def _named_words(words: list[str], hits: list[Hit], corrected: list[str]) -> lis
     return named
 
 
-def _rows(queryset: QuerySet[Recommendation], words: list[str]) -> Rows:
-    if connection.vendor == "postgresql":
-        return _rows_postgresql(queryset, words)
-    return _rows_simple(queryset, words)
-
-
-def _typos_where_unknown(words: list[str], rows: Rows) -> Rows:
-    """Return the rows with typo matches kept only for words no text holds: "børn" is not a
-    typo of "bør", nor "rygsmerter" of "smerter", where the content writes them."""
-    held = [any(hit.levels[i] == EXACT for hit in rows.hits) for i in range(len(words))]
-    if not any(held):
-        return rows
-    hits = [
-        Hit(
-            hit.recommendation,
-            tuple(
-                0 if is_held and level == FUZZY else level
-                for level, is_held in zip(hit.levels, held, strict=True)
-            ),
-            hit.rank,
-        )
-        for hit in rows.hits
-    ]
-    return Rows(hits, rows.nearest, rows.known_parts)
-
-
-def _likely_typo_of(word: str, nearest: list[str]) -> str | None:
-    """Return the nearest word of the content if `word` is a typo of it in difflib's measure,
-    the one SQLite matches typos with: letters swapped ("amitryptilin") share few trigrams."""
-    near = nearest[0] if nearest else None
-    if near and difflib.SequenceMatcher(None, word, near).ratio() >= DIFFLIB_CUTOFF:
-        return near
-    return None
-
-
 def _words_read_again(
     words: list[str], rows: Rows
 ) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
@@ -461,13 +145,13 @@ def _words_read_again(
     for i, word in enumerate(words):
         if any(hit.levels[i] == EXACT for hit in rows.hits):
             continue  # the content holds it ("smertebehandling"); a typo is not a compound
-        respelt = next((w for w in _respellings(word) if w in rows.known_parts), None)
+        respelt = next((w for w in respellings(word) if w in rows.known_parts), None)
         if respelt:
             again[word] = (respelt,)
-        elif parts := _compound_parts(word, rows.known_parts):
+        elif parts := compound_parts(word, rows.known_parts):
             again[word] = parts
         elif not any(hit.levels[i] for hit in rows.hits) and (
-            meant := _likely_typo_of(word, rows.nearest[i])
+            meant := likely_typo_of(word, rows.nearest[i])
         ):
             typos[word] = meant
     return again, typos
@@ -476,17 +160,17 @@ def _words_read_again(
 def search(queryset: QuerySet[Recommendation], q: str) -> SearchOutcome:
     """Return what the Danish query finds among `queryset`, best first, with what to say."""
     outcome = SearchOutcome(q=q)
-    words = _meaning_words(query_words(q))
+    words = meaning_words(query_words(q))
     if not words:
         return outcome
     queryset = queryset.select_related("guideline")
-    found_rows = _typos_where_unknown(words, _rows(queryset, words))
+    found_rows = typos_where_unknown(words, rows_read(queryset, words))
     again, typos = _words_read_again(words, found_rows)
     if again or typos:
         # Searched again as the content writes them: the first answer matched none of them.
         read = {**again, **{word: (meant,) for word, meant in typos.items()}}
         words = [part for word in words for part in read.get(word, (word,))][:MAX_WORDS]
-        found_rows = _typos_where_unknown(words, _rows(queryset, words))
+        found_rows = typos_where_unknown(words, rows_read(queryset, words))
         outcome.explanations = [f"{w}: søgt som {' + '.join(p)}" for w, p in again.items()]
     hits, nearest = found_rows.hits, found_rows.nearest
     guidelines = list(
