@@ -124,6 +124,11 @@ def provenance_problems(provenance: Any) -> list[str]:
 TEXT_KEYS = ("title", "rationale")
 
 
+def text_of(recommendation) -> dict:
+    """Return those texts of a recommendation, a draft or one of its versions."""
+    return {key: getattr(recommendation, key) for key in TEXT_KEYS}
+
+
 def provenance_of_text(declared: Mapping, text: Mapping, source_texts: Sequence[Mapping]) -> dict:
     """Return the provenance of a recommendation's `text` (its title and rationale).
 

@@ -32,7 +32,7 @@ from .models import (
     StartBackItem,
     VersionOrigin,
 )
-from .provenance import TEXT_KEYS, provenance_of_text
+from .provenance import provenance_of_text, text_of
 from .search_index import search_index_refresh
 
 
@@ -172,11 +172,6 @@ def _recommendation_upsert(
     return rec
 
 
-def _text_of(rec) -> dict:
-    """Return the texts whose kind provenance declares (title, rationale), of a row or version."""
-    return {key: getattr(rec, key) for key in TEXT_KEYS}
-
-
 def _provenance_seed(rec: Recommendation, provenance: dict, verified: dict | None) -> None:
     """Keep the recommendation's provenance as the fixture declares it.
 
@@ -190,9 +185,9 @@ def _provenance_seed(rec: Recommendation, provenance: dict, verified: dict | Non
     # The history is read once: what the seed loaded (the source's texts) comes from it, and
     # each version's provenance is checked against those (Recommendation.provenance_of, which
     # would read them again for every version).
-    records = [(record, _text_of(record)) for record in rec.history.all()]
+    records = [(record, text_of(record)) for record in rec.history.all()]
     loaded = [text for record, text in records if record.origin != VersionOrigin.PUBLISHED]
-    wanted = provenance_of_text(provenance, _text_of(rec), loaded)
+    wanted = provenance_of_text(provenance, text_of(rec), loaded)
     if rec.provenance != wanted:
         Recommendation.objects.filter(pk=rec.pk).update(
             provenance=wanted, updated_at=timezone.now()

@@ -96,6 +96,12 @@ def _opioids() -> list:
     return [drug for drug in drug_table().values() if drug.is_opioid]
 
 
+def _numbered_errors(line: str, numbered_rows) -> list[str]:
+    """Return the error summary's line (`line`: "... %(number)d: %(error)s") for each row with
+    an error, numbered as the form numbers its rows."""
+    return [line % {"number": n, "error": row["error"]} for n, row in numbered_rows if row["error"]]
+
+
 def _row_errors(errors: dict[str, list[str]], rows: list[dict], index_map: list[int], list_name):
     """Move "medications[0].daily_dose"-style errors onto the rows as typed on the page."""
     rest = {}
@@ -137,12 +143,7 @@ def opioid_mme(request: HtmxHttpRequest) -> HttpResponse:
                 flat = errors_flatten(error.detail)
                 context["errors"] = _row_errors(flat, rows, index_map, "medications")
                 context["error_summary"] = [
-                    *(
-                        _("Lægemiddel %(number)d: %(error)s")
-                        % {"number": i + 1, "error": row["error"]}
-                        for i, row in enumerate(rows)
-                        if row["error"]
-                    ),
+                    *_numbered_errors(_("Lægemiddel %(number)d: %(error)s"), enumerate(rows, 1)),
                     *(" ".join(messages) for messages in context["errors"].values()),
                 ]
     context["medication_count"] = len(rows)
@@ -286,11 +287,7 @@ def opioid_taper(request: HtmxHttpRequest) -> HttpResponse:
     context["field_errors"] = {
         name: " ".join(context["errors"].get(name, [])) for name in TAPER_ERROR_SLOTS
     }
-    pause_errors = [
-        _("Pause %(number)d: %(error)s") % {"number": i + 1, "error": row["error"]}
-        for i, row in enumerate(pauses)
-        if row["error"]
-    ]
+    pause_errors = _numbered_errors(_("Pause %(number)d: %(error)s"), enumerate(pauses, 1))
     context["error_summary"] = [
         *(
             f"{TAPER_ERROR_SLOTS[name]}: {' '.join(messages)}"
@@ -350,11 +347,9 @@ def _plan_into(
         errors = {name: msgs for name, msgs in errors.items() if name not in missing}
         errors = _row_errors(errors, pauses, index_map, "pauses")
         context["errors"] = _row_errors(errors, [{}, *rows], med_map, "medications")
-        context["opioid_errors"] = [
-            _("Opioid %(number)d: %(error)s") % {"number": row["index"] + 1, "error": row["error"]}
-            for row in rows
-            if row["error"]
-        ]
+        context["opioid_errors"] = _numbered_errors(
+            _("Opioid %(number)d: %(error)s"), ((row["index"] + 1, row) for row in rows)
+        )
     else:
         context["plan"] = plan
         context["chart"] = taper_chart(plan)

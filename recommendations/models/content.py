@@ -200,7 +200,7 @@ class Recommendation(provenance.GradedText, Seeded, RecommendationText):
         loaded = self.history.exclude(origin=VersionOrigin.PUBLISHED)
         return provenance.provenance_of_text(
             self.provenance,
-            {key: getattr(self, key) for key in provenance.TEXT_KEYS},
+            provenance.text_of(self),
             list(loaded.values(*provenance.TEXT_KEYS)),
         )
 
