@@ -70,6 +70,10 @@ class JwksServer:
 
 @pytest.fixture
 def jwks_server(settings):
+    # The JWK Set clients live for the process, one per URL (jwt.jwks_client). Each test's
+    # server gets a port from the system, which may be one an earlier test's server had: its
+    # client would answer with that test's cached key set (seen once with pytest-xdist).
+    jwt_module.jwks_client.cache_clear()
     server = JwksServer()
     settings.CDS_HOOKS_VERIFY_JWT = True
     settings.CDS_HOOKS_ISSUERS = {fhir.ISSUER: {"jwks_url": server.url}}
@@ -104,7 +108,6 @@ def test_a_rotated_key_is_found_by_fetching_the_key_set_again(
     client, jwks_server, record_system, monkeypatch
 ):
     monkeypatch.setattr(jwt_module, "JWKS_REFRESH_COOLDOWN_SECONDS", 0)
-    jwt_module.jwks_client.cache_clear()
     jwks_server.serve(record_system.jwks())
     assert call(client, record_system).status_code == 200
 
