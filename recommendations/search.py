@@ -139,13 +139,15 @@ def _words_read_again(
 ) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
     """Return the query's words that no text holds but the content writes another way: typed
     without the Danish letters ("sovn" -> "søvn"), or a compound of two of its words (said as
-    "søgt som"); and, of the words that matched nothing at all, the typos (said as "Mente du")."""
+    "søgt som"); and, of the words that matched nothing at all, the typos (said as "Mente du").
+    The last word may be half-typed: its respelling need only begin a word ("rontg" -> "røntg")."""
     again: dict[str, tuple[str, ...]] = {}
     typos: dict[str, str] = {}
     for i, word in enumerate(words):
         if any(hit.levels[i] == EXACT for hit in rows.hits):
             continue  # the content holds it ("smertebehandling"); a typo is not a compound
-        respelt = next((w for w in respellings(word) if w in rows.known_parts), None)
+        known = rows.known_parts | (rows.known_starts if i == len(words) - 1 else set())
+        respelt = next((w for w in respellings(word) if w in known), None)
         if respelt:
             again[word] = (respelt,)
         elif parts := compound_parts(word, rows.known_parts):

@@ -34,6 +34,7 @@ from .search_words import (
     light_stem,
     part_known,
     readings,
+    respellings,
     text_words,
 )
 
@@ -123,15 +124,28 @@ def _known_parts(candidates: list[str]) -> RawSQL:
     return RawSQL(sql, params, output_field=ArrayField(CharField()))  # noqa: S611 # nosec B611
 
 
+def _known_starts(candidates: list[str]) -> RawSQL:
+    """Return which candidates begin a word of the content; computed once a query."""
+    # The candidates are all letters (respellings), so none holds a LIKE wildcard.
+    table = connection.ops.quote_name(SearchTerm._meta.db_table)
+    sql = (
+        "ARRAY(SELECT p FROM unnest(%s::text[]) p WHERE "  # noqa: S608 # nosec B608
+        f"EXISTS (SELECT 1 FROM {table} t WHERE t.word LIKE p || '%%'))"
+    )
+    return RawSQL(sql, (candidates,), output_field=ArrayField(CharField()))  # noqa: S611 # nosec B611
+
+
 @dataclass(frozen=True)
 class Rows:
     """What one query found: the hits, per word the content's nearest words, and which of the
     words a query word could be read as (readings: a compound's parts, a respelling with
-    æ, ø, å) are words of the content."""
+    æ, ø, å) are words of the content, and which respellings of the last word, the one live
+    search may send half-typed, begin one."""
 
     hits: list[Hit]
     nearest: list[list[str]]
     known_parts: set[str]
+    known_starts: set[str]
 
 
 def _rows_postgresql(queryset: QuerySet[Recommendation], words: list[str]) -> Rows:
@@ -151,6 +165,8 @@ def _rows_postgresql(queryset: QuerySet[Recommendation], words: list[str]) -> Ro
         annotations[f"level_{i}"] = Case(*whens, default=Value(0), output_field=IntegerField())
     if candidates := sorted({part for word in words for part in readings(word)}):
         annotations["known_parts"] = _known_parts(candidates)
+    if starts := respellings(words[-1]):
+        annotations["known_starts"] = _known_starts(starts)
     any_word = SearchQuery(" | ".join(terms), config="danish", search_type="raw")
     # The long texts stay in the database: the matching happened there.
     rows = list(
@@ -163,7 +179,13 @@ def _rows_postgresql(queryset: QuerySet[Recommendation], words: list[str]) -> Ro
         for rec in rows
     ]
     nearest = [getattr(rows[0], f"nearest_{i}", []) if rows else [] for i in range(len(words))]
-    return Rows(hits, nearest, set(getattr(rows[0], "known_parts", [])) if rows else set())
+    first = rows[0] if rows else None
+    return Rows(
+        hits,
+        nearest,
+        set(getattr(first, "known_parts", [])),
+        set(getattr(first, "known_starts", [])),
+    )
 
 
 def _rows_simple(queryset: QuerySet[Recommendation], words: list[str]) -> Rows:
@@ -205,7 +227,12 @@ def _rows_simple(queryset: QuerySet[Recommendation], words: list[str]) -> Rows:
                 levels.append(0)
         hits.append(Hit(rec, tuple(levels), rank))
     candidates = {part for word in words for part in readings(word)}
-    return Rows(hits, nearest, {part for part in candidates if part_known(part, vocabulary)})
+    return Rows(
+        hits,
+        nearest,
+        {part for part in candidates if part_known(part, vocabulary)},
+        {start for start in respellings(words[-1]) if any(w.startswith(start) for w in vocabulary)},
+    )
 
 
 def rows_read(queryset: QuerySet[Recommendation], words: list[str]) -> Rows:
@@ -231,4 +258,4 @@ def typos_where_unknown(words: list[str], rows: Rows) -> Rows:
         )
         for hit in rows.hits
     ]
-    return Rows(hits, rows.nearest, rows.known_parts)
+    return Rows(hits, rows.nearest, rows.known_parts, rows.known_starts)
