@@ -17,7 +17,11 @@ from patients.cds.card_types import (
     Finding,
 )
 from patients.cds.fhir_findings import Record
-from recommendations.rules.alerts import MME_INCOMPLETE_CODE, alert_kind, mme_alert_codes
+from recommendations.rules.alerts import (
+    MME_INCOMPLETE_CODE,
+    mme_alert_codes,
+    red_flag_alert_kind,
+)
 
 # --- The cards -----------------------------------------------------------------------------
 
@@ -52,7 +56,7 @@ def red_flag_cards(record: Record, ctx: CardContext, prefill_url: str) -> list[C
         resources = listed(finding.resource for finding in findings)
         # The action is this project's reading of the table, shown beside the seed's own words
         # (fixtures/alerts.json, the same wording as the intake's red-flag alerts).
-        kind = alert_kind("red_flag_critical" if critical else "red_flag_warning")
+        kind = red_flag_alert_kind("critical" if critical else "warning")
         if critical:
             summary = f"AKUT: {what} i journalen er et rødt flag – vurdér akut henvisning"
         else:

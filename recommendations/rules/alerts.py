@@ -59,6 +59,11 @@ def alert_kind(name: str) -> AlertKind:
     return alert_kinds()[name]
 
 
+def red_flag_alert_kind(level: str) -> AlertKind:
+    """Return the alert a red flag of this level raises (CONTENT.md, Red flags)."""
+    return alert_kind(f"red_flag_{level}")
+
+
 def mme_alert_kinds() -> tuple[AlertKind, ...]:
     """Return the opioid dose alerts, highest threshold first: only the highest reached is
     raised (mme_90 replaces mme_50, CONTENT.md)."""

@@ -12,7 +12,7 @@ from typing import Any
 from .. import provenance
 from ..grading import strength_css, strength_label, strength_symbol
 from ..numbers import danish_number
-from .alerts import alert_kind, mme_alert_reached
+from .alerts import alert_kind, mme_alert_reached, red_flag_alert_kind
 from .conditions import condition_holds, condition_reasons, condition_shown_when
 from .drugs import MME_NOT_FOR_SWITCHING, drug_names, drug_table, name_in_sentence
 from .fact_registry import fact_values
@@ -254,6 +254,11 @@ def _not_shown(
     )
 
 
+def sentences(*texts: str) -> str:
+    """Return the texts as one paragraph, each ending as a sentence ends."""
+    return " ".join(text if text.endswith((".", "!", "?")) else f"{text}." for text in texts)
+
+
 def _alert(kind, *, code: str | None = None, recommendation=None, source_values=None, **values):
     """Return an alert of a kind declared in fixtures/alerts.json, its wording filled in."""
     return Alert(
@@ -276,7 +281,7 @@ def red_flag_alerts(codes: Iterable[str], red_flags: Mapping[str, RedFlagRule]) 
     alerts = []
     for code in sorted((c for c in set(codes) if c in red_flags), key=order.__getitem__):
         flag = red_flags[code]
-        kind = alert_kind(f"red_flag_{flag.level}")
+        kind = red_flag_alert_kind(flag.level)
         # The table's labels may end in a full stop of their own ("... stillingsskift.").
         alerts.append(_alert(kind, code=code, label=flag.label.rstrip().rstrip(".")))
     alerts.sort(key=lambda alert: LEVEL_ORDER[alert.level])
@@ -297,16 +302,19 @@ def _medication_alerts(
             rule = rules[f"{rec.guideline}/{rec.slug}"]
             if rec.direction == "against" and med.drug in rule.drugs:
                 seen.add(med.drug)
-                alerts.append(
-                    _alert(
-                        alert_kind("current_medication_advised_against"),
-                        recommendation=f"{rec.guideline}/{rec.slug}",
-                        source_values={"guideline_source": sources[rec.guideline]},
-                        drug=name_in_sentence(drug_table()[med.drug].name),
-                        label=rec.label.lower(),
-                        title=rec.title,
-                    )
+                alert = _alert(
+                    alert_kind("current_medication_advised_against"),
+                    recommendation=f"{rec.guideline}/{rec.slug}",
+                    source_values={"guideline_source": sources[rec.guideline]},
+                    drug=name_in_sentence(drug_table()[med.drug].name),
+                    label=rec.label.lower(),
+                    title=rec.title,
                 )
+                # The seed's exception that holds for this patient (a flare of known somatic
+                # disease) goes with the alert, which is read apart from the recommendation.
+                if rec.notes:
+                    alert = replace(alert, message=sentences(alert.message, *rec.notes))
+                alerts.append(alert)
                 break
     return alerts
 

@@ -84,7 +84,8 @@ FACTS: tuple[Fact, ...] = (
         BOOLEAN,
         "langvarige smerter (mindst 12 uger)",
         rule=f"pain for {CHRONIC_WEEKS} weeks or more",
-        source='seeds 000, 001 ("langvarige": 3 months)',
+        source="nkr's reading, not the seeds' words: CONTENT.md, Provenance (seed 000 says "
+        '"langvarige" and names no duration; seed 001 states none)',
     ),
     _given("neuropathic_pain", BOOLEAN, "smerter af neurogen karakter"),
     _given("radicular_signs", BOOLEAN, "kliniske tegn på nerverodspåvirkning"),

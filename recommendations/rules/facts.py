@@ -6,7 +6,9 @@ from .drugs import drug_table
 from .intake import AgeGroup, Intake, StartBackRisk
 
 ADULT_AGE = 18
-CHRONIC_WEEKS = 12  # "langvarige": at least 12 weeks (3 months), seeds 000 and 001
+# "langvarige" read as at least 12 weeks (3 months): nkr's reading, CONTENT.md (Provenance);
+# seed 000 names no duration and seed 001 states none.
+CHRONIC_WEEKS = 12
 LONG_TERM_OPIOID_MONTHS = 6  # "over seks måneder", seed 004; whole months, so 6 counts
 
 # STarT Back (Hill et al., Arthritis Rheum 2008;59:632-41): items 5-9 form the

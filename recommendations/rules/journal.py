@@ -4,19 +4,34 @@ Pure, like the rest of the rules module: the date is passed in. Always Danish (t
 whatever language the clinician reads the page in; no HTML; at most JOURNAL_NOTE_MAX characters.
 """
 
+import re
 from collections.abc import Mapping
 from datetime import date
 
 from ..numbers import danish_number
+from .alerts import mme_alert_codes, red_flag_alert_kind
 from .conditions import VALUE_LABELS
-from .drugs import drug_table, name_in_sentence
-from .evaluate import Evaluation, RedFlagRule
+from .drugs import MME_NOT_FOR_SWITCHING, drug_table, name_in_sentence
+from .evaluate import Alert, Evaluation, RedFlagRule
 from .fact_registry import FACT_BY_NAME, TICKED_FACTS
 
 JOURNAL_NOTE_MAX = 2000
-# A recommendation's sentence is cut, to the first of these lengths that fits, only when the
-# note would otherwise be too long: every applying recommendation keeps its line and its grade.
-TITLE_CUTS = (None, 110, 80, 60, 40)
+# Only when the note would otherwise be too long is it shortened, by the first of these steps
+# that makes it fit, so that every applying recommendation keeps its line and its grade (API.md:
+# its symbol and strength label): each step is (alerts: None = whole, else each alert's first
+# sentence cut to at most N characters, and the red flags of one level on one line;
+# recommendation sentences: None = whole, else cut to N characters, 0 = left out). A medication
+# alert's sentence ends in its recommendation's, which has a line of its own.
+SHORTENINGS = (
+    *((None, cut) for cut in (None, 110, 80, 60, 40)),
+    *((100, cut) for cut in (None, 110, 80, 60, 40, 25)),
+    (60, 25),
+    (60, 0),
+)
+OMITTED = "[…]"
+# MME_NOT_FOR_SWITCHING in our own fewer words, for a shortened note.
+MME_NOT_FOR_SWITCHING_SHORT = "anslår samlet opioideksponering; ikke til omregning ved skift"
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")
 CUT_MARK = "… og {count} linjer mere (forkortet til {limit} tegn; se hele vurderingen i nkr)."
 MONTHS = (
     "januar februar marts april maj juni juli august september oktober november december"
@@ -28,8 +43,12 @@ def _plural(count: float, one: str, many: str) -> str:
     return f"{danish_number(count)} {one if count == 1 else many}"
 
 
-def _facts_line(evaluation: Evaluation, red_flags: Mapping[str, RedFlagRule]) -> str:
-    """Return what was assessed: the patient's facts as the clinician gave them."""
+def _facts_line(
+    evaluation: Evaluation, red_flags: Mapping[str, RedFlagRule], *, short: bool
+) -> str:
+    """Return what was assessed: the patient's facts as the clinician gave them, and with the
+    daily MME the caveat CONTENT.md asks for wherever it is given, unless an alert says it.
+    Shortened, the red flags are named once, by the alerts."""
     intake, facts, drugs = evaluation.intake, evaluation.facts, drug_table()
     parts = [
         f"{intake.age} år",
@@ -46,7 +65,10 @@ def _facts_line(evaluation: Evaluation, red_flags: Mapping[str, RedFlagRule]) ->
     flags = [
         red_flags[c].label.rstrip(".") if c in red_flags else c for c in sorted(intake.red_flags)
     ]
-    parts.append("røde flag: " + ("; ".join(flags) if flags else "ingen"))
+    if short and flags:
+        parts.append(f"røde flag: {len(flags)} (under Advarsler)")
+    else:
+        parts.append("røde flag: " + ("; ".join(flags) if flags else "ingen"))
     medications = [
         f"{name_in_sentence(drugs[med.drug].name)} "
         + (
@@ -62,7 +84,16 @@ def _facts_line(evaluation: Evaluation, red_flags: Mapping[str, RedFlagRule]) ->
         months = _plural(intake.opioid_treatment_months, "måned", "måneder")
         parts.append(f"opioidbehandling i {months}")
     if facts.daily_mme is not None:
-        parts.append(f"morfinækvivalent {danish_number(facts.daily_mme)} mg/døgn")
+        caveat = (
+            f" ({MME_NOT_FOR_SWITCHING_SHORT})"
+            if short
+            else f" ({MME_NOT_FOR_SWITCHING[0].lower()}{MME_NOT_FOR_SWITCHING[1:-1]})"
+        )
+        mme = f"morfinækvivalent {danish_number(facts.daily_mme)} mg/døgn"
+        caveat_in_alerts = not short and any(
+            alert.code in mme_alert_codes() for alert in evaluation.alerts
+        )
+        parts.append(mme + ("" if caveat_in_alerts else caveat))
     if facts.startback is not None:
         risk = VALUE_LABELS[facts.startback.risk]
         parts.append(f"STarT Back {facts.startback.total}/9 ({risk} risiko)")
@@ -75,10 +106,9 @@ def _recommendation_lines(evaluation: Evaluation, *, title_max: int | None) -> l
         source = f" ({guideline.source_short})" if guideline.source_short else ""
         lines.append(f"{guideline.short_title}{source}:")
         for rec in guideline.recommendations:
-            title = rec.title
-            if title_max and len(title) > title_max:
-                title = title[: title_max - 1].rstrip() + "…"
-            lines.append(f"- {rec.symbol} {rec.label}: {title}")
+            title = _cut(rec.title, title_max)
+            lines.append(f"- {rec.symbol} {rec.label}" + (f": {title}" if title else ""))
+            lines += [f"  {note}" for note in rec.notes]  # the seed's exception, whole
         if guideline.not_shown:
             lines.append(f"  Ikke vist for denne patient: {len(guideline.not_shown)}.")
     if not evaluation.in_scope:
@@ -86,21 +116,73 @@ def _recommendation_lines(evaluation: Evaluation, *, title_max: int | None) -> l
     return lines
 
 
+def _cut(text: str, limit: int | None) -> str:
+    """Return `text`, or its start up to `limit` characters, ending in "…" (0: nothing)."""
+    if limit is None or len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…" if limit else ""
+
+
+def _first_sentence(text: str, limit: int) -> str:
+    first, *rest = _SENTENCE_END.split(text, maxsplit=1)
+    first = _cut(first, limit)
+    return f"{first} {OMITTED}" if rest else first
+
+
+def _alert_lines(
+    alerts: list[Alert], red_flags: Mapping[str, RedFlagRule], *, cut: int | None
+) -> list[str]:
+    """Return a line per alert, or shortened: each alert's first sentence, and the red flags of
+    one level on one line with this project's reading of what to do (the source's words are in
+    nkr)."""
+    if cut is None:
+        return [f"- {ALERT_WORDS[alert.level]}: {alert.message}" for alert in alerts]
+    flags: dict[str, list[str]] = {}
+    for alert in alerts:
+        if alert.code in red_flags:
+            flags.setdefault(alert.level, []).append(red_flags[alert.code].label.rstrip("."))
+    lines = []
+    for alert in alerts:
+        if alert.code not in red_flags:
+            lines.append(f"- {ALERT_WORDS[alert.level]}: {_first_sentence(alert.message, cut)}")
+        elif labels := flags.pop(alert.level, None):
+            action = red_flag_alert_kind(alert.level).action
+            word = "Rødt flag" if len(labels) == 1 else "Røde flag"
+            lines.append(
+                f"- {ALERT_WORDS[alert.level]}: {word}: {'; '.join(labels)}. "
+                f"nkr's læsning: {action}. {OMITTED}"
+            )
+    return lines
+
+
+def _head(
+    evaluation: Evaluation,
+    today: date,
+    red_flags: Mapping[str, RedFlagRule],
+    *,
+    alert_cut: int | None,
+) -> list[str]:
+    """Return the note up to its recommendations: date, facts, alerts."""
+    head = [
+        f"Smertevurdering efter de nationale kliniske retningslinjer (nkr), "
+        f"{today.day}. {MONTHS[today.month - 1]} {today.year}.",
+        _facts_line(evaluation, red_flags, short=alert_cut is not None),
+    ]
+    if evaluation.alerts:
+        head.append("Advarsler:")
+        head += _alert_lines(evaluation.alerts, red_flags, cut=alert_cut)
+    head.append("Anbefalinger, der gælder:")
+    return head
+
+
 def journal_note(
     evaluation: Evaluation, *, today: date, red_flags: Mapping[str, RedFlagRule]
 ) -> str:
     """Return the note: date, facts assessed, alerts first, then each applying recommendation."""
-    head = [
-        f"Smertevurdering efter de nationale kliniske retningslinjer (nkr), "
-        f"{today.day}. {MONTHS[today.month - 1]} {today.year}.",
-        _facts_line(evaluation, red_flags),
-    ]
-    if evaluation.alerts:
-        head.append("Advarsler:")
-        head += [f"- {ALERT_WORDS[a.level]}: {a.message}" for a in evaluation.alerts]
-    head.append("Anbefalinger, der gælder:")
-    for title_max in TITLE_CUTS:
-        lines = head + _recommendation_lines(evaluation, title_max=title_max)
+    for alert_cut, title_max in SHORTENINGS:
+        lines = _head(evaluation, today, red_flags, alert_cut=alert_cut) + _recommendation_lines(
+            evaluation, title_max=title_max
+        )
         if len("\n".join(lines)) <= JOURNAL_NOTE_MAX:
             return "\n".join(lines)
     # Still too long (many alerts, two guidelines, everything ticked): keep whole lines in order,

@@ -109,6 +109,27 @@ def test_red_flag_alerts_show_the_seeds_words_beside_the_projects_reading(client
     assert "nkr's læsning" in alert["source"]
 
 
+# Found auditing the content (2026-12-06): the alert said "Kilden (Tabel 1): »skærpet
+# opmærksomhed ...«", but Tabel 1 holds the flags only; the words are the seed's Population
+# section's (seeds/003, "Røde flag er den internationalt anvendte betegnelse ...").
+def test_a_red_flag_alert_credits_each_part_to_the_part_of_the_source_it_comes_from(client):
+    data = client.post(
+        "/api/v1/evaluate/",
+        json.dumps(
+            {"age": 40, "pain_site": "low_back", "pain_duration_weeks": 3, "red_flags": ["fever"]}
+        ),
+        content_type="application/json",
+    ).json()
+    (alert,) = data["alerts"]
+    assert alert["message"] == (
+        "Rødt flag: Feber. Kilden (afsnittet Population): »skærpet opmærksomhed ... og dermed "
+        "yderligere udredning«. nkr's læsning: udred for specifik patologi, før retningslinjen "
+        "anvendes."
+    )
+    assert "flaget fra Tabel 1" in alert["source"]
+    assert "afsnittet Population" in alert["source"]
+
+
 def test_the_intake_page_shows_the_dose_alert_with_its_source(client):
     response = client.post(
         "/intake/",

@@ -1,6 +1,7 @@
 """The evaluation explains itself: what is not shown and why, reasons that name the patient's
 facts, Danish that reads well, and the journal note (API.md, issue "Point of care")."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -191,8 +192,32 @@ def test_the_journal_note_keeps_a_line_for_every_applying_recommendation_when_sh
     ]
 
 
-def test_a_journal_note_too_long_even_shortened_says_how_much_it_left_out():
-    note = note_of(
+def assert_a_line_for_each(note: str, applying: list) -> None:
+    """Each applying recommendation has its line, in order, with its symbol and grade."""
+    listed = note.split("Anbefalinger, der gælder:")[1].splitlines()
+    lines = [line for line in listed if line.startswith("- ")]
+    assert len(lines) == len(applying), lines
+    for line, rec in zip(lines, applying, strict=True):
+        grade = f"- {rec.symbol} {rec.label}"
+        # The sentence, if there is room for any of it, follows the grade.
+        assert line == grade or line.startswith(f"{grade}: "), (line, grade)
+
+
+# Found auditing the content (2026-12-06): with five alerts (generalised pain, three opioids,
+# 150 MME) the note kept the alerts whole and dropped every recommendation line, the tapering
+# ones included, though API.md promises each applying recommendation with its grade.
+@pytest.mark.parametrize(
+    "data",
+    [
+        intake(
+            nonpharmacological_insufficient=True,
+            medications=[
+                med("tramadol", 300),
+                med("oxycodone", 60),
+                med("buprenorphine_patch", 10),
+            ],
+            opioid_treatment_months=14,
+        ),
         intake(
             nonpharmacological_insufficient=True,
             complex_problems=True,
@@ -201,13 +226,108 @@ def test_a_journal_note_too_long_even_shortened_says_how_much_it_left_out():
             red_flags=["fever"],
             medications=[med("tramadol", 200), med("oxycodone", 60)],
             opioid_treatment_months=24,
+        ),
+        {
+            "age": 50,
+            "pain_site": "low_back",
+            "pain_duration_weeks": 2,
+            "red_flags": [
+                "cauda_equina_saddle_anaesthesia",
+                "cauda_equina_anal_incontinence",
+                "progressive_neurological_deficit",
+                "fever",
+                "unexplained_weight_loss",
+                "previous_malignancy",
+            ],
+            "medications": [med("oxycodone", 300), med("buprenorphine_patch", 20)],
+            "opioid_treatment_months": 24,
+        },
+    ],
+    ids=["five alerts", "twenty recommendations", "six red flags"],
+)
+def test_a_journal_note_with_many_alerts_keeps_every_alert_and_every_recommendation(data):
+    evaluation = evaluation_of(data)
+    note = note_of(data)
+
+    assert len(note) <= JOURNAL_NOTE_MAX
+    applying = [rec for g in evaluation.in_scope for rec in g.recommendations]
+    assert_a_line_for_each(note, applying)
+    alerts = note.split("Advarsler:")[1].split("Anbefalinger, der gælder:")[0]
+    for alert in evaluation.alerts:
+        flag = CONTENT.red_flags.get(alert.code)
+        assert (flag.label.rstrip(".") if flag else alert.message[:40]) in alerts
+    assert "linjer mere" not in note
+
+
+def test_a_shortened_alert_keeps_its_first_sentence_and_marks_what_it_left_out():
+    note = note_of(
+        intake(
+            nonpharmacological_insufficient=True,
+            medications=[
+                med("tramadol", 300),
+                med("oxycodone", 60),
+                med("buprenorphine_patch", 10),
+            ],
+            opioid_treatment_months=14,
         )
+    )
+    (dose,) = [line for line in note.splitlines() if "Dagligt morfinækvivalent" in line]
+    assert dose.startswith("- Advarsel: Dagligt morfinækvivalent 150 mg er 90 mg eller mere")
+    assert dose.endswith(" […]")
+    assert "ikke en ordre" not in dose  # cut, not reworded
+    # The caveat the shortened alert no longer carries is said with the figure itself.
+    assert (
+        "morfinækvivalent 150 mg/døgn (anslår samlet opioideksponering; ikke til omregning "
+        "ved skift)" in note
+    )
+
+
+def test_a_journal_note_too_long_even_shortened_says_how_much_it_left_out():
+    # More lines than any guideline has: even a line per recommendation with its grade alone
+    # does not fit. The last resort keeps whole lines and says how many it left out.
+    evaluation = evaluation_of(intake(nonpharmacological_insufficient=True, red_flags=["fever"]))
+    many = [replace(g, recommendations=g.recommendations * 8) for g in evaluation.guidelines]
+    note = journal_note(
+        replace(evaluation, guidelines=many), today=TODAY, red_flags=CONTENT.red_flags
     )
 
     assert len(note) <= JOURNAL_NOTE_MAX
     assert note.splitlines()[-1].startswith("… og ")
     assert "linjer mere (forkortet til 2000 tegn" in note
-    assert "Patienten får oxycodon" in note  # alerts come first and are kept
+
+
+# Found auditing the content (2026-12-06): for a child with a flare of known somatic disease
+# the intake page showed the seed's exception beside the recommendation against weak
+# analgesics, but the alert on the child's paracetamol and the journal note left it out.
+def test_the_seeds_exception_goes_with_the_medication_alert_and_into_the_journal_note():
+    data = {
+        "age": 12,
+        "pain_site": "other_msk",
+        "pain_duration_weeks": 16,
+        "somatic_disease_flare": True,
+        "medications": [med("paracetamol", 2000)],
+    }
+    evaluation = evaluation_of(data)
+    note = note_of(data)
+
+    exception = "kortvarig (7-14 dage) behandling med svage analgetika være berettiget"
+    (alert,) = [a for a in evaluation.alerts if a.code == "current_medication_advised_against"]
+    assert exception in alert.message
+    assert "Undtagelse (" in alert.message
+    after_alerts = note.split("Anbefalinger, der gælder:")[1]
+    assert exception in after_alerts
+
+
+# Found auditing the content (2026-12-06): below 50 MME no alert carries the caveat, so the
+# note gave the daily MME without it (CONTENT.md: always say the factors are not for switching).
+def test_the_journal_note_says_the_mme_is_not_for_switching_wherever_it_gives_one():
+    note = note_of(intake(medications=[med("tramadol", 100)], opioid_treatment_months=2))
+
+    assert (
+        "morfinækvivalent 20 mg/døgn (omregningsfaktorerne anslår den samlede "
+        "opioideksponering og må ikke bruges til at omregne doser ved skift mellem opioider)"
+        in note
+    )
 
 
 def test_our_own_sentence_on_psychosocial_support_reads_as_danish():
