@@ -41,15 +41,18 @@ _DANISH_ENDINGS = ("erne", "ene", "ers", "er", "en", "et", "e", "r")
 
 
 def query_words(q: str) -> list[str]:
-    """Return the query's words, case-folded; one-letter words carry no meaning here."""
-    return [word for word in re.findall(r"\w+", casefold(q)) if len(word) > 1][:MAX_WORDS]
+    """Return the query's words, case-folded; one-letter words carry no meaning here. (The
+    pages and the API take at most 200 characters of query.)"""
+    return [word for word in re.findall(r"\w+", casefold(q)) if len(word) > 1]
 
 
 def meaning_words(words: list[str]) -> list[str]:
-    """Return the words that carry the query's meaning: all but the stop words, except the
-    last word (it may be the start of a longer one: "ned" of "nedtrapning"), or all of them."""
+    """Return the words that carry the query's meaning, at most MAX_WORDS: all but the stop
+    words, except the last word (it may be the start of a longer one: "ned" of
+    "nedtrapning"), or all of them. The stop words go first, so a question's little words never
+    crowd out the words at its end ("... med nyopståede lænderygsmerter?")."""
     kept = [w for i, w in enumerate(words) if w not in STOP_WORDS or i == len(words) - 1]
-    return kept if any(w not in STOP_WORDS for w in kept) else words
+    return (kept if any(w not in STOP_WORDS for w in kept) else words)[:MAX_WORDS]
 
 
 def light_stem(word: str) -> str:

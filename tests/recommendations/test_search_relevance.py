@@ -89,6 +89,10 @@ NAMES_A_GUIDELINE = [
     ("back pain", ALBP),
     ("tapering", TAPER),
     ("afvænning opioider", TAPER),
+    # Found auditing the pages on a phone (2026-12-06): the first eight words were kept before
+    # the little words were dropped, so the question lost its condition and showed the
+    # generalised pain guideline first.
+    ("Skal jeg tilbyde opioider til en patient med nyopståede lænderygsmerter?", ALBP),
 ]
 
 
