@@ -78,6 +78,9 @@ MUST_FIND = [
     ("kan børn få morfin", [f"{CHILD}/opioids"]),
     ("hvornår skal jeg scanne ryggen", [f"{ALBP}/routine-imaging"]),
     ("skal jeg give panodil ved rygsmerter", [f"{ALBP}/paracetamol"]),
+    # Found auditing the pages on a phone (2026-12-06): a GP writes of one child, "barn", and
+    # the content of children, "børn": the child opioid recommendation came eighth.
+    ("barn opioider", [f"{CHILD}/opioids"]),
 ]
 
 NAMES_A_GUIDELINE = [
@@ -89,6 +92,7 @@ NAMES_A_GUIDELINE = [
     ("back pain", ALBP),
     ("tapering", TAPER),
     ("afvænning opioider", TAPER),
+    ("barn", CHILD),
     # Found auditing the pages on a phone (2026-12-06): the first eight words were kept before
     # the little words were dropped, so the question lost its condition and showed the
     # generalised pain guideline first.
