@@ -139,3 +139,33 @@ document.addEventListener("htmx:afterSettle", keepFocusClearOfSummary);
 document.addEventListener("focusin", function () {
   window.requestAnimationFrame(keepFocusClearOfSummary);
 });
+
+// Back to a live form: the browser does not keep the page (no-store: it holds patient data), so
+// it loads it anew and puts back what was typed, but not the result computed from it. A ticked
+// red flag would stand without its alert. Where a field differs from the page as sent, ask for
+// the result of the form as it is now.
+function fieldRestored(field) {
+  if (field.type === "hidden" || field.type === "submit" || field.type === "button") return false;
+  if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
+  if (field.tagName === "SELECT") {
+    return Array.prototype.some.call(field.options, function (option) {
+      return option.selected !== option.defaultSelected;
+    });
+  }
+  return field.value !== field.defaultValue;
+}
+window.addEventListener("pageshow", function () {
+  if (!window.htmx) return;
+  document.querySelectorAll("form[hx-trigger]").forEach(function (form) {
+    if (Array.prototype.some.call(form.elements, fieldRestored)) htmx.trigger(form, "change");
+  });
+});
+
+// Live search: one history entry for what is typed, not one per pause in typing. The first
+// answer is pushed (Back returns to the page searched from); later ones replace it.
+document.addEventListener("htmx:afterRequest", function (event) {
+  var elt = event.detail.elt;
+  if (!event.detail.successful || !elt || !elt.hasAttribute("data-push-once")) return;
+  elt.removeAttribute("hx-push-url");
+  elt.setAttribute("hx-replace-url", "true");
+});

@@ -53,3 +53,18 @@ def test_the_trace_is_collapsed_until_asked_for(page):
     expect(trace.locator("code")).to_be_hidden()
     trace.locator("summary").click()
     expect(trace.locator("code")).to_contain_text("seeds/001_")
+
+
+# Found auditing the pages on a phone (2026-12-06): each pause while typing pushed a history
+# entry, so after "amitriptylin" leaving the search took 13 presses of Back.
+def test_live_search_keeps_one_history_entry_for_what_is_typed(page):
+    page.goto(page.base_url + "/")
+    box = page.get_by_label("Søg i anbefalingerne")
+    box.press_sequentially("amitrip", delay=400)  # slower than the live search's 250 ms
+    expect(page).to_have_url(page.base_url + "/search/?q=amitrip")
+    expect(page.locator("#search-results")).to_contain_text("amitriptylin", ignore_case=True)
+    box.press_sequentially("tylin", delay=400)
+    expect(page).to_have_url(page.base_url + "/search/?q=amitriptylin")
+
+    page.go_back()
+    expect(page).to_have_url(page.base_url + "/")

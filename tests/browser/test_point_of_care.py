@@ -140,7 +140,10 @@ def fill_two_opioids(page: Page) -> None:
 
 
 def expect_both_opioids_in_the_planner(page: Page) -> None:
-    expect(page).to_have_url(page.base_url + "/opioids/taper-plan/")
+    # Found auditing the pages on a phone (2026-12-06): the intake's and the MME page's
+    # buttons opened the planner at its form, the plan 2.5 screens below: they land on the plan.
+    expect(page).to_have_url(page.base_url + "/opioids/taper-plan/#plan")
+    expect(page.locator("#plan")).to_be_in_viewport()
     expect(page.locator("#drug")).to_have_value("oxycodone")
     expect(page.locator("#daily_dose")).to_have_value("40")
     expect(page.locator("#med-1-drug")).to_have_value("morphine")
@@ -156,7 +159,8 @@ def test_the_intake_carries_every_current_opioid_through_the_mme_page_to_the_pla
     fill_two_opioids(page)
 
     page.get_by_role("button", name="Beregn morfinækvivalent (MME)").click()
-    expect(page).to_have_url(page.base_url + "/opioids/mme/")
+    expect(page).to_have_url(page.base_url + "/opioids/mme/#mme-results")
+    expect(page.locator(".mme-total-summary")).to_be_in_viewport()
     table = page.locator(".mme-table")
     expect(table).to_contain_text("Oxycodon")
     expect(table).to_contain_text("Morfin")

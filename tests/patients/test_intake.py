@@ -312,7 +312,7 @@ def test_tapering_in_scope_offers_a_prefilled_taper_plan_by_post(client):
             "opioid_treatment_months": "24",
         },
     ).content.decode()
-    form = text[text.index('action="/opioids/taper-plan/"') :]
+    form = text[text.index('action="/opioids/taper-plan/#plan"') :]
     form = form[: form.index("</form>")]
     for hidden in [
         'name="prefill" value="1"',

@@ -98,7 +98,8 @@ def test_the_opioid_tools_carry_every_current_opioid_and_name_them_in_danish(cli
     assert '<span lang="da">Oxycodon 40 mg, Fentanyl (depotplaster) 25 mcg/h</span>' in tools
     assert "Lav nedtrapningsplan for alle 2 opioider" in tools
     # Both forms (planner and MME page) post both opioids, in those pages' own field names.
-    assert 'action="/opioids/taper-plan/"' in tools and 'action="/opioids/mme/"' in tools
+    assert 'action="/opioids/taper-plan/#plan"' in tools
+    assert 'action="/opioids/mme/#mme-results"' in tools
     for field in (
         'name="medication_rows" value="2"',
         'name="med-0-drug" value="oxycodone"',
