@@ -48,6 +48,7 @@ from ..form_rows import (
     row_remove,
     rows_typed,
 )
+from .dose_steps import dose_steps_source
 from .services import mme_table_from_data, taper_plan_from_data
 from .taper_calendar import next_working_day
 from .taper_chart import taper_chart
@@ -314,6 +315,8 @@ def _patient_print(request: HtmxHttpRequest, context: dict, *, today: date) -> H
             "today": today,
             "next_appointment": plan.next_follow_up(today=today),
             "unit_label": "" if isinstance(plan, CombinedTaperPlan) else unit_label(plan.unit),
+            # The practical strengths are unverified: the print says so, as the page does.
+            "rounding_source": dose_steps_source() if plan.rounded else "",
         }
         response = render(request, TAPER_PRINT_TEMPLATE, context)
     response["Content-Language"] = "da"

@@ -375,3 +375,22 @@ def test_the_print_view_shows_the_next_appointment_on_or_after_today_not_one_pas
     assert str(next_day.year) in appointment
     first = start + timedelta(weeks=4)
     assert not (f" {first.day}. " in appointment and first.month == next_day.month)
+
+
+# Found auditing the content (2026-12-06): the clinician's page says the patch and tablet
+# strengths used for rounding are not verified (fixtures/dose_steps.json); the patient's
+# print-out listed the patches without it.
+@pytest.mark.usefixtures("content")
+def test_a_rounded_print_says_the_strengths_are_not_verified(client):
+    from patients.opioids.dose_steps import dose_steps_source
+
+    plan = {
+        "drug": "fentanyl_patch",
+        "daily_dose": "75",
+        "treatment_months": "24",
+        "start_date": "2026-01-05",
+        "print": "1",
+    }
+    rounded = client.post(TAPER_PAGE, {**plan, "round_doses": "on"}).content.decode()
+    assert escape(dose_steps_source()) in rounded
+    assert escape(dose_steps_source()) not in client.post(TAPER_PAGE, plan).content.decode()

@@ -139,7 +139,9 @@ def test_the_dose_steps_fixture_holds_opioids_in_their_units_and_names_its_sourc
         Decimal(s) for s in ("12.5", "25", "37.5", "50", "75", "100")
     )
     assert fentanyl.labels == ("12", "25", "37,5", "50", "75", "100")
-    assert table["buprenorphine_patch"].strengths == (5, 10, 15, 20, 25, 30, 35, 40)
+    # The 7-day patches only: 35 mcg/h, which its own entry said came from another product
+    # (another change interval), was taken out after the content audit of 2026-12-06.
+    assert table["buprenorphine_patch"].strengths == (5, 10, 15, 20, 25, 30, 40)
     for steps in table.values():
         unit = drug_table()[steps.drug].unit
         expected = "mcg/h" if steps.kind == DoseStepKind.PATCH_STRENGTHS else "mg"
