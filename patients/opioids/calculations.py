@@ -122,12 +122,15 @@ def _doses(
     # rises. Between the first and the last step the ideal dose is above the target, so only
     # the last step is it. Rounding up is the practical dose closest to the pace that is not
     # faster than it; where the practical doses are far apart, the notes say what that costs.
-    quantum = quantum_for(cut)
+    # A practical dose a hair below the one before (25 mcg/h after a start of 25.02) is no step
+    # a patient could take: the dose is held instead, and the notes say so.
+    quantum, hair = quantum_for(cut), leftover_max_for(cut)
     doses = [start]
     for k in range(1, reductions):
         ideal = start - k * cut
         dose = rounder(ideal) if rounder else ideal.quantize(quantum, rounding=ROUND_CEILING)
-        doses.append(min(doses[-1], max(target, dose)))
+        dose = min(doses[-1], max(target, dose))
+        doses.append(doses[-1] if 0 < doses[-1] - dose <= hair else dose)
     doses.append(target)
     return doses
 
