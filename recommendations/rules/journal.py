@@ -164,7 +164,9 @@ def _head(
 ) -> list[str]:
     """Return the note up to its recommendations: date, facts, alerts."""
     head = [
-        f"Smertevurdering efter de nationale kliniske retningslinjer (nkr), "
+        # Not "efter de nationale kliniske retningslinjer": the tapering guidance is no NKR,
+        # and each guideline's line names its own source.
+        f"Smertevurdering med nkr (kilden står ved hver retningslinje), "
         f"{today.day}. {MONTHS[today.month - 1]} {today.year}.",
         _facts_line(evaluation, red_flags, short=alert_cut is not None),
     ]

@@ -333,7 +333,7 @@ def test_the_api_gives_a_plain_text_journal_note(client):
     )
 
     note = response.json()["journal_note"]
-    assert note.startswith("Smertevurdering efter de nationale kliniske retningslinjer (nkr), ")
+    assert note.startswith("Smertevurdering med nkr (kilden står ved hver retningslinje), ")
     assert "Oplyst: 30 år; lænderyg i 3 uger;" in note
     assert "- Advarsel: Patienten får ibuprofen, som frarådes (svag anbefaling imod)" in note
     assert "Nyopståede lænderygsmerter (Sundhedsstyrelsen 2016):" in note

@@ -54,7 +54,7 @@ def test_the_journal_note_is_selectable_text_with_a_copy_button_for_javascript(c
     match = re.search(r'<pre id="journal-note"[^>]*>(.*?)</pre>', text, re.S)
     assert match
     note = unescape(match.group(1))
-    assert note.startswith("Smertevurdering efter de nationale kliniske retningslinjer (nkr), ")
+    assert note.startswith("Smertevurdering med nkr (kilden står ved hver retningslinje), ")
     assert "Oplyst: 50 år; generaliserede smerter i 20 uger;" in note
     assert "<" not in note
     # The button needs JavaScript, so it starts hidden; nkr.js reveals it. No inline script.

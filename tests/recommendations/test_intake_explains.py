@@ -330,6 +330,18 @@ def test_the_journal_note_says_the_mme_is_not_for_switching_wherever_it_gives_on
     )
 
 
+# Found auditing the content (2026-12-06): the note began "Smertevurdering efter de nationale
+# kliniske retningslinjer", above lines from the opioid tapering guidance, which is no NKR.
+def test_the_journal_notes_heading_leaves_each_source_to_its_guideline():
+    note = note_of(intake(medications=[med("oxycodone", 40)], opioid_treatment_months=24))
+
+    assert (
+        note.splitlines()[0] == "Smertevurdering med nkr (kilden står ved hver retningslinje), "
+        "7. december 2026."
+    )
+    assert "Nedtrapning af opioider (Ikke en NKR: " in note
+
+
 def test_our_own_sentence_on_psychosocial_support_reads_as_danish():
     # The title is this project's summary (its source says so), unlike the seed's words quoted
     # in the rationale, which stay verbatim ("smerte selvbehandlingsprogrammer").
