@@ -190,7 +190,8 @@ def plan_definition_build(
         "experimental": False,
         "date": _when(changed),
         "publisher": "nkr",
-        "description": guideline.population,
+        # The summary marks the limits that are nkr's reading of the source ("mindst 12 uger").
+        "description": guideline.population_summary or guideline.population,
         "language": "da",
         "relatedArtifact": [
             {"type": "citation", "citation": guideline.source},

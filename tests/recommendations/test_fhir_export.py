@@ -188,3 +188,13 @@ def test_the_plan_definition_has_a_version_and_each_action_names_its_recommendat
     )
     assert page["display"] == "nkr, version 3"
     PlanDefinition.parse_obj(data)
+
+
+# Found auditing the content (2026-12-06): the description was the guideline's population,
+# whose limits ("mindst 12 uger", "18 år og derover") are nkr's reading with no mark; the
+# summary, which readers see on the guideline page, marks them.
+@pytest.mark.parametrize("slug", GUIDELINES)
+def test_the_description_marks_nkrs_reading_of_the_population(client, slug):
+    guideline = Guideline.objects.get(slug=slug)
+    assert export(client, slug).json()["description"] == guideline.population_summary
+    assert "nkr's læsning" in guideline.population_summary

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from recommendations.content import FIXTURES_DIR as FIXTURES
 from recommendations.selectors import rules_content
 from tests.recommendations.rules_helpers import (
     GUIDELINES,
@@ -94,6 +95,26 @@ def test_out_of_scope_reasons_name_what_is_missing_in_danish():
         "Smerterne har varet 4 uger: retningslinjen gælder langvarige smerter (nkr's læsning af "
         "»langvarige«: mindst 12 uger, dvs. 3 måneder)"
     ]
+
+
+# Found auditing the content (2026-12-06): seed 004 names no age and says "over seks
+# måneder"; 18 years and "6 whole months count" are CONTENT.md's reading, which the other
+# guidelines mark as nkr's and the tapering guidance did not.
+def test_the_tapering_scope_marks_its_age_and_months_as_nkrs_reading():
+    opioid = {"medications": [med("oxycodone", 40)], "opioid_treatment_months": 6}
+    met = guideline(evaluation_of(intake(age=45, **opioid)), "opioid-tapering")
+    unmet = guideline(
+        evaluation_of(intake(age=17, **{**opioid, "opioid_treatment_months": 5})),
+        "opioid-tapering",
+    )
+
+    assert met.in_scope and not unmet.in_scope
+    for reason in met.reasons + unmet.reasons:
+        if " år" in reason or "måneder" in reason:
+            assert "nkr's læsning" in reason, reason
+    summary = json.loads((FIXTURES / "guidelines" / "opioid-tapering.json").read_text())
+    assert "nkr's læsning" in summary["population_summary"]
+    assert "nkr's læsning" in summary["population_source"]
 
 
 def test_a_fractional_duration_is_shown_with_a_danish_decimal_comma():

@@ -89,6 +89,17 @@ def test_the_history_api_lists_published_versions_newest_first(client, content):
     assert "DSAM" in versions[0]["change_reason"]
 
 
+# Found auditing the content (2026-12-06): the reason said DSAM objected that all patients
+# "nu skulle tilbydes behandling", leaving out DSAM's own qualifier (seed 002, lines 970-971).
+def test_the_reason_for_the_cbt_change_keeps_dsams_qualifier(client, content):
+    (published, _draft) = client.get(API_HISTORY).json()
+
+    assert (
+        "at alle patienter med generaliserede smerter nu skulle tilbydes behandling, hvis de "
+        "var motiveret." in published["change_reason"]
+    )
+
+
 def test_the_history_api_never_shows_a_draft(client, cbt, alice):
     recommendation_draft_save(
         recommendation=cbt,
