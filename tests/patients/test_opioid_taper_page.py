@@ -394,3 +394,17 @@ def test_a_rounded_print_says_the_strengths_are_not_verified(client):
     rounded = client.post(TAPER_PAGE, {**plan, "round_doses": "on"}).content.decode()
     assert escape(dose_steps_source()) in rounded
     assert escape(dose_steps_source()) not in client.post(TAPER_PAGE, plan).content.decode()
+
+
+# Found auditing the content (2026-12-06): the patient's print listed withdrawal symptoms
+# ("uro, søvnbesvær, sveden, gåsehud ...") that no seed and no source in CONTENT.md names.
+# Until an editor adds a sourced list, the print says only that the body may react.
+@pytest.mark.usefixtures("content")
+def test_the_print_names_no_withdrawal_symptom_without_a_source(client):
+    text = client.post(
+        TAPER_PAGE,
+        {"drug": "oxycodone", "daily_dose": "60", "treatment_months": "24", "print": "1"},
+    ).content.decode()
+    assert "Hvis du får abstinenser" in text
+    for symptom in ("søvnbesvær", "sveden", "gåsehud", "rysten", "hjertebanken", "diarré"):
+        assert symptom not in text, symptom

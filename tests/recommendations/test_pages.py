@@ -312,3 +312,10 @@ def test_a_search_with_no_searchable_word_still_offers_the_guidelines(client):
     assert "0 anbefalinger matcher" in text
     for slug in ("child-msk-pain", "generalised-pain", "acute-low-back-pain", "opioid-tapering"):
         assert f'href="/guidelines/{slug}/"' in text
+
+
+# Found auditing the content (2026-12-06): what to do about red flags is nkr's reading of seed
+# 003 (CONTENT.md, Provenance), but the guideline page said it unmarked.
+def test_the_guideline_pages_red_flag_advice_is_marked_as_nkrs_reading(client, content):
+    page = client.get("/guidelines/acute-low-back-pain/").content.decode()
+    assert "før retningslinjen bruges (nkr's læsning)." in page
