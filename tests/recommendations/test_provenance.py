@@ -166,6 +166,17 @@ def test_each_source_typo_kept_in_a_rationale_is_marked_sic(key, typo):
     assert rationale.count(typo) == rationale.count(f"{typo} [sic]")
 
 
+# Found auditing the content (2026-12-06): this rationale, "Ordret fra kilden", takes the
+# quick guide's items on functional ability (e, i-iii) and leaves out a-d, f-i and most of the
+# paraclinic section, with nothing to say so.
+def test_a_verbatim_rationale_stitched_from_passages_marks_what_it_leaves_out():
+    rationale = Recommendation.objects.get(
+        guideline__slug="generalised-pain", slug="biopsychosocial-assessment"
+    ).rationale
+    assert "1. Anamnese:\n\n[…]\n\n- e. Spørg til funktionsevne" in rationale
+    assert "holdninger på arbejdspladsen, etc.\n\n[…]\n\nVed behov for specialiseret" in rationale
+
+
 def test_a_hearing_letter_is_dated_not_received(client):
     page = client.get("/guidelines/generalised-pain/hearings/generalised-pain-2018/")
     assert page.status_code == 200
