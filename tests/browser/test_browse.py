@@ -68,3 +68,19 @@ def test_live_search_keeps_one_history_entry_for_what_is_typed(page):
 
     page.go_back()
     expect(page).to_have_url(page.base_url + "/")
+
+
+# Found auditing the pages on a phone (2026-12-06): for "opioider lænderygsmerter" the named
+# guidelines' cards, with their population paragraphs, filled the screen; the first
+# recommendation's sentence ended below it, and far below the on-screen keyboard.
+def test_on_a_phone_the_first_answer_is_on_screen_when_guidelines_are_named(new_page):
+    page = new_page(viewport={"width": 375, "height": 812})
+    page.goto(page.base_url + "/")
+    page.get_by_label("Søg i anbefalingerne").fill("opioider lænderygsmerter")
+    expect(page.locator("#search-results .search__guideline").first).to_be_visible()
+    grade = page.locator("#search-results .recs .grade").first.bounding_box()
+    sentence = page.locator("#search-results .recs .rec__title").first.bounding_box()
+    # A phone's keyboard takes about the lower 40 % of the screen while the GP types: the
+    # strength and direction are above it, and the whole sentence on the first screen.
+    assert grade["y"] + grade["height"] <= 812 * 0.6, grade
+    assert sentence["y"] + sentence["height"] <= 812, sentence
