@@ -169,3 +169,12 @@ document.addEventListener("htmx:afterRequest", function (event) {
   elt.removeAttribute("hx-push-url");
   elt.setAttribute("hx-replace-url", "true");
 });
+
+// The language switch returns to the page as it is now: live search changes the address after
+// the page was sent, and the form's "next" would take the reader back to the one it came with.
+document.addEventListener("submit", function (event) {
+  var next = event.target.querySelector("input[name='next']");
+  if (next && event.target.classList.contains("lang")) {
+    next.value = window.location.pathname + window.location.search;
+  }
+});

@@ -84,3 +84,14 @@ def test_on_a_phone_the_first_answer_is_on_screen_when_guidelines_are_named(new_
     # strength and direction are above it, and the whole sentence on the first screen.
     assert grade["y"] + grade["height"] <= 812 * 0.6, grade
     assert sentence["y"] + sentence["height"] <= 812, sentence
+
+
+# Found auditing the pages on a phone (2026-12-06): switching language after a live search
+# went back to the address the page was loaded with, so the query and its answer were gone.
+def test_switching_language_keeps_the_live_search(page):
+    page.goto(page.base_url + "/")
+    page.get_by_label("Søg i anbefalingerne").fill("amitriptylin")
+    expect(page).to_have_url(page.base_url + "/search/?q=amitriptylin")
+    page.get_by_role("button", name="English").click()
+    expect(page).to_have_url(page.base_url + "/search/?q=amitriptylin")
+    expect(page.get_by_label("Search the recommendations")).to_have_value("amitriptylin")
