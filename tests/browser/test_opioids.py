@@ -152,3 +152,20 @@ def test_on_a_wide_screen_the_plan_is_still_a_table(new_page):
         "row => getComputedStyle(row).display"
     )
     assert display == "table-row"
+
+
+# Found auditing the pages on a phone (2026-12-06): the first date under the chart was drawn
+# over the dose axis's "0".
+def test_on_a_phone_the_charts_first_date_clears_the_dose_axis_labels(new_page):
+    page = new_page(viewport={"width": 375, "height": 812})
+    page.goto(page.base_url + "/opioids/taper-plan/")
+    fill_oxycodone_plan(page)
+    expect(page.locator("#plan .chart-point")).to_have_count(11)
+    first_date = page.locator("#plan .chart-tick--x").first.bounding_box()
+    for label in page.locator("#plan .chart-tick--y").all():
+        box = label.bounding_box()
+        apart = (
+            box["x"] + box["width"] <= first_date["x"]
+            or box["y"] + box["height"] <= first_date["y"]
+        )
+        assert apart, (label.text_content(), box, first_date)
