@@ -159,6 +159,19 @@ def test_the_startback_tools_english_wording_is_marked_english_and_its_danish_no
         assert '<p class="copyright" lang="en">The copyright' in text
 
 
+# Found auditing the content (2026-12-06): the Danish answers ("Enig", "Slet ikke" ...) are
+# nkr's own translation of Keele's English options, but nothing said so.
+def test_the_startback_answers_danish_wording_is_said_to_be_nkrs_translation(client):
+    text = client.get(URL).content.decode()
+    assert (
+        escape(
+            "Svarmulighederne på dansk (Enig/Uenig; Slet ikke til Ekstremt) er nkr's "
+            "oversættelse af de engelske (Agree/Disagree; Not at all to Extremely)."
+        )
+        in text
+    )
+
+
 def test_the_error_summary_names_each_field_it_asks_to_correct(client):
     # On a phone the summary is at the top of the result, far above the fields: "Skal udfyldes."
     # three times told the clinician nothing about which fields.
