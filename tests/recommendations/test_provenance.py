@@ -177,6 +177,13 @@ def test_a_verbatim_rationale_stitched_from_passages_marks_what_it_leaves_out():
     assert "holdninger på arbejdspladsen, etc.\n\n[…]\n\nVed behov for specialiseret" in rationale
 
 
+# Found auditing the content (2026-12-06): the note on the 2025 NKA cited it as if by its
+# title, but no source holds the NKA itself: its description comes from the content brief.
+def test_the_nka_note_says_the_nka_itself_is_not_among_the_sources(client):
+    page = client.get("/guidelines/acute-low-back-pain/").content.decode()
+    assert "NKA&#x27;ens titel og tekst findes ikke i nkr&#x27;s kilder" in page
+
+
 def test_a_hearing_letter_is_dated_not_received(client):
     page = client.get("/guidelines/generalised-pain/hearings/generalised-pain-2018/")
     assert page.status_code == 200
