@@ -184,6 +184,18 @@ def test_the_nka_note_says_the_nka_itself_is_not_among_the_sources(client):
     assert "NKA&#x27;ens titel og tekst findes ikke i nkr&#x27;s kilder" in page
 
 
+# Found auditing the content (2026-12-06): the quick guide (seed 001) prints no chapter
+# numbers; they are the numbering the 2018 hearing responses use (CONTENT.md, guideline 2).
+# And chapter 4's heading is quoted there too (seed 002, DSK: "Ad 4. Superviseret ...").
+def test_generalised_pain_chapters_are_credited_to_the_hearing_not_the_quick_guide(client):
+    for rec in Recommendation.objects.filter(guideline__slug="generalised-pain"):
+        assert "quick guide (opdateret 2018), kapitel" not in rec.source, rec.slug
+        assert "(høringens nummerering)" in rec.source, rec.slug
+    page = client.get("/guidelines/generalised-pain/").content.decode()
+    assert "Superviseret fysisk træning varetaget af sundhedsprofessionelle" in page
+    assert "Kapitlerne er kildens egne" not in page
+
+
 def test_a_hearing_letter_is_dated_not_received(client):
     page = client.get("/guidelines/generalised-pain/hearings/generalised-pain-2018/")
     assert page.status_code == 200
