@@ -11,6 +11,14 @@ MME_API = "/api/v1/opioids/mme/"
 TAPER_API = "/api/v1/opioids/taper-plan/"
 MME_PAGE = "/opioids/mme/"
 TAPER_PAGE = "/opioids/taper-plan/"
+# The taper form asking for the patient's print-out.
+PRINT_FORM = {
+    "drug": "oxycodone",
+    "daily_dose": "60",
+    "treatment_months": "24",
+    "start_date": "2026-01-05",
+    "print": "1",
+}
 
 OXYCODONE_60 = {"drug": "oxycodone", "daily_dose": 60, "unit": "mg", "treatment_months": 24}
 

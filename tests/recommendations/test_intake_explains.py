@@ -203,21 +203,22 @@ def assert_a_line_for_each(note: str, applying: list) -> None:
         assert line == grade or line.startswith(f"{grade}: "), (line, grade)
 
 
+# Generalised pain, three opioids, 150 MME: three medication alerts, the dose alert and
+# buprenorphine's, and sixteen recommendations.
+FIVE_ALERTS = intake(
+    nonpharmacological_insufficient=True,
+    medications=[med("tramadol", 300), med("oxycodone", 60), med("buprenorphine_patch", 10)],
+    opioid_treatment_months=14,
+)
+
+
 # Found auditing the content (2026-12-06): with five alerts (generalised pain, three opioids,
 # 150 MME) the note kept the alerts whole and dropped every recommendation line, the tapering
 # ones included, though API.md promises each applying recommendation with its grade.
 @pytest.mark.parametrize(
     "data",
     [
-        intake(
-            nonpharmacological_insufficient=True,
-            medications=[
-                med("tramadol", 300),
-                med("oxycodone", 60),
-                med("buprenorphine_patch", 10),
-            ],
-            opioid_treatment_months=14,
-        ),
+        FIVE_ALERTS,
         intake(
             nonpharmacological_insufficient=True,
             complex_problems=True,
@@ -260,17 +261,7 @@ def test_a_journal_note_with_many_alerts_keeps_every_alert_and_every_recommendat
 
 
 def test_a_shortened_alert_keeps_its_first_sentence_and_marks_what_it_left_out():
-    note = note_of(
-        intake(
-            nonpharmacological_insufficient=True,
-            medications=[
-                med("tramadol", 300),
-                med("oxycodone", 60),
-                med("buprenorphine_patch", 10),
-            ],
-            opioid_treatment_months=14,
-        )
-    )
+    note = note_of(FIVE_ALERTS)
     (dose,) = [line for line in note.splitlines() if "Dagligt morfinækvivalent" in line]
     assert dose.startswith("- Advarsel: Dagligt morfinækvivalent 150 mg er 90 mg eller mere")
     assert dose.endswith(" […]")
