@@ -13,6 +13,7 @@ parts, and a word typed without the Danish letters ("sovn", "laenderyg") as the 
 A word the content holds is that word: it is matched as a typo of another word nowhere.
 """
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -159,6 +160,13 @@ def _words_read_again(
     return again, typos
 
 
+def _with_corrections(q: str, corrections: dict[str, str]) -> str:
+    """Return the query as the GP typed it, each typo replaced by the word meant ("Mente du
+    ...?" offers their own question back, not the words the search kept of it)."""
+    corrected = re.sub(r"\w+", lambda m: corrections.get(casefold(m.group()), m.group()), q)
+    return corrected.strip().rstrip("?!.").strip()
+
+
 def search(queryset: QuerySet[Recommendation], q: str) -> SearchOutcome:
     """Return what the Danish query finds among `queryset`, best first, with what to say."""
     outcome = SearchOutcome(q=q)
@@ -201,8 +209,9 @@ def search(queryset: QuerySet[Recommendation], q: str) -> SearchOutcome:
         near[0] if level == FUZZY and near else word
         for word, level, near in zip(words, levels, nearest, strict=True)
     ]
-    if corrected != words or typos:
-        outcome.corrected_query = " ".join(corrected)
+    corrections = {**typos, **{w: c for w, c in zip(words, corrected, strict=True) if w != c}}
+    if corrections:
+        outcome.corrected_query = _with_corrections(q, corrections)
     outcome.explanations += _explanations(words, found)
     outcome.absences = _absences(_named_words(words, hits, corrected), hits, guidelines)
     if not found:
