@@ -148,9 +148,11 @@ function fieldRestored(field) {
   if (field.type === "hidden" || field.type === "submit" || field.type === "button") return false;
   if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
   if (field.tagName === "SELECT") {
-    return Array.prototype.some.call(field.options, function (option) {
-      return option.selected !== option.defaultSelected;
+    // A list with no option marked selected shows its first.
+    var sent = Array.prototype.findIndex.call(field.options, function (option) {
+      return option.defaultSelected;
     });
+    return field.selectedIndex !== Math.max(sent, 0);
   }
   return field.value !== field.defaultValue;
 }

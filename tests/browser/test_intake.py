@@ -148,3 +148,18 @@ def test_back_to_the_intake_shows_the_result_and_alert_for_the_form_as_it_is(pag
     expect(page.get_by_label("Feber")).to_be_checked()
     expect(alert).to_be_visible()
     expect(page.locator("#results")).not_to_contain_text("Udfyld alder")
+
+
+# Found by CI (2026-12-06): the check above took a list showing its first option for one the
+# browser had refilled, so every plain submit of the taper form sent a live update as well,
+# which replaced the plan while it was being read.
+@pytest.mark.parametrize("path", ["/intake/", "/opioids/mme/", "/opioids/taper-plan/"])
+def test_a_page_just_loaded_asks_for_no_live_update(page, path):
+    live = []
+    page.on(
+        "request",
+        lambda request: live.append(request.url) if request.headers.get("hx-request") else None,
+    )
+    page.goto(page.base_url + path)
+    page.wait_for_timeout(800)  # longer than the live updates' delays
+    assert live == []
