@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db.models import TextField
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -111,6 +113,8 @@ class HearingResponseLinkInline(admin.TabularInline):
     readonly_fields = ["edit_recommendation"]
     autocomplete_fields = ["recommendation"]
     extra = 1
+    # The admin's wide text box (48em) pushed "Redigér" and "Slet?" out of a laptop's view.
+    formfield_overrides = {TextField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 40})}}
 
     @admin.display(description=gettext_lazy("Redigér"))
     def edit_recommendation(self, link: HearingResponseLink) -> str:

@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from recommendations import live_content
 
 from . import services
+from .diff import diff_html, word_diff
 from .models import (
+    RECOMMENDATION_TITLE_MAX_LENGTH,
     Guideline,
     Recommendation,
     RecommendationDraft,
@@ -23,6 +25,7 @@ from .models import (
 )
 
 CHANGE_REASON_LABEL = _("Begrundelse for ændringen")
+TITLE_HELP = _("Højst %(max)d tegn: anbefalingens sætning, ikke dens begrundelse.")
 PUBLISH_PERMISSION = "recommendations.publish_recommendation"
 
 
@@ -83,6 +86,11 @@ class RecommendationEditForm(forms.ModelForm):
         self.initial.update(services.recommendation_editable_values(recommendation=rec))
         self.initial["edit_token"] = services.recommendation_edit_token(recommendation=rec)
         self.initial["change_reason"] = draft.change_reason if draft else ""
+        # No maxlength: a browser cuts a pasted text there, mid-word and unannounced. The box
+        # says the limit, and the field refuses a longer text naming its length.
+        title = self.fields["title"]
+        title.widget.attrs.pop("maxlength", None)
+        title.help_text = TITLE_HELP % {"max": RECOMMENDATION_TITLE_MAX_LENGTH}
 
     def text_values(self) -> dict:
         return {key: self.cleaned_data[key] for key in RecommendationDraft.FIELDS}
@@ -116,8 +124,9 @@ class RecommendationEditForm(forms.ModelForm):
                 )
         return cleaned
 
-    def conflict_rows(self) -> list[tuple[str, str, str]]:
-        """Return (field label, text saved by the other editor, this editor's text) that differ."""
+    def conflict_rows(self) -> list[tuple[str, str, str, str]]:
+        """Return (field label, text saved by the other editor, this editor's text, the word
+        diff from theirs to mine: what saving mine would change in theirs) where they differ."""
         if not self.conflict:
             return []
         rows = []
@@ -129,7 +138,8 @@ class RecommendationEditForm(forms.ModelForm):
             mine = mine_all[key]
             # As posted, with line breaks as stored: a browser's "\r\n" is not a change.
             if str(theirs) != str(mine):
-                rows.append((self.fields[key].label, theirs, mine))
+                diff = diff_html(word_diff(str(theirs), str(mine)))
+                rows.append((self.fields[key].label, theirs, mine, diff))
         return rows
 
 

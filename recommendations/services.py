@@ -274,7 +274,13 @@ def recommendation_draft_discard(*, recommendation: Recommendation, user: Abstra
         raise EditorialError(gettext(NO_DRAFT))
     history_author_set(draft, user=user, reason="Kasseret")
     draft.delete()
-    audit.audit_record(action=AuditAction.DRAFT_DISCARDED, recommendation=rec, user=user)
+    # The text goes into the trail, as a refused save's does: an editor can copy it back.
+    audit.audit_record(
+        action=AuditAction.DRAFT_DISCARDED,
+        recommendation=rec,
+        user=user,
+        text={key: getattr(draft, key) for key in RecommendationDraft.FIELDS},
+    )
 
 
 @transaction.atomic

@@ -159,3 +159,21 @@ def test_on_a_phone_the_provenance_overview_scrolls_its_table_not_the_page(new_p
     # The table scrolls in its own region, which a keyboard can reach.
     region = page.get_by_role("region", name="Oprindelse og kontrol")
     expect(region).to_have_attribute("tabindex", "0")
+
+
+# Found auditing the editor's journey (2026-12-06): at 1280 px the response's links to
+# recommendations were a table wider than its box, so the excerpt's box, "Redigér
+# anbefalingen" and "Slet?" were out of sight until the box was scrolled sideways.
+def test_on_a_laptop_every_column_of_a_responses_links_is_in_view(new_page):
+    editor_create()
+    page = new_page(viewport=SCREENS[1])
+    admin_log_in(page, "/admin/recommendations/hearingresponse/add/")
+    excerpt = page.locator(".inline-group textarea").first
+    expect(excerpt).to_be_visible()
+    wider = page.evaluate(
+        """() => [...document.querySelectorAll('.inline-group *')]
+            .filter(e => e.scrollWidth > e.clientWidth + 1
+                         && getComputedStyle(e).overflowX !== 'visible')
+            .map(e => [e.tagName + '.' + e.className, e.scrollWidth, e.clientWidth])"""
+    )
+    assert wider == [], f"the links' table scrolls sideways: {wider}"

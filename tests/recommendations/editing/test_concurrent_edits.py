@@ -1,6 +1,8 @@
 """Two editors save the same recommendation: the second is refused, its text kept in the audit
 trail; browser line breaks are no conflict."""
 
+import re
+
 import pytest
 
 from recommendations.models import AuditAction, RecommendationDraft
@@ -163,3 +165,22 @@ def test_a_draft_posted_with_browser_line_breaks_is_saved_with_newlines(alice_cl
 
     draft = RecommendationDraft.objects.get(recommendation=cbt)
     assert draft.update_note == "Første afsnit.\n\nAndet afsnit."
+
+
+# Found auditing the editor's journey (2026-12-06): the refusal put the two full texts side by
+# side with nothing marked. Alice had added a sentence to the rationale; Erik's form still held
+# the rationale without it, and saving it again would quietly take her sentence out.
+def test_the_conflict_marks_what_saving_the_editors_text_would_change_in_the_saved_one(
+    alice_client, erik_client, cbt
+):
+    alice_form = open_form(alice_client, cbt)
+    erik_form = open_form(erik_client, cbt)
+    save(alice_client, cbt, alice_form, rationale=alice_form["rationale"] + " Alices tilføjelse.")
+
+    page = save(erik_client, cbt, erik_form, title=ERIK_TEXT).content.decode()
+
+    rationale_row = page[page.index("Samtidig redigering") :].split("</table>")[0]
+    assert re.search(
+        r"<del>[^<]*<span[^>]*>Slettet: </span>\s*Alices tilføjelse\.</del>", rationale_row
+    )
+    assert re.search(r"<ins>[^<]*<span[^>]*>Indsat: </span>[^<]*\(Erik\)\.?</ins>", rationale_row)

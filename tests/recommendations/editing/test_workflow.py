@@ -116,7 +116,12 @@ def test_a_title_too_long_to_be_one_recommendation_is_refused_naming_the_limit(
     assert response.status_code == 200
     text = response.content.decode()
     assert f"højst have {RECOMMENDATION_TITLE_MAX_LENGTH} tegn (den har {len(pasted)})" in text
-    assert f'maxlength="{RECOMMENDATION_TITLE_MAX_LENGTH}"' in text
+    # Found auditing the editor's journey (2026-12-06): the box's maxlength made the browser cut
+    # a pasted text at 1000 characters, mid-word and unannounced, and that was saved. The box
+    # takes what is pasted and says the limit; the server refuses it, naming the length.
+    title_box = text[text.index('name="title"') - 200 :].split("</textarea>")[0]
+    assert "maxlength" not in title_box
+    assert f"Højst {RECOMMENDATION_TITLE_MAX_LENGTH} tegn" in text
     opioids.refresh_from_db()
     assert opioids.version == 1
     assert "meget lang tekst" not in client.get(opioids.get_absolute_url()).content.decode()
@@ -189,6 +194,21 @@ def test_a_discarded_draft_never_reaches_readers_and_its_text_is_kept_in_history
     assert not RecommendationDraft.objects.exists()
     assert RecommendationDraft.history.filter(title=NEW_TITLE, history_type="-").exists()
     assert opioids.audit_events.first().action == AuditAction.DRAFT_DISCARDED
+
+
+# Found auditing the editor's journey (2026-12-06): the discard page says the text is kept, but
+# only the draft's history table held it, which no admin page shows; the audit trail showed
+# "Tekst: -". Like a refused save, the discarded text is in the trail, to copy back.
+def test_a_discarded_drafts_text_is_in_the_audit_trail(alice_client, opioids, alice):
+    draft(opioids, alice, title=NEW_TITLE)
+
+    recommendation_draft_discard(recommendation=opioids, user=alice)
+
+    event = opioids.audit_events.first()
+    assert event.action == AuditAction.DRAFT_DISCARDED
+    assert event.text["title"] == NEW_TITLE
+    page = alice_client.get(f"/admin/recommendations/recommendation/{opioids.pk}/change/")
+    assert NEW_TITLE in page.content.decode()
 
 
 def test_restoring_an_old_version_publishes_it_again_as_a_new_version(opioids, alice):
