@@ -166,15 +166,13 @@ class RecommendationPreviewForm(forms.ModelForm):
 
 
 class ChangeReasonForm(forms.Form):
+    # A blank reason is told why a reason is needed, as on publishing, not "Dette felt er
+    # påkrævet." (Django strips the blanks before its own check).
     change_reason = forms.CharField(
-        label=CHANGE_REASON_LABEL, widget=forms.Textarea(attrs={"rows": 3})
+        label=CHANGE_REASON_LABEL,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _(services.CHANGE_REASON_REQUIRED)},
     )
-
-    def clean_change_reason(self) -> str:
-        reason = self.cleaned_data["change_reason"].strip()
-        if not reason:
-            raise ValidationError(gettext(services.CHANGE_REASON_REQUIRED))
-        return reason
 
 
 def _live_content_meta(model: type[models.Model], text_fields: tuple[str, ...]) -> type:

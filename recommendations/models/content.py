@@ -174,7 +174,10 @@ class Recommendation(provenance.GradedText, Seeded, RecommendationText):
         permissions = [("publish_recommendation", _("Kan udgive, gendanne og kassere kladder"))]
 
     def __str__(self) -> str:
-        return f"{self.guideline.slug}/{self.slug}"
+        # As editors choose it (a hearing response's links, the admin): guideline and sentence;
+        # `key` is the code name ("generalised-pain/cbt").
+        title = self.title if len(self.title) <= 80 else self.title[:79].rstrip() + "…"
+        return f"{self.guideline.short_title or self.guideline.slug}: {title}"
 
     def get_absolute_url(self) -> str:
         return reverse("recommendations:recommendation", args=[self.guideline.slug, self.slug])

@@ -216,3 +216,25 @@ def test_an_editor_files_a_new_response_links_it_and_sets_its_disposition(alice_
     edit_link = f"/admin/recommendations/recommendation/{cbt.pk}/change/"
     assert edit_link in change_page.content.decode(), "jump from the response to the recommendation"
     assert alice_client.get(edit_link).status_code == 200
+
+
+# Found auditing the editor's journey (2026-12-06): choosing the recommendation a response
+# addresses offered code names ("generalised-pain/tramadol", "…/ssri") for "kognitiv": they
+# could not be told apart without opening each. The choices name the guideline and sentence.
+def test_the_recommendation_picker_names_each_choice_by_its_guideline_and_sentence(alice_client):
+    response = alice_client.get(
+        "/admin/autocomplete/",
+        {
+            "term": "kognitiv",
+            "app_label": "recommendations",
+            "model_name": "hearingresponselink",
+            "field_name": "recommendation",
+        },
+    )
+    assert response.status_code == 200, response.content
+    texts = [item["text"] for item in response.json()["results"]]
+    assert any(
+        text.startswith("Generaliserede smerter i bevægeapparatet: Tilbyd kognitiv adfærdsterapi")
+        for text in texts
+    ), texts
+    assert not any("/" in text.split(":")[0] for text in texts), texts

@@ -243,6 +243,9 @@ def test_restoring_through_the_admin_asks_for_a_reason(alice_client, opioids, al
     done = alice_client.post(url, {"change_reason": "Tilbage til den oprindelige tekst."})
 
     assert refused.status_code == 200
+    # Found auditing the editor's journey (2026-12-06): a blank reason got Django's generic
+    # "Dette felt er påkrævet."; publishing says why a reason is needed, and so does this.
+    assert services.CHANGE_REASON_REQUIRED in refused.content.decode()
     assert done.status_code == 302
     opioids.refresh_from_db()
     assert opioids.version == 3
