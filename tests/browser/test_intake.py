@@ -134,10 +134,7 @@ def test_on_a_phone_i_malgruppen_opens_the_scope_reasons_that_name_nkrs_reading(
 # going Back, the browser put the form's values back (the page is not kept: no-store) but the
 # result said "Udfyld alder ..." and a ticked red flag had no alert until a field was edited.
 def test_back_to_the_intake_shows_the_result_and_alert_for_the_form_as_it_is(page):
-    page.goto(page.base_url + "/intake/")
-    page.get_by_label("Alder (år)").fill("45")
-    page.get_by_label("Lænderyg").check()
-    page.get_by_label("Varighed (uger)").fill("2")
+    intake_open(page, age="45", site="Lænderyg", weeks="2")
     page.get_by_label("Feber").check()
     alert = page.locator("#results .alerts").get_by_text("Rødt flag: Feber")
     expect(alert).to_be_visible()
