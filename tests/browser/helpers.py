@@ -83,6 +83,10 @@ def admin_log_in(page: Page, next_path: str, *, username: str = "alice") -> None
     page.get_by_label("Adgangskode").fill(EDITOR_PASSWORD)
     page.get_by_role("button", name="Log ind").click()
     expect(page.get_by_label("Brugernavn")).to_have_count(0)
+    # Measured layouts need the page's style sheets: under CI's load the admin's own sheet
+    # (nkr/admin.css, which makes wide tables scroll in their box) came after the first
+    # measurement, and the page measured 772 px wide on a phone.
+    page.wait_for_load_state("load")
 
 
 def fill_oxycodone_plan(page: Page) -> None:
