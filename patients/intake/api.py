@@ -31,18 +31,23 @@ class AlertSerializer(serializers.Serializer):
     )
 
 
-class AppliedRecommendationSerializer(serializers.Serializer):
-    guideline = serializers.CharField()
+class RecommendationGlanceSerializer(serializers.Serializer):
+    """A recommendation as read at a glance: its sentence, strength, direction and page."""
+
     slug = serializers.CharField()
     title = serializers.CharField()
     strength = serializers.CharField()
     direction = serializers.CharField()
-    certainty = serializers.CharField(allow_null=True)
     label = serializers.CharField()
     symbol = serializers.CharField()
+    url = _AbsoluteUrl()
+
+
+class AppliedRecommendationSerializer(RecommendationGlanceSerializer):
+    guideline = serializers.CharField()
+    certainty = serializers.CharField(allow_null=True)
     rationale = serializers.CharField()
     version = serializers.IntegerField()
-    url = _AbsoluteUrl()
     because = serializers.ListField(
         child=serializers.CharField(),
         help_text="Patientens egne oplysninger, der får anbefalingen til at gælde. Hvilke "
@@ -53,14 +58,7 @@ class AppliedRecommendationSerializer(serializers.Serializer):
     provenance = ProvenanceSerializer()
 
 
-class NotShownSerializer(serializers.Serializer):
-    slug = serializers.CharField()
-    title = serializers.CharField()
-    strength = serializers.CharField()
-    direction = serializers.CharField()
-    label = serializers.CharField()
-    symbol = serializers.CharField()
-    url = _AbsoluteUrl()
+class NotShownSerializer(RecommendationGlanceSerializer):
     shown_when = serializers.ListField(
         child=serializers.CharField(),
         help_text="Hver linje for sig ville få anbefalingen til at gælde (eller imellem dem).",
