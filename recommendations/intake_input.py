@@ -1,8 +1,8 @@
 """Validation of an intake, shared by the JSON API and the intake page (one code path).
 
-Messages are Danish and name what is allowed; tests import them. Every problem is reported at
-once, and an unknown field is an error rather than silently ignored: a misspelt
-"neuropathic_pain" must not quietly change the advice.
+Messages name what is allowed, in the reader's language (Danish in the API); tests import
+them. Every problem is reported at once, and an unknown field is an error rather than silently
+ignored: a misspelt "neuropathic_pain" must not quietly change the advice.
 
 A daily dose is required and positive, except in RecordIntakeData: a patient's record may not
 tell a drug's dose (an as-needed opioid), and the drug is still a current medication.
@@ -11,6 +11,9 @@ tell a drug's dose (an as-needed opioid), and the drug is still a current medica
 import re
 import threading
 
+from django.utils import translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -31,36 +34,48 @@ STARTBACK_ITEMS = 9
 MEDICATIONS_MAX = 20
 RED_FLAGS_MAX = 50
 
-AGE_ERROR = f"Alder skal være et helt tal fra {AGE_MIN} til {AGE_MAX} år."
-PAIN_SITE_ERROR = (
-    "Ukendt smertelokalisation {input!r}. Tilladt: " + ", ".join(PainSite.values) + "."
+# Read in the reader's language when shown: the page's, or Danish for the API (middleware.py).
+AGE_ERROR = format_lazy(
+    _("Alder skal være et helt tal fra {min} til {max} år."), min=AGE_MIN, max=AGE_MAX
 )
-DURATION_ERROR = f"Smertevarighed skal være et tal fra 0 til {DURATION_MAX_WEEKS} uger."
-BOOLEAN_ERROR = "Skal være true eller false."
-RED_FLAG_ERROR = "Ukendt rødt flag {code!r}."
-WORK_STATUS_ERROR = (
-    "Ukendt arbejdssituation {input!r}. Tilladt: " + ", ".join(WorkStatus.values) + "."
+PAIN_SITE_ERROR = format_lazy(
+    _("Ukendt smertelokalisation {{input!r}}. Tilladt: {allowed}."),
+    allowed=", ".join(PainSite.values),
 )
-DRUG_ERROR = "Ukendt lægemiddel {input!r}."
-DOSE_ERROR = f"Døgndosis skal være et positivt tal (højst {DOSE_MAX})."
-UNIT_ERROR = "Enheden for {drug} skal være {unit}."
-UNIT_CHOICE_ERROR = "Enhed skal være mg eller mcg/h."
-OPIOID_MONTHS_ERROR = (
-    f"Varighed af opioidbehandling skal være et tal fra 0 til {OPIOID_MONTHS_MAX} måneder."
+DURATION_ERROR = format_lazy(
+    _("Smertevarighed skal være et tal fra 0 til {max} uger."), max=DURATION_MAX_WEEKS
 )
-STARTBACK_ERROR = "STarT Back skal være ni svar, hvert 0 eller 1."
-REQUIRED_ERROR = "Skal udfyldes."
-NOT_AN_OBJECT_ERROR = "Forventede et JSON-objekt med patientens oplysninger."
-UNKNOWN_FIELD_ERROR = "Ukendt felt."
+BOOLEAN_ERROR = _("Skal være true eller false.")
+RED_FLAG_ERROR = _("Ukendt rødt flag {code!r}.")
+WORK_STATUS_ERROR = format_lazy(
+    _("Ukendt arbejdssituation {{input!r}}. Tilladt: {allowed}."),
+    allowed=", ".join(WorkStatus.values),
+)
+DRUG_ERROR = _("Ukendt lægemiddel {input!r}.")
+DOSE_ERROR = format_lazy(_("Døgndosis skal være et positivt tal (højst {max})."), max=DOSE_MAX)
+UNIT_ERROR = _("Enheden for {drug} skal være {unit}.")
+UNIT_CHOICE_ERROR = _("Enhed skal være mg eller mcg/h.")
+OPIOID_MONTHS_ERROR = format_lazy(
+    _("Varighed af opioidbehandling skal være et tal fra 0 til {max} måneder."),
+    max=OPIOID_MONTHS_MAX,
+)
+STARTBACK_ERROR = _("STarT Back skal være ni svar, hvert 0 eller 1.")
+REQUIRED_ERROR = _("Skal udfyldes.")
+NOT_AN_OBJECT_ERROR = _("Forventede et JSON-objekt med patientens oplysninger.")
+UNKNOWN_FIELD_ERROR = _("Ukendt felt.")
 # A body of many unknown keys is refused at once, naming only the first few.
 UNKNOWN_FIELDS_NAMED = 10
-UNKNOWN_FIELDS_MORE_ERROR = "Kroppen har {count} ukendte felter; de første {named} er nævnt."
-MEDICATION_NOT_AN_OBJECT_ERROR = (
+UNKNOWN_FIELDS_MORE_ERROR = _("Kroppen har {count} ukendte felter; de første {named} er nævnt.")
+MEDICATION_NOT_AN_OBJECT_ERROR = _(
     "Hvert lægemiddel skal være et objekt med drug, daily_dose og unit."
 )
-LIST_ERROR = "Skal være en liste."
-MEDICATIONS_MAX_ERROR = f"Feltet medications må højst have {MEDICATIONS_MAX} lægemidler."
-RED_FLAGS_MAX_ERROR = f"Feltet red_flags må højst have {RED_FLAGS_MAX} røde flag."
+LIST_ERROR = _("Skal være en liste.")
+MEDICATIONS_MAX_ERROR = format_lazy(
+    _("Feltet medications må højst have {max} lægemidler."), max=MEDICATIONS_MAX
+)
+RED_FLAGS_MAX_ERROR = format_lazy(
+    _("Feltet red_flags må højst have {max} røde flag."), max=RED_FLAGS_MAX
+)
 
 
 @extend_schema_field({"type": "string", "enum": sorted(drug_table())})
@@ -316,7 +331,9 @@ class IntakeSerializer(RefuseUnknownFields, serializers.Serializer):
 # A new IntakeSerializer deep-copies its declared fields, the medications' nested ones
 # included, before it validates anything: half the cost of validating an intake. Validation
 # keeps no state on a serializer (is_valid only stores its result), so each thread builds one
-# per kind of data, once, and validates every intake with it.
+# per kind of data, once, and validates every intake with it. One per language as well: DRF
+# words a number's range error once (its validators' lazy_format keeps the first wording), so
+# a serializer that has spoken English to a page would go on speaking English to the API.
 _BOUND = threading.local()
 
 
@@ -329,11 +346,12 @@ def intake_validate(
     does.
     """
     if not hasattr(_BOUND, "by_kind"):
-        _BOUND.by_kind = {}  # dose_unknown_allowed: its serializer
-    serializer = _BOUND.by_kind.get(dose_unknown_allowed)
+        _BOUND.by_kind = {}  # (dose_unknown_allowed, language): its serializer
+    kind = (dose_unknown_allowed, translation.get_language())
+    serializer = _BOUND.by_kind.get(kind)
     if serializer is None:
         serializer = IntakeSerializer(dose_unknown_allowed=dose_unknown_allowed)
-        _BOUND.by_kind[dose_unknown_allowed] = serializer
+        _BOUND.by_kind[kind] = serializer
     serializer.red_flag_codes = red_flag_codes  # read by validate_red_flags, per call
     return serializer.run_validation(data)
 

@@ -1,4 +1,9 @@
-"""A clean 503 when the database cannot be reached, never a 500 with a traceback.
+"""The language a request is answered in, and a clean 503 when the database cannot be reached.
+
+Pages follow the reader's choice (Danish, or English from the header); the API and CDS Hooks
+answer in Danish whatever language the client asks for (API.md), their messages included.
+
+A lost database gives a 503, never a 500 with a traceback.
 
 A restarted, overloaded or unreachable database shows up as OperationalError (connection
 refused or lost, timeouts, lock waits) or InterfaceError (a connection already closed).
@@ -10,9 +15,12 @@ CONN_HEALTH_CHECKS the next request opens a fresh one and the app recovers by it
 
 import logging
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
+from django.utils import translation
 from redis import RedisError
 
 logger = logging.getLogger("nkr.availability")
@@ -31,6 +39,17 @@ UNAVAILABLE_ERROR = (
 def wants_json(request: HttpRequest) -> bool:
     """Return whether the request was made to a path whose clients expect JSON."""
     return request.path.startswith(JSON_PATH_PREFIXES)
+
+
+class ReaderLocaleMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware for pages; the project's language (Danish) for the API."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        if not wants_json(request):
+            return super().process_request(request)
+        translation.activate(settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+        return None
 
 
 def database_unavailable_response(request: HttpRequest, error: Exception) -> HttpResponse:

@@ -23,6 +23,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDi
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from patients.cds.fhir_mapping import IntakeDraft
@@ -35,18 +36,18 @@ from .views import intake_render
 
 PREFILL_MAX_AGE = 60 * 60  # seconds: long enough for a consultation, short for a stray link
 PREFILL_KEY_SALT = "patients.prefill"
-PREFILL_EXPIRED_ERROR = (
+PREFILL_EXPIRED_ERROR = _(
     "Linket fra journalen er udløbet eller ugyldigt. Åbn det igen fra journalen, eller udfyld "
     "vurderingen her."
 )
-PREFILL_USED_ERROR = (
+PREFILL_USED_ERROR = _(
     "Linket fra journalen er allerede åbnet; det virker kun én gang og kun i den browser, der "
     "åbnede det. Åbn det igen fra journalen, eller udfyld vurderingen her."
 )
 PREFILL_COOKIE = "nkr_prefill"
 # The tokens' "issuer" in the used-token register (SeenToken), apart from every JWT issuer's.
 PREFILL_ISSUER = "nkr:prefill-link"
-PREFILL_INTRO = (
+PREFILL_INTRO = _(
     "Udfyldt med journalens oplysninger. Kontrollér dem, udfyld resten og vælg Vis anbefalinger."
 )
 

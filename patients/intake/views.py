@@ -65,7 +65,9 @@ def _field_errors(errors: dict[str, list[str]]) -> dict[str, str]:
     for name, messages in errors.items():
         if name.startswith("medications["):
             row = int(name[len("medications[") : name.index("]")]) + 1
-            name, messages = "medication_rows", [f"Lægemiddel {row}: {m}" for m in messages]
+            line = _("Lægemiddel %(number)d: %(error)s")
+            messages = [line % {"number": row, "error": message} for message in messages]
+            name = "medication_rows"
         if name in slots:
             slots[name] = " ".join(filter(None, [slots[name], *messages]))
     return slots

@@ -7,6 +7,9 @@ on the JSON the API receives or the pages reshape their form fields into.
 from datetime import date, timedelta
 
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from patients.opioids.plan_types import (
@@ -50,30 +53,33 @@ from .taper_shapes import TaperShape
 
 START_DATE_RANGE_DAYS = 730  # a plan starts within two years of today, either way
 
-MEDICATIONS_EMPTY_ERROR = "Angiv mindst ét lægemiddel med døgndosis."
-MEDICATIONS_AT_ONCE_ERROR = f"Højst {MEDICATIONS_MAX} lægemidler ad gangen."
-TREATMENT_MONTHS_REQUIRED_ERROR = (
+# Read in the reader's language when shown (recommendations/middleware.py).
+MEDICATIONS_EMPTY_ERROR = _("Angiv mindst ét lægemiddel med døgndosis.")
+MEDICATIONS_AT_ONCE_ERROR = format_lazy(_("Højst {max} lægemidler ad gangen."), max=MEDICATIONS_MAX)
+TREATMENT_MONTHS_REQUIRED_ERROR = _(
     "Angiv hvor mange måneder opioid har været brugt; det afgør standardintervallet "
     "(hver 4. uge ved et år eller mere, ellers hver uge)."
 )
-START_DATE_ERROR = "Startdato skal være en dato, fx 2026-03-01 eller 01-03-2026."
-START_DATE_RANGE_ERROR = "Startdato skal ligge inden for to år fra i dag ({first} til {last})."
-PAUSES_MAX_ERROR = f"Højst {MAX_STEPS} pauser."
-PAUSE_STEP_NUMBER_ERROR = (
-    f"En pause skal ligge efter et trin: trinnummeret er et helt tal fra 1 til {MAX_STEPS - 1}."
+START_DATE_ERROR = _("Startdato skal være en dato, fx 2026-03-01 eller 01-03-2026.")
+START_DATE_RANGE_ERROR = _("Startdato skal ligge inden for to år fra i dag ({first} til {last}).")
+PAUSES_MAX_ERROR = format_lazy(_("Højst {max} pauser."), max=MAX_STEPS)
+PAUSE_STEP_NUMBER_ERROR = format_lazy(
+    _("En pause skal ligge efter et trin: trinnummeret er et helt tal fra 1 til {max}."),
+    max=MAX_STEPS - 1,
 )
+
 DATE_INPUT_FORMATS = ["iso-8601", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"]
-TAPER_NOT_AN_OBJECT_ERROR = (
+TAPER_NOT_AN_OBJECT_ERROR = _(
     "Forventede et JSON-objekt med planens oplysninger: drug, daily_dose og treatment_months "
     "(resten er valgfrit)."
 )
-MME_NOT_AN_OBJECT_ERROR = "Forventede et JSON-objekt med medications: en liste af lægemidler."
-PAUSE_NOT_AN_OBJECT_ERROR = "Hver pause skal være et objekt med after_step og extra_intervals."
-SHAPE_ERROR = "Form skal være linear (lige store trin) eller proportional (aftagende trin)."
-DRUG_OR_MEDICATIONS_ERROR = (
+MME_NOT_AN_OBJECT_ERROR = _("Forventede et JSON-objekt med medications: en liste af lægemidler.")
+PAUSE_NOT_AN_OBJECT_ERROR = _("Hver pause skal være et objekt med after_step og extra_intervals.")
+SHAPE_ERROR = _("Form skal være linear (lige store trin) eller proportional (aftagende trin).")
+DRUG_OR_MEDICATIONS_ERROR = _(
     "Angiv enten ét opioid (drug, daily_dose, unit) eller en liste (medications), ikke begge."
 )
-DRUG_NOT_TEXT_ERROR = 'Opioid skal angives som en lægemiddelkode (tekst), fx "oxycodone".'
+DRUG_NOT_TEXT_ERROR = _('Opioid skal angives som en lægemiddelkode (tekst), fx "oxycodone".')
 
 
 class _StrictSerializer(RefuseUnknownFields, serializers.Serializer):
@@ -81,10 +87,15 @@ class _StrictSerializer(RefuseUnknownFields, serializers.Serializer):
     not quietly use the default (intake_input.RefuseUnknownFields, shared with /evaluate/)."""
 
 
+def _percent_escaped(message: str) -> str:
+    return str(message).replace("%", "%%")
+
+
 def _number_messages(message: str) -> dict[str, str]:
     keys = ("invalid", "null", "max_string_length", "overflow")
-    # Range messages go through Django's validators, which %-format them: escape "%".
-    in_range = message.replace("%", "%%")
+    # Range messages go through Django's validators, which %-format them: escape "%", when the
+    # message is read (in the reader's language), not now.
+    in_range = lazy(_percent_escaped, str)(message)
     return (
         dict.fromkeys(keys, message)
         | {"min_value": in_range, "max_value": in_range}

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Self
 
 from django.db.models import TextChoices
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from recommendations.numbers import danish_number
@@ -41,44 +42,49 @@ PATCH_DOSE_MAX = 1000
 
 CENT = Decimal("0.01")
 
-# Error messages (Danish, shown to clinicians; tests import them).
-NOT_OPIOID_ERROR = "{name} er ikke et opioid; nedtrapningsplanen gælder kun opioider."
-UNKNOWN_DRUG_ERROR = "Ukendt lægemiddel {input!r}."
-DAILY_DOSE_ERROR = "Døgndosis skal være et positivt tal."
-TREATMENT_MONTHS_ERROR = "Varighed af opioidbehandling skal være 0 måneder eller mere."
-TARGET_ERROR = "Måldosis skal være 0 eller et positivt tal."
-TARGET_ABOVE_ERROR = (
+# Error messages, read in the reader's language when shown (recommendations/middleware.py);
+# tests import them.
+NOT_OPIOID_ERROR = _("{name} er ikke et opioid; nedtrapningsplanen gælder kun opioider.")
+UNKNOWN_DRUG_ERROR = _("Ukendt lægemiddel {input!r}.")
+DAILY_DOSE_ERROR = _("Døgndosis skal være et positivt tal.")
+TREATMENT_MONTHS_ERROR = _("Varighed af opioidbehandling skal være 0 måneder eller mere.")
+TARGET_ERROR = _("Måldosis skal være 0 eller et positivt tal.")
+TARGET_ABOVE_ERROR = _(
     "Måldosis ({target} {unit}) skal være lavere end den nuværende døgndosis ({dose} {unit}). "
     "Måldosis 0 betyder fuld udtrapning."
 )
-REDUCTION_ERROR = (
-    f"Reduktion pr. trin skal være et tal fra {REDUCTION_PERCENT_MIN} til "
-    f"{REDUCTION_PERCENT_MAX} % af startdosis."
+REDUCTION_ERROR = format_lazy(
+    _("Reduktion pr. trin skal være et tal fra {min} til {max} % af startdosis."),
+    min=REDUCTION_PERCENT_MIN,
+    max=REDUCTION_PERCENT_MAX,
 )
-INTERVAL_ERROR = (
-    f"Interval mellem trin skal være et helt antal uger fra {INTERVAL_WEEKS_MIN} til "
-    f"{INTERVAL_WEEKS_MAX}."
+INTERVAL_ERROR = format_lazy(
+    _("Interval mellem trin skal være et helt antal uger fra {min} til {max}."),
+    min=INTERVAL_WEEKS_MIN,
+    max=INTERVAL_WEEKS_MAX,
 )
-TOO_MANY_STEPS_ERROR = (
+TOO_MANY_STEPS_ERROR = _(
     "Planen ville få {steps} trin; højst {max} trin er tilladt. Vælg en større reduktion pr. "
     "trin eller en højere måldosis."
 )
-PAUSE_STEP_ERROR = (
+PAUSE_STEP_ERROR = _(
     "Der kan ikke holdes pause efter trin {step}: planen har trin 1-{last}, og en pause skal "
     "ligge efter et trin før det sidste."
 )
-PAUSE_DUPLICATE_ERROR = (
+PAUSE_DUPLICATE_ERROR = _(
     "Der er allerede en pause efter trin {step}; læg de ekstra intervaller sammen i én pause."
 )
-PAUSE_EXTRA_ERROR = (
-    f"Ekstra intervaller i en pause skal være et helt tal fra {PAUSE_EXTRA_MIN} til "
-    f"{PAUSE_EXTRA_MAX}."
+PAUSE_EXTRA_ERROR = format_lazy(
+    _("Ekstra intervaller i en pause skal være et helt tal fra {min} til {max}."),
+    min=PAUSE_EXTRA_MIN,
+    max=PAUSE_EXTRA_MAX,
 )
-DATE_OVERFLOW_ERROR = "Planen rækker ud over kalenderen; vælg en anden startdato."
-PATCH_DOSE_ERROR = (
-    f"Døgndosis for plaster skal være et positivt tal i mikrogram/time, højst {PATCH_DOSE_MAX}."
+DATE_OVERFLOW_ERROR = _("Planen rækker ud over kalenderen; vælg en anden startdato.")
+PATCH_DOSE_ERROR = format_lazy(
+    _("Døgndosis for plaster skal være et positivt tal i mikrogram/time, højst {max}."),
+    max=PATCH_DOSE_MAX,
 )
-TOO_MANY_INTERVALS_ERROR = (
+TOO_MANY_INTERVALS_ERROR = _(
     "Med pauserne ville planen vare {intervals} intervaller ({steps} trin og {extra} "
     "pauseintervaller); højst {max} er tilladt. Vælg færre eller kortere pauser, eller en større "
     "reduktion pr. trin."

@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from patients.opioids.calculations import taper_plan_build
 from patients.opioids.plan_types import (
     CENT,
@@ -31,7 +33,7 @@ ORDER_NOTE = (
     "trappes ned."
 )
 NO_MME_IN_TOTAL_NOTE = "Den samlede MME omfatter ikke {names}, som ikke omregnes til MME."
-DUPLICATE_DRUG_ERROR = "{name} står flere gange; skriv den samlede døgndosis på én linje."
+DUPLICATE_DRUG_ERROR = _("{name} står flere gange; skriv den samlede døgndosis på én linje.")
 # Errors of one drug's plan that belong to its row in `medications`.
 _ROW_FIELDS = ("drug", "daily_dose", "unit", "target_daily_dose")
 

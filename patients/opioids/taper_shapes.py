@@ -33,7 +33,7 @@ PROPORTIONAL_FLOOR_NOTE = (
     "({smallest} {unit}); planen fortsætter derfra med trin på {smallest} {unit} til måldosis. "
     "{source}"
 )
-PROPORTIONAL_NO_STEPS_ERROR = (
+PROPORTIONAL_NO_STEPS_ERROR = _(
     "Aftagende trin kræver et mindste praktisk dosistrin, og der er ikke registreret nogen for "
     "{name}. Vælg lige store trin."
 )

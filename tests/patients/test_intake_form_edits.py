@@ -30,7 +30,7 @@ def test_a_red_flag_alert_shows_while_another_field_is_invalid(client, htmx):
         {"age": "abc", "pain_site": "low_back", "pain_duration_weeks": "1", "red_flags": [CAUDA]},
         htmx=htmx,
     ).content.decode()
-    assert AGE_ERROR in text
+    assert str(AGE_ERROR) in text
     results = text[text.index('id="results"') :] if not htmx else text
     assert "alert--critical" in results
     assert 'role="alert"' in results

@@ -83,14 +83,14 @@ def test_an_expired_link_shows_an_empty_form_and_says_why(client):
 
     text = response.content.decode()
     assert response.status_code == 400
-    assert PREFILL_EXPIRED_ERROR in text
+    assert str(PREFILL_EXPIRED_ERROR) in text
     assert 'value="45"' not in text
 
 
 def test_a_forged_token_is_refused(client):
     response = client.get("/intake/prefill/gAAAAABforged-token/")
     assert response.status_code == 400
-    assert PREFILL_EXPIRED_ERROR in response.content.decode()
+    assert str(PREFILL_EXPIRED_ERROR) in response.content.decode()
 
 
 def test_the_prefilled_page_stays_within_its_query_budget(client, django_assert_max_num_queries):
@@ -127,7 +127,7 @@ def test_the_link_works_only_once(client):
     again = client.get(f"/intake/prefill/{token}/")
 
     assert again.status_code == 400
-    assert PREFILL_USED_ERROR in again.content.decode()
+    assert str(PREFILL_USED_ERROR) in again.content.decode()
     assert 'value="45"' not in again.content.decode()
 
 
