@@ -74,7 +74,11 @@ class TaperPlanSerializer(serializers.Serializer):
     target_daily_dose = StrictFloatField()
     treatment_months = serializers.FloatField()
     reduction_percent = StrictFloatField()
-    reduction_per_step = serializers.FloatField()
+    reduction_per_step = serializers.FloatField(
+        help_text="reduction_percent af startdosis: hvert trins reduktion i en lineær plan. En "
+        "aftagende plans (proportional) trin er i steps; de kan være større, hvor det mindste "
+        "praktiske trin tager over (se notes)."
+    )
     interval_weeks = serializers.IntegerField()
     rounded = serializers.BooleanField()
     shape = serializers.CharField()

@@ -196,7 +196,13 @@ def taper_plan_build(
                 )
             )
         per_step = float(cut.quantize(CENT, ROUND_HALF_UP))
-        notes = taper_notes(info, settings, interval=when.interval_weeks, steps_data=steps_data)
+        notes = taper_notes(
+            info,
+            settings,
+            interval=when.interval_weeks,
+            largest_cut_percent=float(max(cuts) / start * 100),
+            steps_data=steps_data,
+        )
         if rounder is not None:
             # Right after "a suggestion to adjust": what rounding costs is what to check first.
             costs = rounding_cost_notes(

@@ -102,11 +102,11 @@ PACE_NOTE = (
     "nedtrapninger reducerer 5-20 % hver 4. uge."
 )
 PACE_FASTER_LONG_USE_NOTE = (
-    "Det valgte tempo ({rate} % af startdosis pr. uge) er hurtigere end de ca. 10 % pr. måned, "
+    "Planens tempo ({rate} % af startdosis pr. uge) er hurtigere end de ca. 10 % pr. måned, "
     "som CDC 2022 angiver ved brug i et år eller mere. Overvej et langsommere tempo."
 )
 PACE_FASTER_SHORT_USE_NOTE = (
-    "Det valgte tempo ({rate} % af startdosis pr. uge) er hurtigere end de ca. 10 % pr. uge, "
+    "Planens tempo ({rate} % af startdosis pr. uge) er hurtigere end de ca. 10 % pr. uge, "
     "som CDC 2022 angiver som acceptabelt efter kortere brug. Overvej et langsommere tempo."
 )
 ROUNDING_MULTIPLE_NOTE = (

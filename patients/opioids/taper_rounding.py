@@ -131,11 +131,21 @@ def dose_rounder(steps_data: DoseSteps | None, *, start: Decimal):
 
 
 def taper_notes(
-    drug: Drug, settings: TaperSettings, *, interval: int, steps_data: DoseSteps | None
+    drug: Drug,
+    settings: TaperSettings,
+    *,
+    interval: int,
+    largest_cut_percent: float,
+    steps_data: DoseSteps | None,
 ) -> tuple[str, ...]:
-    """Return a plan's notes on what it is, its pace (at `interval` weeks), rounding and MME."""
+    """Return a plan's notes on what it is, its pace, rounding and MME.
+
+    The pace is the plan's largest cut (`largest_cut_percent` of the starting dose) every
+    `interval` weeks: the chosen percent, or more where a proportional plan's cuts are held
+    at the smallest practical step (taper_shapes.py).
+    """
     notes = [PLAN_SUGGESTION_NOTE, PACE_NOTE]
-    rate = settings.reduction_percent / interval
+    rate = largest_cut_percent / interval
     long_use = settings.treatment_months >= LONG_USE_MONTHS
     if long_use and rate > PACE_LONG_USE_PERCENT_PER_WEEK:
         notes.append(PACE_FASTER_LONG_USE_NOTE.format(rate=number_display(rate)))

@@ -8,7 +8,7 @@ import pytest
 from rest_framework.exceptions import ValidationError
 
 from patients.opioids.input import DRUG_OR_MEDICATIONS_ERROR
-from patients.opioids.plan_types import NOT_OPIOID_ERROR
+from patients.opioids.plan_types import NOT_OPIOID_ERROR, PACE_FASTER_LONG_USE_NOTE
 from patients.opioids.services import taper_plan_from_data
 from patients.opioids.taper_calendar import WEEKDAYS_NOTE, next_working_day
 from patients.opioids.taper_combined import DUPLICATE_DRUG_ERROR, ORDER_NOTE
@@ -59,6 +59,30 @@ def test_a_proportional_plan_cuts_a_share_of_the_dose_before_until_the_smallest_
     assert values[-1] == 0 and all(b < a for a, b in zip(values, values[1:], strict=False))
     floor = next(n for n in taper.notes if "mindste praktiske trin" in n)
     assert "Fra trin 4" in floor and "5 mg" in floor
+
+
+def test_a_proportional_plan_whose_smallest_step_outpaces_the_chosen_pace_warns():
+    # 10 % of 62.5 mcg/h is less than the smallest practical patch step (12.5 mcg/h): every cut
+    # is 12.5, 20 % of the starting dose every 4 weeks, twice the 10 % a month of CDC 2022.
+    taper = plan(drug="fentanyl_patch", daily_dose=62.5, shape="proportional")
+    assert doses(taper) == [62.5, 50, 37.5, 25, 12.5, 0]
+    assert PACE_FASTER_LONG_USE_NOTE.format(rate="5") in taper.notes
+    # Above the smallest step the cuts are the chosen share of the dose before: no warning.
+    assert not any("hurtigere" in note for note in plan(shape="proportional").notes)
+
+
+@pytest.mark.usefixtures("content")
+def test_the_summary_of_a_proportional_plan_gives_its_share_of_the_dose_before(client):
+    form = {
+        "drug": "fentanyl_patch",
+        "daily_dose": "62,5",
+        "treatment_months": "24",
+        "shape": "proportional",
+    }
+    text = unescape(client.post(TAPER_PAGE, form).content.decode())
+    summary = text[text.index('<p class="plan-summary">') :].split("</p>")[0]
+    assert "10 % af dosis før" in summary
+    assert "af startdosis" not in summary and "6,25" not in summary
 
 
 def test_a_proportional_plan_reaches_a_target_above_zero():
