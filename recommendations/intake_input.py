@@ -28,6 +28,11 @@ AGE_MIN, AGE_MAX = 0, 120
 DURATION_MAX_WEEKS = 2600  # 50 years
 OPIOID_MONTHS_MAX = 1200
 DOSE_MAX = 100_000  # above any real daily dose in mg or mcg/h: a typing error
+# An input sanity limit, not clinical content (docs/opioids.md): ten of the largest fentanyl
+# patch. A higher patch dose is almost certainly a mg figure typed as mcg/h (5000 "mcg/h" of
+# fentanyl would count as 12 000 MME), and it bounds the taper planner's work of rounding to
+# patches.
+PATCH_DOSE_MAX = 1000
 STARTBACK_ITEMS = 9
 # Caps on list lengths: far above any real patient (the red-flag table has 22 items, the intake
 # page 20 medication rows), low enough that a runaway client cannot make us validate 100 000.
@@ -54,6 +59,10 @@ WORK_STATUS_ERROR = format_lazy(
 DRUG_ERROR = _("Ukendt lægemiddel {input!r}.")
 DOSE_ERROR = format_lazy(_("Døgndosis skal være et positivt tal (højst {max})."), max=DOSE_MAX)
 UNIT_ERROR = _("Enheden for {drug} skal være {unit}.")
+PATCH_DOSE_ERROR = format_lazy(
+    _("Døgndosis for plaster skal være et positivt tal i mikrogram/time, højst {max}."),
+    max=PATCH_DOSE_MAX,
+)
 UNIT_CHOICE_ERROR = _("Enhed skal være mg eller mcg/h.")
 OPIOID_MONTHS_ERROR = format_lazy(
     _("Varighed af opioidbehandling skal være et tal fra 0 til {max} måneder."),
@@ -233,6 +242,9 @@ class MedicationSerializer(RefuseUnknownFields, serializers.Serializer):
             raise serializers.ValidationError(
                 {"unit": [UNIT_ERROR.format(drug=drug.name, unit=drug.unit)]}
             )
+        dose = data.get("daily_dose")
+        if drug.unit == DoseUnit.MCG_PER_HOUR and dose is not None and dose > PATCH_DOSE_MAX:
+            raise serializers.ValidationError({"daily_dose": [PATCH_DOSE_ERROR]})
         return data
 
 

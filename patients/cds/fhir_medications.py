@@ -24,6 +24,7 @@ from patients.cds.fhir_values import (
 )
 from recommendations.intake_input import (
     DOSE_MAX,
+    PATCH_DOSE_MAX,
 )
 from recommendations.rules.drugs import drug_table
 
@@ -221,7 +222,7 @@ def _daily_dose(
     total = round(total, 3)
     if total <= 0:
         raise _Unknown("dosis 0")
-    if total > DOSE_MAX:
+    if total > (PATCH_DOSE_MAX if rule.patch else DOSE_MAX):
         raise _Unknown("udregnet døgndosis er urimeligt stor")
     return total
 

@@ -18,8 +18,6 @@ from patients.opioids.plan_types import (
     INTERVAL_WEEKS_MIN,
     MAX_STEPS,
     NOT_OPIOID_ERROR,
-    PATCH_DOSE_ERROR,
-    PATCH_DOSE_MAX,
     REDUCTION_ERROR,
     REDUCTION_PERCENT_MAX,
     REDUCTION_PERCENT_MIN,
@@ -44,6 +42,7 @@ from patients.opioids.taper_rounding import (
     rounding_cost_notes,
     taper_notes,
 )
+from recommendations.intake_input import PATCH_DOSE_ERROR, PATCH_DOSE_MAX
 from recommendations.rules.drugs import Drug, drug_table
 from recommendations.rules.intake import DoseUnit
 

@@ -35,10 +35,6 @@ MAX_STEPS = 60
 # follow-up each), so pauses cannot stretch a plan to hundreds of follow-ups.
 MAX_INTERVALS = MAX_STEPS
 PAUSE_EXTRA_MIN, PAUSE_EXTRA_MAX = 1, 12
-# An input sanity limit, not clinical content (docs/opioids.md): ten of the largest fentanyl
-# patch. A higher patch dose is almost certainly a typing error, and it bounds the work of
-# rounding to patches.
-PATCH_DOSE_MAX = 1000
 
 CENT = Decimal("0.01")
 
@@ -80,10 +76,6 @@ PAUSE_EXTRA_ERROR = format_lazy(
     max=PAUSE_EXTRA_MAX,
 )
 DATE_OVERFLOW_ERROR = _("Planen rækker ud over kalenderen; vælg en anden startdato.")
-PATCH_DOSE_ERROR = format_lazy(
-    _("Døgndosis for plaster skal være et positivt tal i mikrogram/time, højst {max}."),
-    max=PATCH_DOSE_MAX,
-)
 TOO_MANY_INTERVALS_ERROR = _(
     "Med pauserne ville planen vare {intervals} intervaller ({steps} trin og {extra} "
     "pauseintervaller); højst {max} er tilladt. Vælg færre eller kortere pauser, eller en større "

@@ -9,7 +9,7 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework import serializers
 
-from ..intake_input import MedicationSerializer
+from ..intake_input import PATCH_DOSE_MAX, MedicationSerializer
 from ..rules.drugs import drug_table
 from ..rules.intake import DoseUnit
 from .errors import ErrorSerializer
@@ -103,9 +103,16 @@ def _drug_unit_pairs() -> list[dict]:
     for code, drug in sorted(drug_table().items()):
         units.setdefault(drug.unit, []).append(code)
     return [
-        {"properties": {"drug": {"enum": codes}, "unit": {"enum": [unit]}}}
+        {"properties": {"drug": {"enum": codes}, "unit": {"enum": [unit]}, **_dose_bound(unit)}}
         for unit, codes in sorted(units.items())
     ]
+
+
+def _dose_bound(unit: str) -> dict:
+    # A patch's dose has its own, lower limit than other doses (intake_input.PATCH_DOSE_MAX).
+    if unit != DoseUnit.MCG_PER_HOUR:
+        return {}
+    return {"daily_dose": {"maximum": PATCH_DOSE_MAX}}
 
 
 # Names for the document's drug and unit enums (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]):

@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import CHECKS as REGISTERED_CHECKS
 from schemathesis.checks import load_all_checks
 
+from recommendations.intake_input import PATCH_DOSE_MAX
 from recommendations.seeding import content_seed
 
 pytestmark = pytest.mark.schemathesis
@@ -135,6 +136,12 @@ def test_the_document_says_what_the_server_refuses():
         for unit in enum_values(branch["properties"]["unit"])
     }
     assert "fentanyl_patch" in pairs["mcg/h"] and "fentanyl_patch" not in pairs["mg"]
+    patch_doses = [
+        branch["properties"]["daily_dose"]["maximum"]
+        for branch in schemas["MedicationRequest"]["oneOf"]
+        if "mcg/h" in enum_values(branch["properties"]["unit"])
+    ]
+    assert patch_doses == [PATCH_DOSE_MAX]
     assert "oxycodone" in pairs["mg"]
     (guideline,) = [
         parameter

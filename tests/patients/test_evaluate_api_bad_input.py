@@ -13,6 +13,8 @@ from recommendations.intake_input import (
     MEDICATIONS_MAX_ERROR,
     NOT_AN_OBJECT_ERROR,
     PAIN_SITE_ERROR,
+    PATCH_DOSE_ERROR,
+    PATCH_DOSE_MAX,
     RED_FLAG_ERROR,
     RED_FLAGS_MAX,
     RED_FLAGS_MAX_ERROR,
@@ -114,6 +116,15 @@ def test_a_dose_sent_as_text_with_a_thousands_point_is_refused_not_read_as_a_tho
 def test_a_dose_as_a_json_number_or_plain_text_is_read_as_before(client, dose):
     body = {**LOW_BACK, "medications": [medication("paracetamol", dose)]}
     assert post(client, body).status_code == 200
+
+
+@pytest.mark.parametrize("drug", ["fentanyl_patch", "buprenorphine_patch"])
+def test_a_patch_dose_above_any_real_patch_is_refused_naming_the_limit(client, drug):
+    # 5000 "mcg/h" is a mg figure typed into a patch field: it would count as 12 000 MME.
+    too_high = {**LOW_BACK, "medications": [medication(drug, PATCH_DOSE_MAX + 1)]}
+    assert medication_errors(errors_of(client, too_high), 0, "daily_dose") == [PATCH_DOSE_ERROR]
+    highest = {**LOW_BACK, "medications": [medication(drug, PATCH_DOSE_MAX)]}
+    assert post(client, highest).status_code == 200
 
 
 def test_a_medication_without_a_dose_is_refused(client):

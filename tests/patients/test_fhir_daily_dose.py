@@ -116,6 +116,8 @@ def test_a_patch_dose_is_its_rate_in_micrograms_per_hour():
         ),
         ([fhir.dosage(500, per_day=4)], "N02AJ06", "kombinationspræparat"),
         ([fhir.dosage(25, "mg", per_day=1)], "N02AB03", "mikrogram/time"),
+        # Above any real patch (PATCH_DOSE_MAX): a mg figure recorded as micrograms per hour.
+        ([fhir.dosage(5000, "ug/h")], "N02AB03", "urimeligt stor"),
         (
             [
                 {**fhir.dosage(10, per_day=1), "sequence": 1},

@@ -16,7 +16,6 @@ from patients.opioids.plan_types import (
     INTERVAL_ERROR,
     MAX_STEPS,
     NOT_OPIOID_ERROR,
-    PATCH_DOSE_ERROR,
     PLAN_SUGGESTION_NOTE,
     REDUCTION_ERROR,
     TARGET_ERROR,
@@ -26,6 +25,7 @@ from patients.opioids.plan_types import (
 from recommendations.intake_input import (
     DOSE_ERROR,
     OPIOID_MONTHS_ERROR,
+    PATCH_DOSE_ERROR,
     UNIT_CHOICE_ERROR,
     UNIT_ERROR,
     UNKNOWN_FIELD_ERROR,

@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 
 from patients.opioids.plan_types import (
     MAX_STEPS,
-    PATCH_DOSE_MAX,
     Pause,
     TaperPlanError,
 )
 from patients.opioids.views import taper_chart
+from recommendations.intake_input import PATCH_DOSE_MAX
 from recommendations.rules.drugs import drug_table, opioid_codes
 from tests.patients.opioid_helpers import doses, errors_of, plan, taper_plan_of
 

@@ -12,8 +12,6 @@ from patients.opioids.plan_types import (
     INTERVAL_ERROR,
     MAX_STEPS,
     NOT_OPIOID_ERROR,
-    PATCH_DOSE_ERROR,
-    PATCH_DOSE_MAX,
     PAUSE_DUPLICATE_ERROR,
     PAUSE_EXTRA_ERROR,
     PAUSE_STEP_ERROR,
@@ -24,6 +22,7 @@ from patients.opioids.plan_types import (
     DoseStepKind,
     Pause,
 )
+from recommendations.intake_input import PATCH_DOSE_ERROR, PATCH_DOSE_MAX
 from recommendations.rules.drugs import drug_table, opioid_codes
 from tests.patients.opioid_helpers import MONDAY, doses, errors_of, plan
 

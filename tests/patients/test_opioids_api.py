@@ -9,6 +9,7 @@ from patients.opioids.input import (
 )
 from recommendations.intake_input import (
     DOSE_ERROR,
+    PATCH_DOSE_ERROR,
     UNIT_ERROR,
     UNKNOWN_FIELD_ERROR,
 )
@@ -74,6 +75,12 @@ def test_mme_api_lists_buprenorphine_without_an_mme(client):
             {"medications": [{"drug": "fentanyl_patch", "daily_dose": 25, "unit": "mg"}]},
             "medications[0].unit",
             UNIT_ERROR.format(drug="Fentanyl (depotplaster)", unit="mcg/h"),
+        ),
+        (
+            # A mg figure typed as a patch's mcg/h: refused, as the taper planner refuses it.
+            {"medications": [{"drug": "fentanyl_patch", "daily_dose": 5000, "unit": "mcg/h"}]},
+            "medications[0].daily_dose",
+            PATCH_DOSE_ERROR,
         ),
         ({"medications": [], "mme": 3}, "mme", UNKNOWN_FIELD_ERROR),
     ],

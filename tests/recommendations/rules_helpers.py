@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from recommendations.content import FIXTURES_DIR, guidelines_content_load, red_flags_content_load
 from recommendations.content_hearings import hearings_content_load
-from recommendations.intake_input import IntakeSerializer, intake_build
+from recommendations.intake_input import DOSE_MAX, PATCH_DOSE_MAX, IntakeSerializer, intake_build
 from recommendations.rules import (
     GuidelineRule,
     RecommendationRule,
@@ -14,6 +14,7 @@ from recommendations.rules import (
     evaluate,
 )
 from recommendations.rules.drugs import drug_table
+from recommendations.rules.intake import DoseUnit
 
 GUIDELINES = ["child-msk-pain", "generalised-pain", "acute-low-back-pain", "opioid-tapering"]
 LEVEL_RANK = {"critical": 0, "warning": 1, "info": 2}
@@ -145,16 +146,20 @@ def medications(draw):
     return [
         {
             "drug": code,
-            "daily_dose": draw(
-                st.one_of(
-                    st.integers(min_value=1, max_value=100_000),
-                    st.floats(min_value=0.001, max_value=100_000, allow_nan=False),
-                )
-            ),
+            "daily_dose": draw(dose_of(DRUGS[code].unit)),
             "unit": DRUGS[code].unit,
         }
         for code in codes
     ]
+
+
+def dose_of(unit: str):
+    """Any valid daily dose in `unit`: up to DOSE_MAX, or PATCH_DOSE_MAX for a patch."""
+    highest = PATCH_DOSE_MAX if unit == DoseUnit.MCG_PER_HOUR else DOSE_MAX
+    return st.one_of(
+        st.integers(min_value=1, max_value=highest),
+        st.floats(min_value=0.001, max_value=highest, allow_nan=False),
+    )
 
 
 def numbers(maximum: int):
