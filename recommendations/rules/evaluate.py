@@ -16,7 +16,7 @@ from .alerts import alert_kind, mme_alert_reached, red_flag_alert_kind
 from .conditions import condition_holds, condition_reasons, condition_shown_when
 from .drugs import MME_NOT_FOR_SWITCHING, drug_names, drug_table, name_in_sentence
 from .fact_registry import fact_values
-from .facts import MME_NO_FACTOR, Facts, facts_derive
+from .facts import MME_NO_FACTOR, STARTBACK_MIN_AGE, Facts, facts_derive, startback_scored
 from .intake import Intake
 
 LEVEL_ORDER = {"critical": 0, "warning": 1, "info": 2}
@@ -337,6 +337,19 @@ def _mme_alerts(facts: Facts) -> list[Alert]:
     return alerts
 
 
+def _startback_alerts(intake: Intake) -> list[Alert]:
+    """Say why answers given are not scored: a risk group is the tool's only where it belongs."""
+    if intake.startback is None or startback_scored(intake):
+        return []
+    return [
+        _alert(
+            alert_kind("startback_not_scored"),
+            min_age=STARTBACK_MIN_AGE,
+            source_values={"min_age": STARTBACK_MIN_AGE},
+        )
+    ]
+
+
 def evaluate(intake: Intake, content: RulesContent) -> Evaluation:
     """Return every guideline in or out of scope, the recommendations that apply, and alerts."""
     facts = facts_derive(intake)
@@ -374,6 +387,7 @@ def evaluate(intake: Intake, content: RulesContent) -> Evaluation:
             intake, applied_all, rules, {g.slug: g.source_short for g in content.guidelines}
         )
         + _mme_alerts(facts)
+        + _startback_alerts(intake)
     )
     alerts.sort(key=lambda alert: LEVEL_ORDER[alert.level])
     return Evaluation(intake=intake, facts=facts, alerts=alerts, guidelines=results)

@@ -17,6 +17,7 @@ from .facts import (
     LONG_TERM_OPIOID_MONTHS,
     STARTBACK_HIGH_MIN_PSYCHOSOCIAL,
     STARTBACK_LOW_MAX_TOTAL,
+    STARTBACK_MIN_AGE,
     Facts,
 )
 from .intake import AgeGroup, Intake, PainSite, StartBackRisk, WorkStatus
@@ -159,9 +160,13 @@ FACTS: tuple[Fact, ...] = (
         rule=(
             "total = items 1-9, psychosocial = items 5-9; low: total ≤ "
             f"{STARTBACK_LOW_MAX_TOTAL}; high: psychosocial ≥ {STARTBACK_HIGH_MIN_PSYCHOSOCIAL}; "
-            "otherwise medium; none without all nine answers"
+            "otherwise medium; none without all nine answers, and none unless the pain is low "
+            f"back pain and the patient {STARTBACK_MIN_AGE} or older (alert startback_not_scored)"
         ),
-        source="Hill et al., Arthritis Rheum 2008;59:632-41",
+        source=(
+            "Hill et al., Arthritis Rheum 2008;59:632-41; who is scored: nkr's reading of "
+            "CONTENT.md, which lists the tool with the low back pain guideline"
+        ),
     ),
 )
 FACT_BY_NAME: dict[str, Fact] = {fact.name: fact for fact in FACTS}

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from .drugs import drug_table
-from .intake import AgeGroup, Intake, StartBackRisk
+from .intake import AgeGroup, Intake, PainSite, StartBackRisk
 
 ADULT_AGE = 18
 # "langvarige" read as at least 12 weeks (3 months): nkr's reading, CONTENT.md (Provenance);
@@ -16,6 +16,11 @@ LONG_TERM_OPIOID_MONTHS = 6  # "over seks måneder", seed 004; whole months, so 
 STARTBACK_PSYCHOSOCIAL_ITEMS = slice(4, 9)
 STARTBACK_LOW_MAX_TOTAL = 3
 STARTBACK_HIGH_MIN_PSYCHOSOCIAL = 4
+# Who STarT Back is scored for: CONTENT.md lists it with the low back pain guideline, whose
+# population is 16 or older with low back pain (its scope in fixtures/guidelines/
+# acute-low-back-pain.json; "over 16 år", read as from 16). Any duration: the tool is for back
+# pain, and the duration limit is the guideline's, not the tool's. nkr's reading.
+STARTBACK_MIN_AGE = 16
 
 
 @dataclass(frozen=True)
@@ -120,5 +125,14 @@ def facts_derive(intake: Intake) -> Facts:
         ),
         long_term_opioid=bool(opioids)
         and (intake.opioid_treatment_months or 0) >= LONG_TERM_OPIOID_MONTHS,
-        startback=startback_score(intake.startback) if intake.startback is not None else None,
+        startback=startback_score(intake.startback) if startback_scored(intake) else None,
+    )
+
+
+def startback_scored(intake: Intake) -> bool:
+    """Return whether the intake's STarT Back answers are scored (STARTBACK_MIN_AGE)."""
+    return (
+        intake.startback is not None
+        and intake.pain_site == PainSite.LOW_BACK
+        and intake.age >= STARTBACK_MIN_AGE
     )

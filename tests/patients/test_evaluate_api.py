@@ -65,7 +65,8 @@ def test_the_response_has_the_shape_api_md_promises(client):
     assert data["derived"]["age_group"] == "adult"
     assert data["derived"]["daily_mme"] == 60.0
     assert data["derived"]["long_term_opioid"] is True
-    assert data["derived"]["startback"] == {"total": 3, "psychosocial": 2, "risk": "low"}
+    # Generalised pain: STarT Back is not scored (it belongs to low back pain from 16).
+    assert data["derived"]["startback"] is None
 
     assert data["alerts"]
     for alert in data["alerts"]:
@@ -157,6 +158,19 @@ def test_buprenorphine_alone_gives_a_null_mme_and_an_info_alert(client):
 
     assert data["derived"]["daily_mme"] is None
     assert ["mme_not_computed", "info"] in [[a["code"], a["level"]] for a in data["alerts"]]
+
+
+def test_startback_is_scored_in_the_record_only_for_low_back_pain_from_16(client):
+    body = {"age": 8, "pain_site": "generalised", "pain_duration_weeks": 20, "startback": [1] * 9}
+    data = post(client, body).json()
+    assert data["derived"]["startback"] is None
+    assert "startback_not_scored" in {alert["code"] for alert in data["alerts"]}
+    assert "9/9" not in data["journal_note"] and "høj risiko" not in data["journal_note"]
+
+    back = {**body, "age": 60, "pain_site": "low_back", "startback": [1, 0, 0, 0, 1, 1, 0, 0, 0]}
+    data = post(client, back).json()
+    assert data["derived"]["startback"] == {"total": 3, "psychosocial": 2, "risk": "low"}
+    assert "STarT Back 3/9 (lav risiko)" in data["journal_note"]
 
 
 def test_one_evaluation_stays_within_its_query_budget(client, django_assert_max_num_queries):

@@ -1,8 +1,12 @@
 """STarT Back, red flags and alert order, and properties over any valid intake."""
 
+import json
+
 import pytest
 from hypothesis import given, settings
 
+from recommendations.content import FIXTURES_DIR
+from recommendations.rules.facts import STARTBACK_MIN_AGE
 from tests.recommendations.rules_helpers import (
     CONTENT,
     CRITICAL_RED_FLAGS,
@@ -60,6 +64,38 @@ def test_the_startback_psychosocial_subscale_is_items_5_to_9(item):
 
 def test_no_startback_answers_give_no_score():
     assert evaluation_of(LOW_BACK).derived()["startback"] is None
+
+
+@pytest.mark.parametrize(
+    "patient",
+    [
+        {"age": 8, "pain_site": "generalised", "pain_duration_weeks": 20},  # the audit's child
+        {"age": 45, "pain_site": "generalised", "pain_duration_weeks": 30},
+        {"age": 15, "pain_site": "low_back", "pain_duration_weeks": 4},
+    ],
+)
+def test_startback_is_not_scored_outside_low_back_pain_from_16_and_says_why(patient):
+    # CONTENT.md lists STarT Back with the low back pain guideline (16 or older, low back): a
+    # "high risk" for a child's generalised pain would be a label the tool cannot give.
+    evaluation = evaluation_of({**patient, "startback": [1] * 9})
+    assert evaluation.derived()["startback"] is None
+    (notice,) = alerts_with(evaluation, "startback_not_scored")
+    assert notice.level == "info" and "lænderygsmerter" in notice.message
+
+
+def test_startback_is_scored_from_the_age_the_low_back_pain_guideline_starts_at():
+    fixture = FIXTURES_DIR / "guidelines" / "acute-low-back-pain.json"
+    scope = json.loads(fixture.read_text(encoding="utf-8"))["scope"]
+    ages = [part["condition"]["value"] for part in scope if part["condition"].get("fact") == "age"]
+    assert ages == [STARTBACK_MIN_AGE]
+
+
+@pytest.mark.parametrize("weeks", [2, 40])
+def test_startback_is_scored_for_low_back_pain_from_16_however_long(weeks):
+    patient = {"age": 16, "pain_site": "low_back", "pain_duration_weeks": weeks}
+    evaluation = evaluation_of({**patient, "startback": [1] * 9})
+    assert evaluation.derived()["startback"]["risk"] == "high"
+    assert alerts_with(evaluation, "startback_not_scored") == []
 
 
 # --- Red flags and alert order --------------------------------------------------------------
