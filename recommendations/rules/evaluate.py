@@ -78,6 +78,7 @@ class Alert:
     recommendation: str | None = None
     source: str = ""  # where the wording and any threshold come from (API.md)
     text_kind: str = ""  # verbatim, translation, summary or nkr_wording (fixtures/alerts.json)
+    drug: str | None = None  # a medication alert's drug code
 
 
 @dataclass(frozen=True)
@@ -259,7 +260,15 @@ def sentences(*texts: str) -> str:
     return " ".join(text if text.endswith((".", "!", "?")) else f"{text}." for text in texts)
 
 
-def _alert(kind, *, code: str | None = None, recommendation=None, source_values=None, **values):
+def _alert(
+    kind,
+    *,
+    code: str | None = None,
+    about_drug: str | None = None,
+    recommendation=None,
+    source_values=None,
+    **values,
+):
     """Return an alert of a kind declared in fixtures/alerts.json, its wording filled in."""
     return Alert(
         code=code or kind.code,
@@ -268,6 +277,7 @@ def _alert(kind, *, code: str | None = None, recommendation=None, source_values=
         recommendation=recommendation,
         source=kind.source.format(**(source_values or {})),
         text_kind=kind.text_kind,
+        drug=about_drug,
     )
 
 
@@ -304,6 +314,7 @@ def _medication_alerts(
                 seen.add(med.drug)
                 alert = _alert(
                     alert_kind("current_medication_advised_against"),
+                    about_drug=med.drug,
                     recommendation=f"{rec.guideline}/{rec.slug}",
                     source_values={"guideline_source": sources[rec.guideline]},
                     drug=name_in_sentence(drug_table()[med.drug].name),

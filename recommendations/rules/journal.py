@@ -7,11 +7,12 @@ whatever language the clinician reads the page in; no HTML; at most JOURNAL_NOTE
 import re
 from collections.abc import Mapping
 from datetime import date
+from functools import lru_cache
 
 from ..numbers import danish_number
 from .alerts import mme_alert_codes, red_flag_alert_kind
 from .conditions import VALUE_LABELS
-from .drugs import MME_NOT_FOR_SWITCHING, drug_table, name_in_sentence
+from .drugs import MME_NOT_FOR_SWITCHING, drug_names, drug_table, name_in_sentence
 from .evaluate import Alert, Evaluation, RedFlagRule
 from .fact_registry import FACT_BY_NAME, TICKED_FACTS
 
@@ -19,16 +20,29 @@ JOURNAL_NOTE_MAX = 2000
 # Only when the note would otherwise be too long is it shortened, by the first of these steps
 # that makes it fit, so that every applying recommendation keeps its line and its grade (API.md:
 # its symbol and strength label): each step is (alerts: None = whole, else each alert's first
-# sentence cut to at most N characters, and the red flags of one level on one line;
-# recommendation sentences: None = whole, else cut to N characters, 0 = left out). A medication
-# alert's sentence ends in its recommendation's, which has a line of its own.
-SHORTENINGS = (
-    *((None, cut) for cut in (None, 110, 80, 60, 40)),
-    *((100, cut) for cut in (None, 110, 80, 60, 40, 25)),
-    (60, 25),
-    (60, 0),
-)
+# sentence cut to at most N characters, the drugs advised against on one line and the red flags
+# of one level on one line; the least room a recommendation's sentence may have). Within a
+# step the sentences, shortened to what they are about (_essence), get as much room as fits,
+# the same for each; the last step leaves them out.
+SHORTENINGS = ((None, 40), (100, 25), (60, 12), (60, 0))
 OMITTED = "[…]"
+MEDICATION_ALERT = "current_medication_advised_against"
+# Shortened, a recommendation's sentence first loses what its line already says, each omission
+# marked: the wording scheme's opening (the strength label gives strength and direction) and
+# the guideline's population (the heading names the guideline). What is left starts with what
+# the recommendation is about: "↓ Svag anbefaling imod: […] tramadol […]."
+_OPENING = re.compile(
+    r"^(?:(?:Det er (?:ikke )?god praksis at|Overvej at|Overvej) (?:tilbyde )?(?:behandling med )?"
+    r"|Tilbyd kun efter nøje overvejelse |Anvend kun efter nøje overvejelser? |Anvend kun "
+    r"|Tilbyd |Det anbefales, at der ikke at anvendes \[sic\] )"
+)
+_POPULATION = re.compile(
+    r",?\s*\b(?:til |hos )?(?:udvalgte )?(?:patienter|patienten|børn og unge) med "
+    r"(?:nyopståede lænderygsmerter|generaliserede smerter i bevægeapparatet|"
+    r"langvarige non-?maligne (?:muskuloskeletale )?smerter)",
+    re.IGNORECASE,
+)
+_OMISSIONS = re.compile(r"(?:\s*\[…\]){2,}")
 # MME_NOT_FOR_SWITCHING in our own fewer words, for a shortened note.
 MME_NOT_FOR_SWITCHING_SHORT = "anslår samlet opioideksponering; ikke til omregning ved skift"
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")
@@ -101,12 +115,19 @@ def _facts_line(
 
 
 def _recommendation_lines(evaluation: Evaluation, *, title_max: int | None) -> list[str]:
+    """Return the applying recommendations, a line each. Shortened (title_max), a sentence is
+    what it is about, cut to title_max; whole if it advises against a drug the patient takes,
+    as the shortened medication alert points to it ("frarådes af anbefalingerne nedenfor")."""
+    advising = {alert.recommendation for alert in evaluation.alerts if alert.drug}
     lines = []
     for guideline in evaluation.in_scope:
         source = f" ({guideline.source_short})" if guideline.source_short else ""
         lines.append(f"{guideline.short_title}{source}:")
         for rec in guideline.recommendations:
-            title = _cut(rec.title, title_max)
+            title = rec.title
+            if title_max is not None:
+                whole = f"{guideline.slug}/{rec.slug}" in advising
+                title = _essence(title) if whole else _words(_essence(title), title_max)
             lines.append(f"- {rec.symbol} {rec.label}" + (f": {title}" if title else ""))
             lines += [f"  {note}" for note in rec.notes]  # the seed's exception, whole
         if guideline.not_shown:
@@ -114,6 +135,24 @@ def _recommendation_lines(evaluation: Evaluation, *, title_max: int | None) -> l
     if not evaluation.in_scope:
         lines.append("Ingen af retningslinjerne gælder for denne patient.")
     return lines
+
+
+@lru_cache(maxsize=256)  # the content's sentences: a few dozen
+def _essence(title: str) -> str:
+    """Return a recommendation's sentence without what its line already says (_OPENING)."""
+    text = _POPULATION.sub(f" {OMITTED}", _OPENING.sub(f"{OMITTED} ", title))
+    text = _OMISSIONS.sub(f" {OMITTED}", text)
+    return re.sub(r"\s+([,.])", r"\1", text).strip()
+
+
+def _words(text: str, limit: int) -> str:
+    """Return `text`, or as many of its words as fit in `limit` characters with "…", or
+    nothing where not one word besides an omission mark fits."""
+    if len(text) <= limit:
+        return text
+    kept = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else ""
+    kept = kept.removesuffix(OMITTED).rstrip(" ,")
+    return f"{kept}…" if kept.replace(OMITTED, "").strip() else ""
 
 
 def _cut(text: str, limit: int | None) -> str:
@@ -132,27 +171,60 @@ def _first_sentence(text: str, limit: int) -> str:
 def _alert_lines(
     alerts: list[Alert], red_flags: Mapping[str, RedFlagRule], *, cut: int | None
 ) -> list[str]:
-    """Return a line per alert, or shortened: each alert's first sentence, and the red flags of
-    one level on one line with this project's reading of what to do (the source's words are in
-    nkr)."""
+    """Return a line per alert, or shortened: each alert's first sentence (a dose alert with
+    its source, which says the threshold is American), the drugs advised against on one line
+    (their recommendations follow), and the red flags of one level on one line with this
+    project's reading of what to do (the source's words are in nkr)."""
     if cut is None:
         return [f"- {ALERT_WORDS[alert.level]}: {alert.message}" for alert in alerts]
     flags: dict[str, list[str]] = {}
     for alert in alerts:
         if alert.code in red_flags:
             flags.setdefault(alert.level, []).append(red_flags[alert.code].label.rstrip("."))
+    advised_against = [alert.drug for alert in alerts if alert.code == MEDICATION_ALERT]
     lines = []
     for alert in alerts:
-        if alert.code not in red_flags:
-            lines.append(f"- {ALERT_WORDS[alert.level]}: {_first_sentence(alert.message, cut)}")
+        word = ALERT_WORDS[alert.level]
+        if alert.code == MEDICATION_ALERT:
+            if advised_against:
+                lines.append(
+                    f"- {word}: Patienten får {_listing(drug_names(advised_against))}, som "
+                    f"frarådes af anbefalingerne nedenfor. {OMITTED}"
+                )
+                advised_against = []
+        elif alert.code in mme_alert_codes():
+            lines.append(f"- {word}: {_first_sentence(alert.message, cut)} ({alert.source})")
+        elif alert.code not in red_flags:
+            lines.append(f"- {word}: {_first_sentence(alert.message, cut)}")
         elif labels := flags.pop(alert.level, None):
             action = red_flag_alert_kind(alert.level).action
-            word = "Rødt flag" if len(labels) == 1 else "Røde flag"
+            flag_word = "Rødt flag" if len(labels) == 1 else "Røde flag"
             lines.append(
-                f"- {ALERT_WORDS[alert.level]}: {word}: {'; '.join(labels)}. "
-                f"nkr's læsning: {action}. {OMITTED}"
+                f"- {word}: {flag_word}: {'; '.join(labels)}. nkr's læsning: {action}. {OMITTED}"
             )
     return lines
+
+
+def _listing(names: str) -> str:
+    """Return "a, b, c" as a Dane lists it: "a, b og c"."""
+    first, _, last = names.rpartition(", ")
+    return f"{first} og {last}" if first else last
+
+
+def _fits(lines: list[str]) -> bool:
+    return len("\n".join(lines)) <= JOURNAL_NOTE_MAX
+
+
+def _most_room(note_with, *, least: int) -> int | None:
+    """Return the most room (characters) a recommendation's sentence can have with the note
+    still fitting, if at least `least`: the note only grows with the room."""
+    if not _fits(note_with(least)):
+        return None
+    low, high = least, JOURNAL_NOTE_MAX
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if _fits(note_with(middle)) else (low, middle - 1)
+    return low
 
 
 def _head(
@@ -181,12 +253,21 @@ def journal_note(
     evaluation: Evaluation, *, today: date, red_flags: Mapping[str, RedFlagRule]
 ) -> str:
     """Return the note: date, facts assessed, alerts first, then each applying recommendation."""
-    for alert_cut, title_max in SHORTENINGS:
-        lines = _head(evaluation, today, red_flags, alert_cut=alert_cut) + _recommendation_lines(
-            evaluation, title_max=title_max
-        )
-        if len("\n".join(lines)) <= JOURNAL_NOTE_MAX:
-            return "\n".join(lines)
+    lines = _head(evaluation, today, red_flags, alert_cut=None) + _recommendation_lines(
+        evaluation, title_max=None
+    )
+    if _fits(lines):
+        return "\n".join(lines)
+    for alert_cut, least in SHORTENINGS:
+        head = _head(evaluation, today, red_flags, alert_cut=alert_cut)
+
+        def note_with(room: int, head=head) -> list[str]:
+            return head + _recommendation_lines(evaluation, title_max=room)
+
+        room = _most_room(note_with, least=least)
+        if room is not None:
+            return "\n".join(note_with(room))
+    lines = note_with(0)
     # Still too long (many alerts, two guidelines, everything ticked): keep whole lines in order,
     # alerts first, and say how much was left out rather than cut a sentence in two.
     kept: list[str] = []

@@ -1,6 +1,8 @@
 """The rules content built from fixtures/ and small ways to evaluate an intake against it, shared
 by the evaluator's tests. No database."""
 
+from datetime import date
+
 from hypothesis import strategies as st
 
 from recommendations.content import FIXTURES_DIR, guidelines_content_load, red_flags_content_load
@@ -15,6 +17,7 @@ from recommendations.rules import (
 )
 from recommendations.rules.drugs import drug_table
 from recommendations.rules.intake import DoseUnit
+from recommendations.rules.journal import journal_note
 
 GUIDELINES = ["child-msk-pain", "generalised-pain", "acute-low-back-pain", "opioid-tapering"]
 LEVEL_RANK = {"critical": 0, "warning": 1, "info": 2}
@@ -129,6 +132,14 @@ def applied(evaluation, key: str):
 
 def alert_pairs(evaluation) -> list[tuple[str, str]]:
     return [(a.code, a.level) for a in evaluation.alerts]
+
+
+TODAY = date(2026, 12, 7)
+
+
+def note_of(data: dict) -> str:
+    """Return the journal note for an intake, written on TODAY."""
+    return journal_note(evaluation_of(data), today=TODAY, red_flags=CONTENT.red_flags)
 
 
 def alerts_with(evaluation, code: str):
