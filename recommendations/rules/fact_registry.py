@@ -75,8 +75,11 @@ FACTS: tuple[Fact, ...] = (
         CODE,
         "aldersgruppe",
         codes=lambda: frozenset(AgeGroup.values),
-        rule=f"child under {ADULT_AGE}, adult from {ADULT_AGE}",
-        source="CONTENT.md populations",
+        rule=(
+            f"child under {ADULT_AGE}, adult from {ADULT_AGE}; scope reads the age itself, so "
+            f"at {ADULT_AGE} the child guideline (6-18 inclusive) and the adult ones both apply"
+        ),
+        source="CONTENT.md populations (adults 18 or older; children 6 to 18 inclusive)",
     ),
     _given("pain_site", CODE, "smertelokalisation", codes=lambda: frozenset(PainSite.values)),
     _given("pain_duration_weeks", NUMBER, "smertevarighed (uger)"),

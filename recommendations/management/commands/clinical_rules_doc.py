@@ -86,7 +86,8 @@ def clinical_rules_markdown() -> str:
         lines += [f"- {condition_describe(c['condition'])}" for c in fields["scope"]]
         lines += [
             "",
-            "| # | recommendation | strength | applies when | provenance (title / rationale / grade) | source |",
+            "| # | recommendation | strength | applies when | provenance (title / rationale / grade) "
+            "| seed passage (of the title, or of what the rationale quotes) |",
             "|---|---|---|---|---|---|",
         ]
         for rec in guideline.recommendations:
