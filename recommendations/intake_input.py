@@ -114,7 +114,16 @@ class OpioidCodeField(serializers.CharField):
     }
 )
 class StartBackField(serializers.ListField):
-    """The nine STarT Back answers; checked in IntakeSerializer.validate_startback."""
+    """The nine STarT Back answers; checked in IntakeSerializer.validate_startback. An answer
+    that is no whole number (null, true, "ja") gets the same message as any other wrong one."""
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if isinstance(error.detail, dict):  # an answer's own error, as "startback[0]"
+                raise serializers.ValidationError(STARTBACK_ERROR) from None
+            raise
 
 
 # A number written as text with a point before three digits after a non-zero whole number
@@ -211,7 +220,9 @@ class RecordIntakeData(dict):
 
 class MedicationSerializer(RefuseUnknownFields, serializers.Serializer):
     not_an_object_error = MEDICATION_NOT_AN_OBJECT_ERROR
-    drug = DrugCodeField(error_messages={"required": REQUIRED_ERROR, "blank": REQUIRED_ERROR})
+    drug = DrugCodeField(
+        error_messages={"required": REQUIRED_ERROR, "blank": REQUIRED_ERROR, "null": REQUIRED_ERROR}
+    )
     daily_dose = StrictFloatField(
         min_value=0.000001,
         max_value=DOSE_MAX,

@@ -56,6 +56,13 @@ pytestmark = pytest.mark.usefixtures("content")
         ({"startback": [0, 0, 0, 0, 2, 0, 0, 0, 0]}, "startback", STARTBACK_ERROR),
         ({"startback": 5}, "startback", STARTBACK_ERROR),
         ({"startback": "110010000"}, "startback", STARTBACK_ERROR),
+        ({"startback": [None] + [0] * 8}, "startback", STARTBACK_ERROR),
+        ({"startback": [True] + [0] * 8}, "startback", STARTBACK_ERROR),
+        (
+            {"medications": [{"drug": None, "daily_dose": 5, "unit": "mg"}]},
+            "medications[0].drug",
+            REQUIRED_ERROR,
+        ),
         ({"spelt_wrong": True}, "spelt_wrong", UNKNOWN_FIELD_ERROR),
         ({"neuropatic_pain": True}, "neuropatic_pain", UNKNOWN_FIELD_ERROR),
     ],
