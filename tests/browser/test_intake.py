@@ -31,7 +31,7 @@ def test_a_bad_age_is_flagged_next_to_the_field_while_typing(page):
     # Screen readers hear it too: the field is invalid and described by its error.
     age = page.get_by_label("Alder (år)")
     expect(age).to_have_attribute("aria-invalid", "true")
-    expect(age).to_have_accessible_description(AGE_ERROR)
+    expect(age).to_have_accessible_description(str(AGE_ERROR))
     page.get_by_label("Alder (år)").fill("40")
     expect(page.locator("#error-age")).to_be_empty()
     expect(age).not_to_have_attribute("aria-invalid", "true")
