@@ -30,11 +30,12 @@ MEDICATION_ALERT = "current_medication_advised_against"
 # Shortened, a recommendation's sentence first loses what its line already says, each omission
 # marked: the wording scheme's opening (the strength label gives strength and direction) and
 # the guideline's population (the heading names the guideline). What is left starts with what
-# the recommendation is about: "↓ Svag anbefaling imod: […] tramadol […]."
+# the recommendation is about: "↓ Svag anbefaling imod: […] tramadol […].". Not before a verb
+# that negates ("undlade"): after "imod" it would read as its opposite.
 _OPENING = re.compile(
     r"^(?:(?:Det er (?:ikke )?god praksis at|Overvej at|Overvej) (?:tilbyde )?(?:behandling med )?"
     r"|Tilbyd kun efter nøje overvejelse |Anvend kun efter nøje overvejelser? |Anvend kun "
-    r"|Tilbyd |Det anbefales, at der ikke at anvendes \[sic\] )"
+    r"|Tilbyd |Det anbefales, at der ikke at anvendes \[sic\] )(?!undlade\b)"
 )
 _POPULATION = re.compile(
     r",?\s*\b(?:til |hos )?(?:udvalgte )?(?:patienter|patienten|børn og unge) med "

@@ -85,3 +85,20 @@ def test_a_shortened_dose_alert_still_says_the_marker_is_american():
     (dose,) = [line for line in note.splitlines() if "Dagligt morfinækvivalent" in line]
     assert "90 mg eller mere" in dose
     assert "USA" in dose and "2016" in dose
+
+
+def test_a_shortened_sentence_that_negates_keeps_its_opening():
+    # "Det er god praksis at undlade brug af opioider" after "God praksis anbefaling imod":
+    # without its opening, "imod: […] undlade brug af opioider" would read as its opposite.
+    child = {
+        "age": 12,
+        "pain_site": "other_msk",
+        "pain_duration_weeks": 20,
+        "neuropathic_pain": True,
+        "red_flags": ["fever", "unexplained_weight_loss", "previous_malignancy"],
+        "medications": [med(drug, 10) for drug in ("morphine", "paracetamol", "ibuprofen")],
+    }
+    note = note_of(child)
+    (line,) = [line for line in recommendation_lines(note) if "opioider" in line]
+    assert "undlade" not in line or "Det er god praksis at undlade" in line
+    assert "[…]" in note  # shortened
