@@ -43,8 +43,9 @@ def mme_table(*, medications: Sequence[Medication]) -> MmeTable:
     if dose_alert is not None:
         message = dose_alert.text(at_least="", mme=number_display(total))
         notes.append(DOSE_ALERT_NOTE.format(message=message, source=dose_alert.source))
-    limits = " og ".join(str(kind.mme_at_least) for kind in reversed(mme_alert_kinds()))
-    notes.append(US_THRESHOLDS_NOTE.format(limits=limits))
+    else:  # a marker reached is explained by its alert; once is enough on a phone
+        limits = " og ".join(str(kind.mme_at_least) for kind in reversed(mme_alert_kinds()))
+        notes.append(US_THRESHOLDS_NOTE.format(limits=limits))
     others = [drugs[m.drug].name for m in medications if not drugs[m.drug].is_opioid]
     if others:
         notes.append(NON_OPIOIDS_NOTE.format(names=", ".join(dict.fromkeys(others))))

@@ -82,6 +82,16 @@ def test_the_notes_say_not_for_switching_and_label_the_thresholds_as_us():
     assert "amerikanske retningslinjer (CDC)" in US_THRESHOLDS_NOTE
 
 
+@pytest.mark.parametrize("morphine_mg", [50, 100])
+def test_a_marker_reached_is_explained_once_by_its_alert_not_again_by_a_general_note(
+    morphine_mg,
+):
+    # On a phone the page said that 90 MME/day is an American marker three times.
+    notes = mme_table(medications=[Medication("morphine", morphine_mg, "mg")]).notes
+    assert US_THRESHOLDS_NOTE.format(limits="50 og 90") not in notes
+    assert sum("amerikansk" in note or "(USA)" in note for note in notes) == 1
+
+
 @pytest.mark.parametrize(
     ("morphine_mg", "threshold"), [(49.99, None), (50, 50), (89, 50), (90, 90), (300, 90)]
 )
