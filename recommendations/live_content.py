@@ -63,8 +63,10 @@ def live_content_update(
         setattr(obj, key, value)
     history_author_set(obj, user=user, reason=reason)
     obj.save()
-    if isinstance(obj, Guideline):
-        search_index_refresh()  # its titles are part of every recommendation's document
+    if isinstance(obj, Guideline | RedFlag):
+        # A guideline's titles are part of every recommendation's document; a red flag's label
+        # is its own search text.
+        search_index_refresh()
     audit.audit_record(
         action=AuditAction.CONTENT_CHANGED,
         subject=content_subject(obj),

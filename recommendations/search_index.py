@@ -1,4 +1,5 @@
-"""The stored search index: each recommendation's search document, derived from its content.
+"""The stored search index: each recommendation's search document and each red flag's search
+text, derived from the content.
 
 The index is derived data, written only here and called by the services that change what it
 is built from (seed_content, publishing and restoring a recommendation, a guideline's text,
@@ -17,8 +18,9 @@ from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
+from django.utils import translation
 
-from .models import SEARCH_INDEX_FIELDS, Recommendation, SearchSynonym, SearchTerm
+from .models import SEARCH_INDEX_FIELDS, Recommendation, RedFlag, SearchSynonym, SearchTerm
 from .rules.drugs import drug_table
 
 
@@ -104,6 +106,18 @@ def _vocabulary_refresh(recs: list[Recommendation]) -> None:
     )
 
 
+def _red_flags_refresh(synonyms: list[SearchSynonym]) -> None:
+    """Write each red flag's search text: its label and columns in Tabel 1, in the table's
+    Danish words, and the synonyms whose target it names ("kræft" -> "tumor")."""
+    flags = list(RedFlag.objects.all())
+    with translation.override("da"):
+        for flag in flags:
+            text = casefold(" ".join([flag.label, *flag.category_labels]))
+            terms = [s.term for s in synonyms if _names(text, casefold(s.target))]
+            flag.search_text = " ".join([text, *terms])
+    RedFlag.objects.bulk_update(flags, ["search_text"])
+
+
 def search_index_refresh() -> int:
     """Rebuild every recommendation's search document; return how many were written.
 
@@ -118,6 +132,7 @@ def search_index_refresh() -> int:
     text_fields = [name for name in SEARCH_INDEX_FIELDS if name != "search_vector"]
     Recommendation.objects.bulk_update(recs, text_fields, batch_size=200)
     _vocabulary_refresh(recs)
+    _red_flags_refresh(synonyms)
     if connection.vendor == "postgresql":
         # The 'danish' configuration stems and drops stop words; a hit in the recommendation
         # sentence (A) outranks the guideline's title, drug names and strong synonyms (B),

@@ -7,11 +7,12 @@ first, populations only when no recommendation matched.
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .models import Guideline, SynonymKind
 from .search_index import casefold
+from .search_words import light_stem
 
 _KIND_WORDS = {
     SynonymKind.TRADE_NAME: "handelsnavn for",
@@ -54,9 +55,18 @@ def mentions(text: str, word: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(word)}", text) is not None
 
 
-def names_every_word(text: str, words: list[str]) -> bool:
-    """Return whether `text` names each of the query's words (query_words), literally."""
-    return bool(words) and _aliases_needed(casefold(text), words, {}) is not None
+def most_named[T](texts: Mapping[T, str], words: list[str]) -> list[T]:
+    """Return the keys whose text names the most of the words (at least one), in order, where
+    each word (or its light stem) is named by some text; otherwise none: a word no text names
+    means the query is about something else."""
+    named = {
+        key: {word for word in words if mentions(text, word) or mentions(text, light_stem(word))}
+        for key, text in texts.items()
+    }
+    if not words or set().union(*named.values()) != set(words):
+        return []
+    most = max(len(found) for found in named.values())
+    return [key for key, found in named.items() if len(found) == most]
 
 
 def population_mentions(

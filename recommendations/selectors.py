@@ -14,7 +14,8 @@ from .models import (
 )
 from .rules import RulesContent
 from .search import SearchOutcome, query_words, search
-from .search_mentions import Alias, PopulationMention, names_every_word, population_mentions
+from .search_mentions import Alias, PopulationMention, most_named, population_mentions
+from .search_words import STOP_WORDS
 
 
 def guideline_list() -> QuerySet[Guideline]:
@@ -126,18 +127,25 @@ def red_flag_list() -> QuerySet[RedFlag]:
 # Words that name the table itself: a query of only these ("røde flag", "red flags") asks for
 # the whole table; beside other words ("feber rødt flag") they narrow nothing.
 RED_FLAG_TABLE_WORDS = frozenset({"røde", "rødt", "flag", "red", "flags"})
+# Words that say where the pain is, not which flag: the table is the low back pain guideline's.
+# Beside a flag's words they narrow nothing ("cauda equina ryg", "rygsmerter feber"); alone
+# they name no flag.
+RED_FLAG_CONTEXT_WORDS = RED_FLAG_TABLE_WORDS | frozenset(
+    """ryg ryggen rygsmerter lænd lænden lænderyg lænderyggen lænderygsmerter lændesmerter
+    smerte smerter ondt""".split()
+)
 
 
 def red_flag_search(*, q: str) -> list[RedFlag]:
-    """Return the red flags whose text names every word of the query, in the table's order;
-    the whole table for a query that names only the table."""
-    words = query_words(q)
-    if not words:
-        return []
-    specific = [word for word in words if word not in RED_FLAG_TABLE_WORDS]
+    """Return the red flags that name the most of the query's words, in the table's order, if
+    the table names each of them (a flag's text, its column in Tabel 1, or a search synonym of
+    it: "kræft" -> "tumor"; RedFlag.search_text); the whole table for a query that names only
+    the table."""
+    words = [word for word in query_words(q) if word not in STOP_WORDS]
+    specific = [word for word in words if word not in RED_FLAG_CONTEXT_WORDS]
     if not specific:
-        return list(red_flag_list())
-    return [flag for flag in red_flag_list() if names_every_word(flag.label, specific)]
+        return list(red_flag_list()) if RED_FLAG_TABLE_WORDS & set(words) else []
+    return most_named({flag: flag.search_text for flag in red_flag_list()}, specific)
 
 
 def population_search(*, q: str) -> list[PopulationMention]:

@@ -228,7 +228,11 @@ class RedFlag(Seeded, Timestamped):
     level = models.CharField(_("niveau"), max_length=10, choices=RedFlagLevel.choices)
     source = models.TextField(_("kilde"))
     source_ref = models.CharField(max_length=200, blank=True)
-    history = history_records()
+    # What search reads (search_index.py): the label, its columns in Tabel 1 and the search
+    # synonyms whose target the flag names ("kræft" for "tumor"), case-folded; derived, so
+    # kept out of the history.
+    search_text = models.TextField(blank=True, editable=False)
+    history = history_records(excluded_fields=("search_text",))
 
     class Meta:
         ordering = ["order"]

@@ -94,6 +94,21 @@ def test_a_superusers_red_flag_change_needs_a_reason_and_is_audited(sara, conten
     )
 
 
+def test_a_red_flags_new_wording_is_what_search_finds_at_once(sara, content):
+    from recommendations import selectors
+
+    flag = RedFlag.objects.get(code="fever")
+    data = {
+        "label": "Feber eller kulderystelser",
+        "categories": flag.categories,
+        "level": flag.level,
+        "source": flag.source,
+        "source_ref": flag.source_ref,
+    }
+    live_content_update(obj=flag, user=sara, data=data, change_reason="Tabel 1 genlæst.")
+    assert [f.code for f in selectors.red_flag_search(q="kulderystelser")] == ["fever"]
+
+
 @pytest.mark.parametrize("categories", [[], ["tumor"], "tumour"])
 def test_a_red_flag_keeps_at_least_one_known_category(content, categories):
     # The intake form groups red flags by category: none, or a misspelt one, would lose it.
