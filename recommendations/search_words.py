@@ -33,6 +33,11 @@ STOP_WORDS = frozenset(
     mod ned noget nogle nu når og også om op os over på selv sig sin sine sit skal skulle som
     sådan thi til ud under var vi vil ville vor være været
     """.split()
+) | frozenset(
+    # And the words a GP's question is asked with that the list lacks ("må jeg give tramadol",
+    # "kan man få akupunktur", "hvor ofte opfølgning"): nkr's own addition, found auditing
+    # search. They too are in nearly every text.
+    "kan må få får give gives ved ofte hvilken hvilke hvordan hvornår".split()
 )
 
 # Common Danish inflection endings, longest first: a light stand-in for the Snowball stemmer

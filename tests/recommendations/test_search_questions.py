@@ -24,3 +24,45 @@ def test_mente_du_offers_the_question_as_typed_with_only_the_typo_corrected():
 
 def test_a_typo_alone_is_offered_corrected():
     assert selectors.recommendation_search(q="Tramadl").corrected_query == "tramadol"
+
+
+def found(query: str) -> list[str]:
+    outcome = selectors.recommendation_search(q=query)
+    return [f"{rec.guideline.slug}/{rec.slug}" for rec in outcome.results]
+
+
+# Found by an outside search audit (2026-12-06): a question's verbs ("må", "kan", "give",
+# "få") are in nearly every text and outvoted the drug or treatment the GP asked about
+# ("må jeg give tramadol": tramadol's recommendation 15th of 29).
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("må jeg give tramadol", "tramadol"),
+        ("kan man give tramadol ved fibromyalgi", "tramadol fibromyalgi"),
+        ("kan jeg give lyrica", "lyrica"),
+        ("kan man få akupunktur", "akupunktur"),
+        ("hvor ofte opfølgning", "opfølgning"),
+    ],
+)
+def test_a_question_finds_what_its_words_find(question, words):
+    assert found(question)[:3] == found(words)[:3]
+    assert found(question)
+
+
+# Found by the same audit: these named an opioid, an SSRI or stopping a drug, and found nothing.
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("ketogan", "acute-low-back-pain/opioids"),
+        ("matrifen", "acute-low-back-pain/opioids"),
+        ("seroxat", "generalised-pain/ssri"),
+        ("cipramil", "generalised-pain/ssri"),
+        ("lykkepiller", "generalised-pain/ssri"),
+        ("seponering", "opioid-tapering/no-abrupt-discontinuation"),
+    ],
+)
+def test_a_trade_name_or_a_gps_word_finds_its_recommendation(query, expected):
+    found = [
+        f"{r.guideline.slug}/{r.slug}" for r in selectors.recommendation_search(q=query).results
+    ]
+    assert expected in found[:3], found[:5]
