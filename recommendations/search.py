@@ -59,8 +59,13 @@ def _guideline_names(words: list[str], hits: list[Hit], guidelines: list[Guideli
     for hit in hits:
         for term, alias in hit.recommendation.search_aliases.items():
             targets.setdefault(term, set()).add(alias["target"])
+    # A drug names what the recommendations say of it, not a guideline whose title it is in
+    # ("opioider" in "Nedtrapning af opioider"): the advice on the drug comes first.
+    drugs = _drug_words()
     for word in words:
         stem = light_stem(word)
+        if word in drugs or stem in drugs or targets.get(word, set()) & drugs:
+            continue
         for guideline in guidelines:
             # A word of the title, not letters inside one ("par" in "bevægeapparatet").
             if mentions(casefold(f"{guideline.title} {guideline.short_title}"), stem):
@@ -103,6 +108,21 @@ def _drug_words() -> set[str]:
     names = {casefold(drug.name).split()[0] for drug in drug_table().values()}
     classes = {drug.drug_class for drug in drug_table().values()} - {"weak_analgesic"}
     return names | classes
+
+
+def _drugs_named(words: list[str], hits: list[Hit]) -> set[str]:
+    """Return the drug codes the query names: a drug ("morfin"), a class ("opioider"), or
+    through a synonym ("panodil" -> paracetamol, "fentanyl" -> opioid)."""
+    named = set(words) | {light_stem(word) for word in words}
+    for hit in hits:
+        for term, alias in hit.recommendation.search_aliases.items():
+            if term in words:
+                named.add(alias["target"])
+    return {
+        code
+        for code, drug in drug_table().items()
+        if casefold(drug.name).split()[0] in named or drug.drug_class in named
+    }
 
 
 def _absences(named_words, hits: list[Hit], guidelines: list[Guideline]) -> list[str]:
@@ -190,11 +210,16 @@ def search(queryset: QuerySet[Recommendation], q: str) -> SearchOutcome:
     outcome.all_guidelines = guidelines
     outcome.guidelines = _guideline_names(words, hits, guidelines)
     first = {g.pk for g in outcome.guidelines}
+    drugs = _drugs_named(words, hits)
     found = sorted(
         (hit for hit in hits if hit.matched),
         key=lambda hit: (
             -hit.matched,
             hit.recommendation.guideline_id not in first,
+            # A recommendation about a drug the query names (its drug list) before one that
+            # only mentions it: "opioider" leads with the advice on opioids, not the tapering
+            # guidance, whose texts name opioids more often.
+            not drugs & set(hit.recommendation.drugs),
             -hit.exact,
             -hit.rank,
             hit.recommendation.guideline.order,

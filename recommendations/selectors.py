@@ -95,6 +95,7 @@ SEARCH_RESULT_FIELDS = (
     "search_aliases",
     "search_terms",
     "search_text",
+    "drugs",  # a recommendation about a drug the query names ranks first (search.py)
     "guideline__slug",
     "guideline__order",
     "guideline__title",

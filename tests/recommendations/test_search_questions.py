@@ -66,3 +66,20 @@ def test_a_trade_name_or_a_gps_word_finds_its_recommendation(query, expected):
         f"{r.guideline.slug}/{r.slug}" for r in selectors.recommendation_search(q=query).results
     ]
     assert expected in found[:3], found[:5]
+
+
+# Found by the same audit: "opioider" names the tapering guideline ("Nedtrapning af
+# opioider"), so its six recommendations came first and the advice against opioids 7th-9th,
+# about 2,500 px down on a phone. A drug names what the recommendations say of it.
+@pytest.mark.parametrize("query", ["opioider", "opioid", "fentanyl"])
+def test_a_drug_word_leads_with_the_advice_on_that_drug_not_a_guideline_it_titles(query):
+    advice = {
+        "acute-low-back-pain/opioids",
+        "child-msk-pain/opioids",
+        "generalised-pain/opioids-without-dual-action",
+    }
+    assert set(found(query)[:3]) == advice, found(query)[:5]
+
+
+def test_a_word_naming_the_tapering_guideline_still_leads_with_it():
+    assert found("nedtrapning af opioider")[0].startswith("opioid-tapering/")
