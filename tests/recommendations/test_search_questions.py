@@ -59,6 +59,8 @@ def test_a_question_finds_what_its_words_find(question, words):
         ("cipramil", "generalised-pain/ssri"),
         ("lykkepiller", "generalised-pain/ssri"),
         ("seponering", "opioid-tapering/no-abrupt-discontinuation"),
+        ("mri", "acute-low-back-pain/routine-imaging"),
+        ("blodprøver", "generalised-pain/diagnostic-clarification"),
     ],
 )
 def test_a_trade_name_or_a_gps_word_finds_its_recommendation(query, expected):
@@ -83,3 +85,8 @@ def test_a_drug_word_leads_with_the_advice_on_that_drug_not_a_guideline_it_title
 
 def test_a_word_naming_the_tapering_guideline_still_leads_with_it():
     assert found("nedtrapning af opioider")[0].startswith("opioid-tapering/")
+
+
+def test_a_lay_phrase_for_widespread_pain_leads_with_the_generalised_pain_guideline():
+    # On PostgreSQL "ondt i hele kroppen" led with low back pain advice ("ondt"): 11th.
+    assert found("ondt i hele kroppen")[0].startswith("generalised-pain/")
