@@ -260,15 +260,7 @@ def sentences(*texts: str) -> str:
     return " ".join(text if text.endswith((".", "!", "?")) else f"{text}." for text in texts)
 
 
-def _alert(
-    kind,
-    *,
-    code: str | None = None,
-    about_drug: str | None = None,
-    recommendation=None,
-    source_values=None,
-    **values,
-):
+def _alert(kind, *, code: str | None = None, recommendation=None, source_values=None, **values):
     """Return an alert of a kind declared in fixtures/alerts.json, its wording filled in."""
     return Alert(
         code=code or kind.code,
@@ -277,7 +269,6 @@ def _alert(
         recommendation=recommendation,
         source=kind.source.format(**(source_values or {})),
         text_kind=kind.text_kind,
-        drug=about_drug,
     )
 
 
@@ -314,7 +305,6 @@ def _medication_alerts(
                 seen.add(med.drug)
                 alert = _alert(
                     alert_kind("current_medication_advised_against"),
-                    about_drug=med.drug,
                     recommendation=f"{rec.guideline}/{rec.slug}",
                     source_values={"guideline_source": sources[rec.guideline]},
                     drug=name_in_sentence(drug_table()[med.drug].name),
@@ -323,9 +313,8 @@ def _medication_alerts(
                 )
                 # The seed's exception that holds for this patient (a flare of known somatic
                 # disease) goes with the alert, which is read apart from the recommendation.
-                if rec.notes:
-                    alert = replace(alert, message=sentences(alert.message, *rec.notes))
-                alerts.append(alert)
+                message = sentences(alert.message, *rec.notes) if rec.notes else alert.message
+                alerts.append(replace(alert, message=message, drug=med.drug))
                 break
     return alerts
 

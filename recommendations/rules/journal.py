@@ -26,7 +26,6 @@ JOURNAL_NOTE_MAX = 2000
 # the same for each; the last step leaves them out.
 SHORTENINGS = ((None, 40), (100, 25), (60, 12), (60, 0))
 OMITTED = "[…]"
-MEDICATION_ALERT = "current_medication_advised_against"
 # Shortened, a recommendation's sentence first loses what its line already says, each omission
 # marked: the wording scheme's opening (the strength label gives strength and direction) and
 # the guideline's population (the heading names the guideline). What is left starts with what
@@ -182,11 +181,11 @@ def _alert_lines(
     for alert in alerts:
         if alert.code in red_flags:
             flags.setdefault(alert.level, []).append(red_flags[alert.code].label.rstrip("."))
-    advised_against = [alert.drug for alert in alerts if alert.code == MEDICATION_ALERT]
+    advised_against = [alert.drug for alert in alerts if alert.drug]
     lines = []
     for alert in alerts:
         word = ALERT_WORDS[alert.level]
-        if alert.code == MEDICATION_ALERT:
+        if alert.drug:  # a medication alert
             if advised_against:
                 lines.append(
                     f"- {word}: Patienten får {_listing(drug_names(advised_against))}, som "
