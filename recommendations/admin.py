@@ -116,6 +116,16 @@ class HearingResponseLinkInline(admin.TabularInline):
     # The admin's wide text box (48em) pushed "Redigér" and "Slet?" out of a laptop's view.
     formfield_overrides = {TextField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 40})}}
 
+    # A recommendation is named by its guideline (Recommendation.__str__): read them together,
+    # for the links and for the choice each shows, not one query per link.
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recommendation__guideline")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "recommendation":
+            kwargs["queryset"] = Recommendation.objects.select_related("guideline")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     @admin.display(description=gettext_lazy("Redigér"))
     def edit_recommendation(self, link: HearingResponseLink) -> str:
         if not link.pk:

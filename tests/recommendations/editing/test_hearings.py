@@ -238,3 +238,21 @@ def test_the_recommendation_picker_names_each_choice_by_its_guideline_and_senten
         for text in texts
     ), texts
     assert not any("/" in text.split(":")[0] for text in texts), texts
+
+
+def test_a_responses_page_reads_each_links_recommendation_with_its_guideline(alice_client):
+    # Each link names its recommendation by guideline and sentence (Recommendation.__str__):
+    # read together, a link costs the admin's own queries for its row, not five.
+    from django.db import connection
+    from django.db.models import Count
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for response in HearingResponse.objects.annotate(links_count=Count("links")):
+        with CaptureQueriesContext(connection) as queries:
+            page = alice_client.get(f"/admin/recommendations/hearingresponse/{response.pk}/change/")
+        assert page.status_code == 200
+        counts[response.links_count] = len(queries)
+    fewest, most = min(counts), max(counts)
+    assert most > fewest
+    assert (counts[most] - counts[fewest]) / (most - fewest) <= 2, counts
